@@ -1,0 +1,11 @@
+//! SeaORM entities: one file per table, no business logic.
+//!
+//! Enumerations are stored as strings so the same schema works on SQLite and
+//! PostgreSQL; the closed Rust enums that give them meaning live in the domain
+//! modules of the portal crate.
+
+pub mod agency;
+pub mod field;
+pub mod procedure;
+pub mod procedure_document;
+pub mod procedure_fee;

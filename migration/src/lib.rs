@@ -1,0 +1,15 @@
+//! Schema migrations, one per change (`mYYYYMMDD_NNNNNN_name.rs`), each with up
+//! and down. They run at start-up and by `motcua migrate`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_catalogue;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_catalogue::Migration)]
+    }
+}

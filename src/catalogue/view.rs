@@ -1,0 +1,47 @@
+//! A procedure as shown to the public and to integrations: its record plus
+//! the names and figures a reader needs.
+
+use sea_orm::ConnectionTrait;
+use serde::Serialize;
+
+use super::model::{OnlineMode, ProcedureStatus};
+use super::record::ProcedureRecord;
+use super::store::{self, Refs};
+use crate::error::AppError;
+
+#[derive(Debug, Serialize)]
+pub struct ProcedureView {
+    #[serde(flatten)]
+    pub record: ProcedureRecord,
+    pub agency_name: String,
+    pub field_name: String,
+    /// The time limit in days, as a number (0.5 steps).
+    pub time_limit_days: f64,
+    pub fee_total_vnd: i64,
+    /// Whether an applicant may start a dossier online now.
+    pub accepts_online_submission: bool,
+    pub version: i32,
+}
+
+/// A procedure the public may read: published or abolished, never a draft.
+pub async fn public(db: &impl ConnectionTrait, code: &str) -> Result<ProcedureView, AppError> {
+    let view = any(db, code).await?;
+    if view.record.status.is_public() { Ok(view) } else { Err(AppError::NotFound) }
+}
+
+pub async fn any(db: &impl ConnectionTrait, code: &str) -> Result<ProcedureView, AppError> {
+    let model = store::find(db, code).await?.ok_or(AppError::NotFound)?;
+    let refs = Refs::load(db).await?;
+    let record = store::record(db, &model, &refs).await?;
+    let per_day = super::model::TimeLimit::hours_per_day(record.time_limit.unit);
+    Ok(ProcedureView {
+        agency_name: refs.agency_by_id(model.agency_id).map(|a| a.name.clone()).unwrap_or_default(),
+        field_name: refs.field_by_id(model.field_id).map(|f| f.name.clone()).unwrap_or_default(),
+        time_limit_days: f64::from(record.time_limit.hours) / f64::from(per_day),
+        fee_total_vnd: record.fees.iter().map(|f| f.amount_vnd).sum(),
+        accepts_online_submission: record.status == ProcedureStatus::Published
+            && record.online_mode != OnlineMode::Information,
+        version: model.version,
+        record,
+    })
+}

@@ -1,0 +1,37 @@
+//! The command line: `motcua [serve|migrate|seed|catalogue …]`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "motcua", version, about = "Cổng dịch vụ công một cửa điện tử — one-stop public-service portal")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default): migrate, load demo data if enabled, listen.
+    Serve,
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Load demo data: the demo catalogue, or N synthetic procedures.
+    Seed {
+        /// Add this many synthetic procedures (for benchmarks) instead of the demo catalogue.
+        #[arg(long)]
+        synthetic: Option<usize>,
+    },
+    /// Import or export the catalogue as one JSON file.
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogueCommand {
+    /// Write the whole catalogue to FILE (`-` for standard output).
+    Export { file: PathBuf },
+    /// Add or replace agencies, fields and procedures from FILE, all or nothing.
+    Import { file: PathBuf },
+}

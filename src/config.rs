@@ -1,0 +1,234 @@
+//! Settings: defaults, then an optional TOML file, then `MOTCUA_*` environment
+//! variables. Everything is validated once at start-up and every bad setting is
+//! reported together, so an operator fixes them in one go.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use validator::Validate;
+
+/// Demo admin token for the embedded default; documented in README.md and
+/// refused when demo data is off.
+pub const DEMO_ADMIN_TOKEN: &str = "demo-admin-token";
+
+#[derive(Debug, Clone, Validate)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub demo_data: bool,
+    pub mock_national_portal: bool,
+    pub mock_national_portal_listen: SocketAddr,
+    /// Temporary protection of the admin pages until official sign-in exists.
+    #[validate(length(min = 12, message = "MOTCUA_ADMIN_TOKEN must have at least 12 characters"))]
+    pub admin_token: String,
+    /// Base64 key (at least 64 bytes) signing and encrypting session cookies;
+    /// when absent a key is generated once and kept in the data folder.
+    pub session_key: Option<Vec<u8>>,
+    /// Set session cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    pub log_json: bool,
+}
+
+/// The keys a settings file may hold; each is also read from `MOTCUA_<KEY>`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    listen: Option<String>,
+    database_url: Option<String>,
+    data_dir: Option<String>,
+    demo_data: Option<String>,
+    mock_national_portal: Option<String>,
+    mock_national_portal_listen: Option<String>,
+    admin_token: Option<String>,
+    session_key: Option<String>,
+    secure_cookies: Option<String>,
+    log_format: Option<String>,
+}
+
+impl Raw {
+    fn overlay_env(&mut self, env: &HashMap<String, String>) {
+        let slots: [(&str, &mut Option<String>); 10] = [
+            ("LISTEN", &mut self.listen),
+            ("DATABASE_URL", &mut self.database_url),
+            ("DATA_DIR", &mut self.data_dir),
+            ("DEMO_DATA", &mut self.demo_data),
+            ("MOCK_NATIONAL_PORTAL", &mut self.mock_national_portal),
+            ("MOCK_NATIONAL_PORTAL_LISTEN", &mut self.mock_national_portal_listen),
+            ("ADMIN_TOKEN", &mut self.admin_token),
+            ("SESSION_KEY", &mut self.session_key),
+            ("SECURE_COOKIES", &mut self.secure_cookies),
+            ("LOG_FORMAT", &mut self.log_format),
+        ];
+        for (key, slot) in slots {
+            if let Some(value) = env.get(&format!("MOTCUA_{key}")) {
+                *slot = Some(value.clone());
+            }
+        }
+    }
+}
+
+impl Settings {
+    /// Settings from the process environment and the file named by `MOTCUA_CONFIG`.
+    pub fn from_env() -> Result<Self, Vec<String>> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        let file = env.get("MOTCUA_CONFIG").map(PathBuf::from);
+        Self::load(file.as_deref(), &env)
+    }
+
+    pub fn load(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, Vec<String>> {
+        let mut raw = match file {
+            Some(path) => read_file(path).map_err(|e| vec![e])?,
+            None => Raw::default(),
+        };
+        raw.overlay_env(env);
+        Self::from_raw(raw)
+    }
+
+    fn from_raw(raw: Raw) -> Result<Self, Vec<String>> {
+        let mut errors = Vec::new();
+        let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./data".into()));
+        let listen = parse_addr("MOTCUA_LISTEN", raw.listen, "127.0.0.1:8080", &mut errors);
+        let mock_listen = parse_addr(
+            "MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN",
+            raw.mock_national_portal_listen,
+            "127.0.0.1:8090",
+            &mut errors,
+        );
+        let demo_data = parse_switch("MOTCUA_DEMO_DATA", raw.demo_data, true, &mut errors);
+        let database_url =
+            raw.database_url.unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("motcua.db").display()));
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            errors.push("MOTCUA_DATABASE_URL must start with sqlite: or postgres://".into());
+        }
+        let admin_token = match raw.admin_token {
+            Some(token) => token,
+            None if demo_data => DEMO_ADMIN_TOKEN.into(),
+            None => {
+                errors.push("MOTCUA_ADMIN_TOKEN is required when MOTCUA_DEMO_DATA is off".into());
+                String::new()
+            }
+        };
+        let session_key = raw.session_key.and_then(|k| match decode_key(&k) {
+            Ok(key) => Some(key),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        });
+        let log_json = match raw.log_format.as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => {
+                errors.push(format!("MOTCUA_LOG_FORMAT must be text or json, not {other:?}"));
+                false
+            }
+        };
+        let settings = Settings {
+            listen,
+            database_url,
+            data_dir,
+            demo_data,
+            mock_national_portal: parse_switch(
+                "MOTCUA_MOCK_NATIONAL_PORTAL",
+                raw.mock_national_portal,
+                true,
+                &mut errors,
+            ),
+            mock_national_portal_listen: mock_listen,
+            admin_token,
+            session_key,
+            secure_cookies: parse_switch("MOTCUA_SECURE_COOKIES", raw.secure_cookies, false, &mut errors),
+            log_json,
+        };
+        if let Err(invalid) = settings.validate() {
+            for (_, field_errors) in invalid.field_errors() {
+                for e in field_errors {
+                    errors.push(e.message.as_deref().unwrap_or("invalid setting").to_owned());
+                }
+            }
+        }
+        if errors.is_empty() { Ok(settings) } else { Err(errors) }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn read_file(path: &Path) -> Result<Raw, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn parse_addr(name: &str, value: Option<String>, default: &str, errors: &mut Vec<String>) -> SocketAddr {
+    let text = value.unwrap_or_else(|| default.into());
+    text.parse().unwrap_or_else(|_| {
+        errors.push(format!("{name} must be host:port with an IP address, not {text:?}"));
+        SocketAddr::from(([127, 0, 0, 1], 0))
+    })
+}
+
+fn parse_switch(name: &str, value: Option<String>, default: bool, errors: &mut Vec<String>) -> bool {
+    match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => default,
+        Some("on" | "true" | "1" | "yes") => true,
+        Some("off" | "false" | "0" | "no") => false,
+        Some(other) => {
+            errors.push(format!("{name} must be on or off, not {other:?}"));
+            default
+        }
+    }
+}
+
+fn decode_key(text: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .map_err(|_| "MOTCUA_SESSION_KEY must be base64".to_owned())?;
+    if key.len() < 64 {
+        return Err("MOTCUA_SESSION_KEY must hold at least 64 bytes".into());
+    }
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_demo() {
+        let s = Settings::load(None, &env(&[])).unwrap();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert!(s.database_url.starts_with("sqlite://./data/motcua.db"));
+        assert!(s.demo_data && s.mock_national_portal);
+        assert_eq!(s.admin_token, DEMO_ADMIN_TOKEN);
+    }
+
+    #[test]
+    fn every_bad_setting_is_reported_at_once() {
+        let errors = Settings::load(
+            None,
+            &env(&[
+                ("MOTCUA_LISTEN", "nowhere"),
+                ("MOTCUA_DEMO_DATA", "maybe"),
+                ("MOTCUA_DATABASE_URL", "mysql://x"),
+                ("MOTCUA_ADMIN_TOKEN", "short"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+    }
+
+    #[test]
+    fn production_needs_a_real_admin_token() {
+        let errors = Settings::load(None, &env(&[("MOTCUA_DEMO_DATA", "off")])).unwrap_err();
+        assert!(errors[0].contains("MOTCUA_ADMIN_TOKEN"));
+    }
+}

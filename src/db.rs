@@ -1,0 +1,50 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+use crate::config::Settings;
+
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    if settings.is_sqlite() {
+        std::fs::create_dir_all(&settings.data_dir)?;
+    }
+    let mut options = ConnectOptions::new(settings.database_url.clone());
+    options
+        .max_connections(if settings.is_sqlite() { 8 } else { 20 })
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let db = Database::connect(options).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers go on while one writer commits.
+        db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+    }
+    Ok(db)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// Whether the database answers, for `/readyz`.
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.execute_unprepared("SELECT 1").await.is_ok()
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`), waiting for it, so two writers queue instead of
+/// one failing with "database is locked" when its read turns into a write.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

@@ -1,0 +1,19 @@
+//! motcua — online public-service portal with a one-stop ("một cửa")
+//! electronic dossier system.
+//!
+//! `web` is the HTTP layer; the domain modules (`catalogue`, …) own their
+//! tables and rules and know nothing of HTTP; `entity` and `migration` are the
+//! database schema. See README.md for the codemap.
+
+pub mod app;
+pub mod catalogue;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod seed;
+pub mod string_enum;
+pub mod telemetry;
+pub mod text;
+pub mod web;

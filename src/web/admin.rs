@@ -1,0 +1,171 @@
+//! Admin pages for the catalogue: sign-in with the admin token, the list of
+//! all procedures, the create/edit form, publish and abolish, export.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::web::{Path, Query};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::admin_form::FormValues;
+use super::catalogue_query::CatalogueQuery;
+use super::csrf::constant_time_eq;
+use super::form::FormData;
+use super::gate::{self, Admin};
+use super::render::Ui;
+use crate::catalogue::model::{OnlineMode, ProcedureStatus, TimeUnit};
+use crate::catalogue::search::{self, Scope};
+use crate::catalogue::store::Refs;
+use crate::catalogue::{admin, transfer, view};
+use crate::error::{AppError, FieldError};
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// Only paths on this site: `/x`, never `//evil.example` or `https://…`.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/quan-tri/thu-tuc",
+    }
+}
+
+pub async fn index(_: Admin) -> HttpResponse {
+    see_other("/quan-tri/thu-tuc")
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn sign_in_page(ui: Ui, query: Query<NextQuery>) -> Result<HttpResponse, AppError> {
+    let mut ctx = ui.form_context();
+    ctx.insert("next", safe_next(query.next.as_deref()));
+    ctx.insert("failed", &false);
+    ui.render("admin/sign_in.html", &ctx)
+}
+
+pub async fn sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
+    let next = safe_next(Some(form.get("next"))).to_owned();
+    if constant_time_eq(form.get("token").as_bytes(), ui.state.settings.admin_token.as_bytes()) {
+        // A fresh session on sign-in: nothing set before it carries over.
+        ui.session.renew();
+        ui.session.insert(gate::SESSION_KEY, true).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        tracing::info!("admin signed in");
+        return Ok(see_other(&next));
+    }
+    tracing::warn!("admin sign-in refused");
+    let mut ctx = ui.form_context();
+    ctx.insert("next", &next);
+    ctx.insert("failed", &true);
+    ui.render_status(StatusCode::UNAUTHORIZED, "admin/sign_in.html", &ctx)
+}
+
+pub async fn sign_out(ui: Ui, _form: FormData) -> HttpResponse {
+    ui.session.purge();
+    see_other("/")
+}
+
+pub async fn procedures(_: Admin, ui: Ui, query: Query<CatalogueQuery>) -> Result<HttpResponse, AppError> {
+    let parsed = query.parse()?;
+    let refs = Refs::load(&ui.state.db).await?;
+    let page = search::search(&ui.state.db, &refs, &parsed.filter, Scope::All, parsed.page, parsed.per_page).await?;
+    let mut ctx = ui.form_context();
+    ctx.insert("statuses", &ProcedureStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    ctx.insert("query", &*query);
+    ctx.insert("prev_url", &(page.page > 1).then(|| query.page_url("/quan-tri/thu-tuc", page.page - 1)));
+    ctx.insert("next_url", &(page.page < page.pages).then(|| query.page_url("/quan-tri/thu-tuc", page.page + 1)));
+    ctx.insert("result", &page);
+    ui.render("admin/procedures.html", &ctx)
+}
+
+/// Renders the procedure form with its values and any messages.
+async fn form_page(
+    ui: &Ui,
+    values: &FormValues,
+    errors: &[FieldError],
+    editing: bool,
+) -> Result<HttpResponse, AppError> {
+    let refs = Refs::load(&ui.state.db).await?;
+    let mut ctx = ui.form_context();
+    let mut agencies: Vec<_> = refs.agencies.values().map(|a| (&a.code, &a.name)).collect();
+    agencies.sort();
+    let mut fields: Vec<_> = refs.fields.values().map(|f| (&f.code, &f.name)).collect();
+    fields.sort_by(|a, b| a.1.cmp(b.1));
+    ctx.insert("agencies", &agencies);
+    ctx.insert("fields", &fields);
+    ctx.insert("modes", &OnlineMode::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>());
+    ctx.insert("units", &TimeUnit::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>());
+    ctx.insert("v", values);
+    ctx.insert("errors", &ui.field_messages(errors));
+    ctx.insert("editing", &editing);
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    ui.render_status(status, "admin/procedure_form.html", &ctx)
+}
+
+pub async fn new_form(_: Admin, ui: Ui) -> Result<HttpResponse, AppError> {
+    form_page(&ui, &FormValues::blank(), &[], false).await
+}
+
+pub async fn create(_: Admin, ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
+    let mut values = FormValues::from_form(&form);
+    let result = match values.to_record() {
+        Ok(record) => admin::create(&ui.state.db, record, Utc::now()).await,
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/quan-tri/thu-tuc/{}/sua?saved=1", values.code))),
+        Err(AppError::Validation(errors)) => {
+            values.pad();
+            form_page(&ui, &values, &errors, false).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit_form(_: Admin, ui: Ui, code: Path<String>) -> Result<HttpResponse, AppError> {
+    let view = view::any(&ui.state.db, &code).await?;
+    form_page(&ui, &FormValues::from_record(&view.record, view.version), &[], true).await
+}
+
+pub async fn update(_: Admin, ui: Ui, code: Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let mut values = FormValues::from_form(&form);
+    values.code = code.clone();
+    let result = match values.to_record() {
+        Ok(record) => admin::update(&ui.state.db, &code, values.version, record, Utc::now()).await,
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/quan-tri/thu-tuc/{}/sua?saved=1", code.as_str()))),
+        Err(AppError::Validation(errors)) => {
+            values.pad();
+            form_page(&ui, &values, &errors, true).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn publish(_: Admin, ui: Ui, code: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
+    admin::set_status(&ui.state.db, &code, ProcedureStatus::Published, Utc::now()).await?;
+    Ok(see_other("/quan-tri/thu-tuc"))
+}
+
+pub async fn abolish(_: Admin, ui: Ui, code: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
+    admin::set_status(&ui.state.db, &code, ProcedureStatus::Abolished, Utc::now()).await?;
+    Ok(see_other("/quan-tri/thu-tuc"))
+}
+
+pub async fn export(_: Admin, ui: Ui) -> Result<HttpResponse, AppError> {
+    let catalogue = transfer::export(&ui.state.db).await?;
+    let body = serde_json::to_string_pretty(&catalogue).map_err(anyhow::Error::from)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename("danh-muc-thu-tuc.json".into())],
+        })
+        .body(body))
+}

@@ -1,0 +1,79 @@
+//! The JSON API under `/api/v1` for integrations; documented by the OpenAPI
+//! document it serves. Errors come back as problem+json.
+
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpResponse, http::header::ContentType};
+use chrono::Utc;
+use serde::Serialize;
+
+use super::catalogue_query::CatalogueQuery;
+use super::gate::Admin;
+use crate::app::AppState;
+use crate::catalogue::model::AgencyLevel;
+use crate::catalogue::search::{self, Scope};
+use crate::catalogue::store::Refs;
+use crate::catalogue::transfer::{self, Catalogue};
+use crate::catalogue::view;
+use crate::error::AppError;
+
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().content_type(ContentType::json()).body(OPENAPI)
+}
+
+pub async fn procedures(state: Data<AppState>, query: Query<CatalogueQuery>) -> Result<HttpResponse, AppError> {
+    let parsed = query.parse()?;
+    let refs = Refs::load(&state.db).await?;
+    let page = search::search(&state.db, &refs, &parsed.filter, Scope::Public, parsed.page, parsed.per_page).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+pub async fn procedure(state: Data<AppState>, code: Path<String>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(view::public(&state.db, &code).await?))
+}
+
+#[derive(Serialize)]
+struct AgencyItem<'a> {
+    code: &'a str,
+    name: &'a str,
+    parent_code: Option<&'a str>,
+    level: AgencyLevel,
+}
+
+pub async fn agencies(state: Data<AppState>) -> Result<HttpResponse, AppError> {
+    let refs = Refs::load(&state.db).await?;
+    let mut items: Vec<_> = refs
+        .agencies
+        .values()
+        .map(|a| AgencyItem {
+            code: &a.code,
+            name: &a.name,
+            parent_code: a.parent_id.and_then(|id| refs.agency_by_id(id)).map(|p| p.code.as_str()),
+            level: AgencyLevel::parse(&a.level).unwrap_or(AgencyLevel::Central),
+        })
+        .collect();
+    items.sort_by(|a, b| a.code.cmp(b.code));
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+}
+
+pub async fn fields(state: Data<AppState>) -> Result<HttpResponse, AppError> {
+    let refs = Refs::load(&state.db).await?;
+    let mut items: Vec<_> = refs.fields.values().map(|f| serde_json::json!({"code": f.code, "name": f.name})).collect();
+    items.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+}
+
+pub async fn export_catalogue(_: Admin, state: Data<AppState>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(transfer::export(&state.db).await?))
+}
+
+pub async fn import_catalogue(
+    _: Admin,
+    state: Data<AppState>,
+    body: Json<Catalogue>,
+) -> Result<HttpResponse, AppError> {
+    let summary = transfer::import(&state.db, body.into_inner(), Utc::now()).await?;
+    tracing::info!(procedures = summary.procedures, "catalogue imported");
+    Ok(HttpResponse::Ok().json(summary))
+}

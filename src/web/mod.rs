@@ -1,0 +1,20 @@
+//! HTTP only: routes, extractors, rendering and middleware. Handlers parse
+//! the request, call a domain module and shape its answer; rules live in the
+//! domain modules.
+
+pub mod admin;
+pub mod admin_form;
+pub mod api;
+pub mod catalogue_query;
+pub mod csrf;
+pub mod errors;
+pub mod extract;
+pub mod form;
+pub mod gate;
+pub mod headers;
+pub mod health;
+pub mod public;
+pub mod render;
+pub mod routes;
+
+pub use routes::routes;

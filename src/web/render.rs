@@ -1,0 +1,131 @@
+//! Rendering pages: the `Ui` extractor gathers what every page needs (the
+//! language, its texts, the session) and renders a Tera template with it.
+
+use std::collections::HashMap;
+use std::future::{Ready, ready};
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::web::Data;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use tera::{Context, Tera, Value};
+
+use super::gate::Admin;
+use super::headers::{LANG_COOKIE, query_lang};
+use crate::app::AppState;
+use crate::error::{AppError, FieldError};
+use crate::i18n::Lang;
+
+pub struct Ui {
+    pub state: Data<AppState>,
+    pub lang: Lang,
+    pub session: Session,
+    req: HttpRequest,
+}
+
+/// The language of a request: `?lang=` first, then the cookie, else Vietnamese.
+pub fn lang_of(req: &HttpRequest) -> Lang {
+    query_lang(req.query_string())
+        .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+        .unwrap_or_default()
+}
+
+impl FromRequest for Ui {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match req.app_data::<Data<AppState>>() {
+            Some(state) => {
+                Ok(Ui { state: state.clone(), lang: lang_of(req), session: req.get_session(), req: req.clone() })
+            }
+            None => Err(AppError::Internal(anyhow::anyhow!("no app state")).into()),
+        })
+    }
+}
+
+impl Ui {
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.state.texts.get(self.lang, key)
+    }
+
+    /// A context holding what the layout needs.
+    pub fn context(&self) -> Context {
+        base_context(&self.state, self.lang, &self.req)
+    }
+
+    /// A context for a page with a form: also the CSRF token.
+    pub fn form_context(&self) -> Context {
+        let mut ctx = self.context();
+        ctx.insert("csrf", &super::csrf::token(&self.session));
+        ctx
+    }
+
+    /// Field errors as `field → message` in the user's language.
+    pub fn field_messages(&self, errors: &[FieldError]) -> HashMap<String, String> {
+        field_messages(&self.state, self.lang, errors)
+    }
+
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<HttpResponse, AppError> {
+        self.render_status(StatusCode::OK, template, ctx)
+    }
+
+    pub fn render_status(&self, status: StatusCode, template: &str, ctx: &Context) -> Result<HttpResponse, AppError> {
+        let html = render(&self.state.tera, template, ctx)?;
+        Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+    }
+}
+
+pub fn base_context(state: &AppState, lang: Lang, req: &HttpRequest) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("lang", lang.code());
+    ctx.insert("tr", state.texts.all(lang));
+    ctx.insert("path", req.path());
+    ctx.insert("other_lang_url", &other_lang_url(req, lang));
+    ctx.insert("is_admin", &Admin::signed_in(req));
+    ctx
+}
+
+pub fn field_messages(state: &AppState, lang: Lang, errors: &[FieldError]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for e in errors {
+        let key = format!("field_error_{}", e.code);
+        out.entry(e.field.clone()).or_insert_with(|| state.texts.get(lang, &key).to_owned());
+    }
+    out
+}
+
+/// The current URL with the language switched, other parameters kept.
+fn other_lang_url(req: &HttpRequest, lang: Lang) -> String {
+    let other = match lang {
+        Lang::Vi => Lang::En,
+        Lang::En => Lang::Vi,
+    };
+    let mut query: Vec<&str> =
+        req.query_string().split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
+    let switch = format!("lang={}", other.code());
+    query.push(&switch);
+    format!("{}?{}", req.path(), query.join("&"))
+}
+
+pub fn render(tera: &Tera, template: &str, ctx: &Context) -> Result<String, AppError> {
+    tera.render(template, ctx).map_err(|e| AppError::Internal(anyhow::anyhow!("template {template}: {e:?}")))
+}
+
+/// Filters the pages use; Tera's optional built-ins are off to save build time.
+pub fn register_filters(tera: &mut Tera) {
+    tera.register_filter("vnd", |v: &Value, _: &HashMap<String, Value>| {
+        let amount = v.as_i64().ok_or_else(|| tera::Error::msg("vnd: not an integer"))?;
+        Ok(Value::String(crate::catalogue::model::Vnd(amount).to_string()))
+    });
+    tera.register_filter("urlencode", |v: &Value, _: &HashMap<String, Value>| {
+        let s = v.as_str().ok_or_else(|| tera::Error::msg("urlencode: not a string"))?;
+        Ok(Value::String(urlencode(s)))
+    });
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).unwrap_or_default().trim_start_matches('=').to_owned()
+}

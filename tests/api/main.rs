@@ -1,0 +1,12 @@
+//! The integration test binary: every test starts the real portal on a random
+//! port with a fresh database (SQLite by default, PostgreSQL when
+//! `MOTCUA_TEST_DATABASE_URL` is set) and drives it over HTTP.
+
+mod helpers;
+
+mod admin_procedures;
+mod catalogue_api;
+mod catalogue_pages;
+mod catalogue_transfer;
+mod errors_and_headers;
+mod health;
