@@ -1,7 +1,7 @@
 //! The application state and the HTTP server. The server binds to a listener
 //! it is given, so tests can run it on port 0.
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 
 use actix_session::SessionMiddleware;
@@ -13,9 +13,12 @@ use actix_web::middleware::from_fn;
 use actix_web::web::Data;
 use actix_web::{App, HttpServer};
 use sea_orm::DatabaseConnection;
+use socket2::{Domain, Protocol, Socket, Type};
 use tera::Tera;
+use tokio::sync::OnceCell;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::oidc::{self, Discovery, SsoError, SsoSettings};
 use crate::config::Settings;
 use crate::i18n::Texts;
 use crate::{db, seed, web};
@@ -25,6 +28,33 @@ pub struct AppState {
     pub settings: Settings,
     pub tera: Tera,
     pub texts: Texts,
+    /// Outgoing HTTP (the national SSO); never follows redirects.
+    pub http: reqwest::Client,
+    pub sso: SsoSettings,
+    /// The SSO's endpoints, read from its discovery document on first use.
+    discovery: OnceCell<Discovery>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, settings: Settings, tera: Tera, texts: Texts) -> anyhow::Result<AppState> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(15))
+            .build()?;
+        let sso = SsoSettings {
+            issuer: settings.sso_issuer.clone(),
+            client_id: settings.sso_client_id.clone(),
+            client_secret: settings.sso_client_secret.clone(),
+            redirect_uri: settings.sso_redirect_uri(),
+            acr_values: settings.sso_acr_values.clone(),
+        };
+        Ok(AppState { db, settings, tera, texts, http, sso, discovery: OnceCell::new() })
+    }
+
+    /// The SSO's endpoints; a failed discovery is retried on the next sign-in.
+    pub async fn discovery(&self) -> Result<&Discovery, SsoError> {
+        self.discovery.get_or_try_init(|| oidc::discover(&self.http, &self.sso.issuer)).await
+    }
 }
 
 /// Where templates and static files are found: `MOTCUA_ASSETS_DIR`, else the
@@ -40,6 +70,18 @@ pub fn load_templates(assets: &Path) -> anyhow::Result<Tera> {
     let mut tera = Tera::new(&pattern.to_string_lossy())?;
     web::render::register_filters(&mut tera);
     Ok(tera)
+}
+
+/// A listening socket with TCP_NODELAY, which accepted connections inherit:
+/// without it a response written in two parts (headers, then a file) waits
+/// for the client's delayed ACK, some 40 ms per request.
+pub fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = Socket::new(Domain::for_address(address), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
 }
 
 /// The session key: configured, or generated once and kept in the data folder
@@ -66,10 +108,18 @@ fn session_key(settings: &Settings) -> anyhow::Result<Key> {
 pub struct Application {
     pub server: Server,
     pub port: u16,
+    pub db: DatabaseConnection,
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let listener = bind(settings.listen)?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// As `build`, on a listener bound beforehand (tests need the port
+    /// before the settings that mention it).
+    pub async fn build_with_listener(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         if settings.demo_data {
@@ -77,10 +127,9 @@ impl Application {
         }
         let texts = Texts::load().map_err(anyhow::Error::msg)?;
         let tera = load_templates(&assets_dir())?;
-        let listener = TcpListener::bind(settings.listen)?;
         let port = listener.local_addr()?.port();
-        let server = run(AppState { db, settings, tera, texts }, listener)?;
-        Ok(Application { server, port })
+        let server = run(AppState::new(db.clone(), settings, tera, texts)?, listener)?;
+        Ok(Application { server, port, db })
     }
 }
 

@@ -26,6 +26,28 @@ pub enum Command {
     /// Import or export the catalogue as one JSON file.
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
+    /// Run the mock national portal (single sign-on) on MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN.
+    MockNationalPortal,
+    /// Manage official and admin accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an official; the password is read from the first line of standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// reception, specialist, leader or admin; repeat or separate by commas for several.
+        #[arg(long = "role", required = true, value_delimiter = ',')]
+        roles: Vec<String>,
+        /// The code of the official's unit (agency).
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long = "name")]
+        full_name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use validator::Validate;
 
-/// Demo admin token for the embedded default; documented in README.md and
-/// refused when demo data is off.
-pub const DEMO_ADMIN_TOKEN: &str = "demo-admin-token";
+/// Demo client secret shared by the portal and the mock national portal in
+/// the embedded default; documented in README.md, refused when demo data is off.
+pub const DEMO_SSO_CLIENT_SECRET: &str = "demo-sso-secret-not-for-production";
+
+/// The path of the SSO callback on the portal.
+pub const SSO_CALLBACK_PATH: &str = "/dang-nhap/dvcqg/callback";
 
 #[derive(Debug, Clone, Validate)]
 pub struct Settings {
@@ -21,9 +24,18 @@ pub struct Settings {
     pub demo_data: bool,
     pub mock_national_portal: bool,
     pub mock_national_portal_listen: SocketAddr,
-    /// Temporary protection of the admin pages until official sign-in exists.
-    #[validate(length(min = 12, message = "MOTCUA_ADMIN_TOKEN must have at least 12 characters"))]
-    pub admin_token: String,
+    /// The address people reach the portal at, for redirect URIs and links in mail.
+    pub public_url: String,
+    /// The national single sign-on (or the mock standing in for it).
+    pub sso_issuer: String,
+    pub sso_client_id: String,
+    #[validate(length(min = 16, message = "MOTCUA_SSO_CLIENT_SECRET must have at least 16 characters"))]
+    pub sso_client_secret: String,
+    pub sso_acr_values: String,
+    /// Redirect URIs the mock national portal accepts for our client.
+    pub mock_redirect_uris: Vec<String>,
+    /// How long the mock's authorization codes live.
+    pub mock_code_ttl_secs: i64,
     /// Base64 key (at least 64 bytes) signing and encrypting session cookies;
     /// when absent a key is generated once and kept in the data folder.
     pub session_key: Option<Vec<u8>>,
@@ -42,7 +54,13 @@ struct Raw {
     demo_data: Option<String>,
     mock_national_portal: Option<String>,
     mock_national_portal_listen: Option<String>,
-    admin_token: Option<String>,
+    public_url: Option<String>,
+    sso_issuer: Option<String>,
+    sso_client_id: Option<String>,
+    sso_client_secret: Option<String>,
+    sso_acr_values: Option<String>,
+    mock_sso_redirect_uris: Option<String>,
+    mock_sso_code_ttl_secs: Option<String>,
     session_key: Option<String>,
     secure_cookies: Option<String>,
     log_format: Option<String>,
@@ -50,14 +68,20 @@ struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 10] = [
+        let slots: [(&str, &mut Option<String>); 16] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
             ("DEMO_DATA", &mut self.demo_data),
             ("MOCK_NATIONAL_PORTAL", &mut self.mock_national_portal),
             ("MOCK_NATIONAL_PORTAL_LISTEN", &mut self.mock_national_portal_listen),
-            ("ADMIN_TOKEN", &mut self.admin_token),
+            ("PUBLIC_URL", &mut self.public_url),
+            ("SSO_ISSUER", &mut self.sso_issuer),
+            ("SSO_CLIENT_ID", &mut self.sso_client_id),
+            ("SSO_CLIENT_SECRET", &mut self.sso_client_secret),
+            ("SSO_ACR_VALUES", &mut self.sso_acr_values),
+            ("MOCK_SSO_REDIRECT_URIS", &mut self.mock_sso_redirect_uris),
+            ("MOCK_SSO_CODE_TTL_SECS", &mut self.mock_sso_code_ttl_secs),
             ("SESSION_KEY", &mut self.session_key),
             ("SECURE_COOKIES", &mut self.secure_cookies),
             ("LOG_FORMAT", &mut self.log_format),
@@ -103,13 +127,26 @@ impl Settings {
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
             errors.push("MOTCUA_DATABASE_URL must start with sqlite: or postgres://".into());
         }
-        let admin_token = match raw.admin_token {
-            Some(token) => token,
-            None if demo_data => DEMO_ADMIN_TOKEN.into(),
+        let sso_client_secret = match raw.sso_client_secret {
+            Some(secret) => secret,
+            None if demo_data => DEMO_SSO_CLIENT_SECRET.into(),
             None => {
-                errors.push("MOTCUA_ADMIN_TOKEN is required when MOTCUA_DEMO_DATA is off".into());
-                String::new()
+                errors.push("MOTCUA_SSO_CLIENT_SECRET is required when MOTCUA_DEMO_DATA is off".into());
+                "x".repeat(16)
             }
+        };
+        let public_url = raw.public_url.unwrap_or_else(|| format!("http://{listen}")).trim_end_matches('/').to_owned();
+        let sso_issuer =
+            raw.sso_issuer.unwrap_or_else(|| format!("http://{mock_listen}")).trim_end_matches('/').to_owned();
+        for (name, url) in [("MOTCUA_PUBLIC_URL", &public_url), ("MOTCUA_SSO_ISSUER", &sso_issuer)] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                errors.push(format!("{name} must be an http(s) URL, not {url:?}"));
+            }
+        }
+        let callback = format!("{public_url}{SSO_CALLBACK_PATH}");
+        let mock_redirect_uris = match raw.mock_sso_redirect_uris {
+            Some(list) => list.split(',').map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()).collect(),
+            None => vec![callback],
         };
         let session_key = raw.session_key.and_then(|k| match decode_key(&k) {
             Ok(key) => Some(key),
@@ -138,7 +175,20 @@ impl Settings {
                 &mut errors,
             ),
             mock_national_portal_listen: mock_listen,
-            admin_token,
+            public_url,
+            sso_issuer,
+            sso_client_id: raw.sso_client_id.unwrap_or_else(|| "motcua-demo".into()),
+            sso_client_secret,
+            sso_acr_values: raw.sso_acr_values.unwrap_or_else(|| "LoA1".into()),
+            mock_redirect_uris,
+            mock_code_ttl_secs: match raw.mock_sso_code_ttl_secs.map(|t| t.parse::<i64>()) {
+                None => 60,
+                Some(Ok(secs)) if secs >= 0 => secs,
+                Some(_) => {
+                    errors.push("MOTCUA_MOCK_SSO_CODE_TTL_SECS must be a number of seconds".into());
+                    60
+                }
+            },
             session_key,
             secure_cookies: parse_switch("MOTCUA_SECURE_COOKIES", raw.secure_cookies, false, &mut errors),
             log_json,
@@ -151,6 +201,11 @@ impl Settings {
             }
         }
         if errors.is_empty() { Ok(settings) } else { Err(errors) }
+    }
+
+    /// Where the national SSO sends the browser back to.
+    pub fn sso_redirect_uri(&self) -> String {
+        format!("{}{SSO_CALLBACK_PATH}", self.public_url)
     }
 
     pub fn is_sqlite(&self) -> bool {
@@ -208,7 +263,10 @@ mod tests {
         assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
         assert!(s.database_url.starts_with("sqlite://./data/motcua.db"));
         assert!(s.demo_data && s.mock_national_portal);
-        assert_eq!(s.admin_token, DEMO_ADMIN_TOKEN);
+        assert_eq!(s.sso_client_secret, DEMO_SSO_CLIENT_SECRET);
+        assert_eq!(s.sso_issuer, "http://127.0.0.1:8090");
+        assert_eq!(s.sso_redirect_uri(), "http://127.0.0.1:8080/dang-nhap/dvcqg/callback");
+        assert_eq!(s.mock_redirect_uris, vec![s.sso_redirect_uri()]);
     }
 
     #[test]
@@ -219,7 +277,7 @@ mod tests {
                 ("MOTCUA_LISTEN", "nowhere"),
                 ("MOTCUA_DEMO_DATA", "maybe"),
                 ("MOTCUA_DATABASE_URL", "mysql://x"),
-                ("MOTCUA_ADMIN_TOKEN", "short"),
+                ("MOTCUA_SSO_CLIENT_SECRET", "short"),
             ]),
         )
         .unwrap_err();
@@ -227,8 +285,8 @@ mod tests {
     }
 
     #[test]
-    fn production_needs_a_real_admin_token() {
+    fn production_needs_a_real_sso_secret() {
         let errors = Settings::load(None, &env(&[("MOTCUA_DEMO_DATA", "off")])).unwrap_err();
-        assert!(errors[0].contains("MOTCUA_ADMIN_TOKEN"));
+        assert!(errors[0].contains("MOTCUA_SSO_CLIENT_SECRET"));
     }
 }

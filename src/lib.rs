@@ -6,12 +6,17 @@
 //! database schema. See README.md for the codemap.
 
 pub mod app;
+pub mod audit;
+pub mod auth;
 pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod i18n;
+pub mod mock_national_portal;
+pub mod random;
+pub mod ratelimit;
 pub mod seed;
 pub mod string_enum;
 pub mod telemetry;

@@ -2,8 +2,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use motcua::app::Application;
-use motcua::cli::{CatalogueCommand, Cli, Command};
+use motcua::auth::accounts::{self, NewOfficial};
+use motcua::auth::role::Role;
+use motcua::cli::{CatalogueCommand, Cli, Command, UserCommand};
 use motcua::config::Settings;
+use motcua::mock_national_portal::{MockPortal, MockSettings};
 use motcua::{catalogue, db, seed, telemetry};
 
 #[actix_web::main]
@@ -30,12 +33,15 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
-    if let Command::Serve = command {
-        let host = settings.listen.ip();
-        let application = Application::build(settings).await?;
-        println!("motcua: cổng dịch vụ công đang chạy tại / portal listening on http://{host}:{}", application.port);
-        application.server.await?;
-        return Ok(());
+    match command {
+        Command::Serve => return serve(settings).await,
+        Command::MockNationalPortal => {
+            let mock = MockPortal::build(MockSettings::from(&settings)).await?;
+            println!("motcua: mock national portal listening on http://{}", mock.address);
+            mock.server.await?;
+            return Ok(());
+        }
+        _ => {}
     }
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
@@ -59,7 +65,14 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Catalogue(CatalogueCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file)?;
             let parsed = serde_json::from_str(&text)?;
-            match catalogue::transfer::import(&db, parsed, chrono::Utc::now()).await {
+            match catalogue::transfer::import(
+                &db,
+                parsed,
+                &motcua::audit::Actor::system("command line"),
+                chrono::Utc::now(),
+            )
+            .await
+            {
                 Ok(s) => println!("imported {} agencies, {} fields, {} procedures", s.agencies, s.fields, s.procedures),
                 Err(motcua::error::AppError::Validation(errors)) => {
                     for e in &errors {
@@ -70,8 +83,67 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 Err(e) => return Err(e.into()),
             }
         }
-        // Served above, before any one-off connection was opened.
-        Command::Serve => {}
+        Command::User(UserCommand::Create { username, roles, unit, full_name }) => {
+            let roles = roles
+                .iter()
+                .map(|r| Role::parse(r.trim()).ok_or_else(|| anyhow::anyhow!("unknown role {r:?}")))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let new = NewOfficial {
+                full_name: full_name.unwrap_or_else(|| username.clone()),
+                username,
+                email: None,
+                unit_code: unit,
+                roles,
+                password: password.trim_end_matches(['\r', '\n']).to_owned(),
+            };
+            match accounts::create_official(&db, new, chrono::Utc::now()).await {
+                Ok(created) => {
+                    let actor = motcua::audit::Actor::system("command line");
+                    let detail = serde_json::json!({"roles": created.roles});
+                    motcua::audit::record(
+                        &db,
+                        &actor,
+                        "official_created",
+                        &created.label(),
+                        detail,
+                        chrono::Utc::now(),
+                    )
+                    .await?;
+                    println!("created {}", created.label());
+                }
+                Err(motcua::error::AppError::Validation(errors)) => {
+                    for e in &errors {
+                        eprintln!("{}: {}", e.field, e.code);
+                    }
+                    anyhow::bail!("account not created");
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        // Long-running commands were started above, before any one-off connection was opened.
+        Command::Serve | Command::MockNationalPortal => {}
     }
+    Ok(())
+}
+
+/// Serves the portal; with the mock national portal switched on, it is
+/// started alongside as a child process that ends with the portal.
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let _mock = if settings.mock_national_portal {
+        let child = tokio::process::Command::new(std::env::current_exe()?)
+            .arg("mock-national-portal")
+            .kill_on_drop(true)
+            .spawn()?;
+        println!("motcua: mock national portal starting on http://{}", settings.mock_national_portal_listen);
+        Some(child)
+    } else {
+        None
+    };
+    let host = settings.listen.ip();
+    let application = Application::build(settings).await?;
+    println!("motcua: cổng dịch vụ công đang chạy tại / portal listening on http://{host}:{}", application.port);
+    application.server.await?;
     Ok(())
 }

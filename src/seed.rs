@@ -1,12 +1,15 @@
 //! Demo data: the catalogue of `src/seed/catalogue.json` (procedures of the
 //! Ministry of Information and Communications and the Ministry of Science and
-//! Technology), loaded once into an empty portal; and a synthetic catalogue of
-//! any size for benchmarks.
+//! Technology) and demo officials, loaded once into an empty portal; and a
+//! synthetic catalogue of any size for benchmarks.
 
 use chrono::Utc;
-use entity::procedure;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use entity::{account, procedure};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
+use crate::audit::Actor;
+use crate::auth::accounts::{self, NewOfficial};
+use crate::auth::role::{AccountKind, Role};
 use crate::catalogue::model::ProcedureStatus;
 use crate::catalogue::record::ProcedureRecord;
 use crate::catalogue::transfer::{self, Catalogue};
@@ -19,15 +22,46 @@ pub fn demo_catalogue() -> Result<Catalogue, AppError> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("src/seed/catalogue.json: {e}")))
 }
 
-/// Loads the demo catalogue unless the portal already has procedures.
-/// Returns whether it loaded anything.
+/// The password of every demo official (documented in README.md; demo only).
+pub const DEMO_PASSWORD: &str = "motcua-demo";
+
+/// Demo officials: username, name, unit, roles.
+pub const DEMO_OFFICIALS: &[(&str, &str, &str, &[Role])] = &[
+    ("admin", "Quản trị hệ thống", "000.00.00.G12", &[Role::Admin]),
+    ("tiepnhan", "Nguyễn Thị Lan", "000.01.00.G12", &[Role::Reception]),
+    ("chuyenvien", "Phạm Văn Minh", "000.01.00.G12", &[Role::Specialist]),
+    ("lanhdao", "Hoàng Thị Thu", "000.01.00.G12", &[Role::Leader]),
+    ("canbo.hn", "Vũ Quang Huy", "000.00.20.H26", &[Role::Reception, Role::Specialist]),
+];
+
+/// Loads the demo catalogue unless the portal already has procedures, and
+/// the demo officials unless it already has officials. Returns whether it
+/// loaded anything.
 pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
-    if procedure::Entity::find().count(db).await? > 0 {
-        return Ok(false);
+    let mut loaded = false;
+    if procedure::Entity::find().count(db).await? == 0 {
+        let summary = transfer::import(db, demo_catalogue()?, &Actor::system("demo data"), Utc::now()).await?;
+        tracing::info!(procedures = summary.procedures, "demo catalogue loaded");
+        loaded = true;
     }
-    let summary = transfer::import(db, demo_catalogue()?, Utc::now()).await?;
-    tracing::info!(procedures = summary.procedures, "demo catalogue loaded");
-    Ok(true)
+    let officials =
+        account::Entity::find().filter(account::Column::Kind.eq(AccountKind::Official.as_str())).count(db).await?;
+    if officials == 0 {
+        for (username, name, unit, roles) in DEMO_OFFICIALS {
+            let new = NewOfficial {
+                username: (*username).into(),
+                full_name: (*name).into(),
+                email: None,
+                unit_code: Some((*unit).into()),
+                roles: roles.to_vec(),
+                password: DEMO_PASSWORD.into(),
+            };
+            accounts::create_official(db, new, Utc::now()).await?;
+        }
+        tracing::info!(officials = DEMO_OFFICIALS.len(), "demo officials created");
+        loaded = true;
+    }
+    Ok(loaded)
 }
 
 const ACTIONS: &[&str] =
@@ -50,5 +84,5 @@ pub async fn synthetic(db: &DatabaseConnection, count: usize) -> Result<usize, A
         })
         .collect();
     demo.procedures = procedures;
-    Ok(transfer::import(db, demo, Utc::now()).await?.procedures)
+    Ok(transfer::import(db, demo, &Actor::system("synthetic catalogue"), Utc::now()).await?.procedures)
 }

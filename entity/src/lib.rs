@@ -4,8 +4,12 @@
 //! PostgreSQL; the closed Rust enums that give them meaning live in the domain
 //! modules of the portal crate.
 
+pub mod account;
+pub mod account_role;
 pub mod agency;
+pub mod audit_log;
 pub mod field;
 pub mod procedure;
 pub mod procedure_document;
 pub mod procedure_fee;
+pub mod rate_limit;

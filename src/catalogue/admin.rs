@@ -11,6 +11,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, IntoActive
 use super::model::ProcedureStatus;
 use super::record::ProcedureRecord;
 use super::store::{self, Refs};
+use crate::audit::{self, Actor};
 use crate::error::{AppError, FieldError};
 
 /// Checks a record against the rules and the stored agencies and fields.
@@ -22,7 +23,12 @@ async fn checked(db: &DatabaseConnection, record: &mut ProcedureRecord) -> Resul
     if errors.is_empty() { Ok(refs) } else { Err(AppError::Validation(errors)) }
 }
 
-pub async fn create(db: &DatabaseConnection, mut record: ProcedureRecord, now: DateTime<Utc>) -> Result<(), AppError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    mut record: ProcedureRecord,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     record.status = ProcedureStatus::Draft;
     let refs = checked(db, &mut record).await?;
     let txn = crate::db::begin_write(db).await?;
@@ -30,6 +36,8 @@ pub async fn create(db: &DatabaseConnection, mut record: ProcedureRecord, now: D
         return Err(AppError::Validation(vec![FieldError::new("code", "taken")]));
     }
     store::upsert(&txn, &record, &refs, now).await?;
+    audit::record(&txn, actor, "procedure_created", &record.code, serde_json::json!({"name": record.name}), now)
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -40,6 +48,7 @@ pub async fn update(
     code: &str,
     version: i32,
     mut record: ProcedureRecord,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     record.code = code.to_owned();
@@ -54,6 +63,8 @@ pub async fn update(
     }
     record.status = ProcedureStatus::parse(&current.status).unwrap_or(ProcedureStatus::Draft);
     store::upsert(&txn, &record, &refs, now).await?;
+    let detail = serde_json::json!({"name": record.name, "from_version": version});
+    audit::record(&txn, actor, "procedure_updated", code, detail, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -63,6 +74,7 @@ pub async fn set_status(
     db: &DatabaseConnection,
     code: &str,
     to: ProcedureStatus,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let txn = crate::db::begin_write(db).await?;
@@ -84,6 +96,8 @@ pub async fn set_status(
     model.version = Set(version + 1);
     model.updated_at = Set(now);
     model.update(&txn).await?;
+    let action = if to == ProcedureStatus::Published { "procedure_published" } else { "procedure_abolished" };
+    audit::record(&txn, actor, action, code, serde_json::json!({"from": from.as_str()}), now).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! abolished procedures stay readable but take no new dossiers.
 
 pub mod admin;
+pub mod agencies;
 pub mod eform;
 pub mod model;
 pub mod record;

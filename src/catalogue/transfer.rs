@@ -18,6 +18,7 @@ use validator::Validate;
 use super::model::AgencyLevel;
 use super::record::ProcedureRecord;
 use super::store::{self, Refs};
+use crate::audit::{self, Actor};
 use crate::error::{AppError, FieldError, field_errors};
 
 pub const FORMAT: &str = "motcua-catalogue";
@@ -70,8 +71,13 @@ pub struct ImportSummary {
     pub procedures: usize,
 }
 
-pub async fn export(db: &impl ConnectionTrait) -> Result<Catalogue, AppError> {
+/// Every agency as a record, sorted by code.
+pub async fn export_agencies(db: &impl ConnectionTrait) -> Result<Vec<AgencyRecord>, AppError> {
     let refs = Refs::load(db).await?;
+    Ok(agency_records(&refs))
+}
+
+fn agency_records(refs: &Refs) -> Vec<AgencyRecord> {
     let mut agencies: Vec<AgencyRecord> = refs
         .agencies
         .values()
@@ -83,6 +89,12 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Catalogue, AppError> {
         })
         .collect();
     agencies.sort_by(|a, b| a.code.cmp(&b.code));
+    agencies
+}
+
+pub async fn export(db: &impl ConnectionTrait) -> Result<Catalogue, AppError> {
+    let refs = Refs::load(db).await?;
+    let agencies = agency_records(&refs);
     let mut fields: Vec<FieldRecord> =
         refs.fields.values().map(|f| FieldRecord { code: f.code.clone(), name: f.name.clone() }).collect();
     fields.sort_by(|a, b| a.code.cmp(&b.code));
@@ -139,6 +151,7 @@ async fn check(db: &DatabaseConnection, catalogue: &mut Catalogue) -> Result<(),
 pub async fn import(
     db: &DatabaseConnection,
     mut catalogue: Catalogue,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, AppError> {
     check(db, &mut catalogue).await?;
@@ -193,10 +206,20 @@ pub async fn import(
     for p in &catalogue.procedures {
         store::upsert(&txn, p, &refs, now).await?;
     }
-    txn.commit().await?;
-    Ok(ImportSummary {
+    let summary = ImportSummary {
         agencies: catalogue.agencies.len(),
         fields: catalogue.fields.len(),
         procedures: catalogue.procedures.len(),
-    })
+    };
+    audit::record(
+        &txn,
+        actor,
+        "catalogue_imported",
+        "catalogue",
+        serde_json::to_value(&summary).unwrap_or_default(),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(summary)
 }

@@ -1,18 +1,15 @@
-//! Admin pages for the catalogue: sign-in with the admin token, the list of
-//! all procedures, the create/edit form, publish and abolish, export.
+//! Admin pages for the catalogue: the list of all procedures, the
+//! create/edit form, publish and abolish, export.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::{Path, Query};
 use chrono::Utc;
-use serde::Deserialize;
 
 use super::admin_form::FormValues;
 use super::catalogue_query::CatalogueQuery;
-use super::csrf::constant_time_eq;
 use super::form::FormData;
-use super::gate::{self, Admin};
 use super::render::Ui;
 use crate::catalogue::model::{OnlineMode, ProcedureStatus, TimeUnit};
 use crate::catalogue::search::{self, Scope};
@@ -24,52 +21,11 @@ fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
 
-/// Only paths on this site: `/x`, never `//evil.example` or `https://…`.
-fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/quan-tri/thu-tuc",
-    }
-}
-
-pub async fn index(_: Admin) -> HttpResponse {
+pub async fn index() -> HttpResponse {
     see_other("/quan-tri/thu-tuc")
 }
 
-#[derive(Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
-
-pub async fn sign_in_page(ui: Ui, query: Query<NextQuery>) -> Result<HttpResponse, AppError> {
-    let mut ctx = ui.form_context();
-    ctx.insert("next", safe_next(query.next.as_deref()));
-    ctx.insert("failed", &false);
-    ui.render("admin/sign_in.html", &ctx)
-}
-
-pub async fn sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
-    let next = safe_next(Some(form.get("next"))).to_owned();
-    if constant_time_eq(form.get("token").as_bytes(), ui.state.settings.admin_token.as_bytes()) {
-        // A fresh session on sign-in: nothing set before it carries over.
-        ui.session.renew();
-        ui.session.insert(gate::SESSION_KEY, true).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-        tracing::info!("admin signed in");
-        return Ok(see_other(&next));
-    }
-    tracing::warn!("admin sign-in refused");
-    let mut ctx = ui.form_context();
-    ctx.insert("next", &next);
-    ctx.insert("failed", &true);
-    ui.render_status(StatusCode::UNAUTHORIZED, "admin/sign_in.html", &ctx)
-}
-
-pub async fn sign_out(ui: Ui, _form: FormData) -> HttpResponse {
-    ui.session.purge();
-    see_other("/")
-}
-
-pub async fn procedures(_: Admin, ui: Ui, query: Query<CatalogueQuery>) -> Result<HttpResponse, AppError> {
+pub async fn procedures(ui: Ui, query: Query<CatalogueQuery>) -> Result<HttpResponse, AppError> {
     let parsed = query.parse()?;
     let refs = Refs::load(&ui.state.db).await?;
     let page = search::search(&ui.state.db, &refs, &parsed.filter, Scope::All, parsed.page, parsed.per_page).await?;
@@ -106,14 +62,14 @@ async fn form_page(
     ui.render_status(status, "admin/procedure_form.html", &ctx)
 }
 
-pub async fn new_form(_: Admin, ui: Ui) -> Result<HttpResponse, AppError> {
+pub async fn new_form(ui: Ui) -> Result<HttpResponse, AppError> {
     form_page(&ui, &FormValues::blank(), &[], false).await
 }
 
-pub async fn create(_: Admin, ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
+pub async fn create(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
     let mut values = FormValues::from_form(&form);
     let result = match values.to_record() {
-        Ok(record) => admin::create(&ui.state.db, record, Utc::now()).await,
+        Ok(record) => admin::create(&ui.state.db, record, &ui.actor(), Utc::now()).await,
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
@@ -126,16 +82,16 @@ pub async fn create(_: Admin, ui: Ui, form: FormData) -> Result<HttpResponse, Ap
     }
 }
 
-pub async fn edit_form(_: Admin, ui: Ui, code: Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit_form(ui: Ui, code: Path<String>) -> Result<HttpResponse, AppError> {
     let view = view::any(&ui.state.db, &code).await?;
     form_page(&ui, &FormValues::from_record(&view.record, view.version), &[], true).await
 }
 
-pub async fn update(_: Admin, ui: Ui, code: Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+pub async fn update(ui: Ui, code: Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let mut values = FormValues::from_form(&form);
     values.code = code.clone();
     let result = match values.to_record() {
-        Ok(record) => admin::update(&ui.state.db, &code, values.version, record, Utc::now()).await,
+        Ok(record) => admin::update(&ui.state.db, &code, values.version, record, &ui.actor(), Utc::now()).await,
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
@@ -148,17 +104,17 @@ pub async fn update(_: Admin, ui: Ui, code: Path<String>, form: FormData) -> Res
     }
 }
 
-pub async fn publish(_: Admin, ui: Ui, code: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
-    admin::set_status(&ui.state.db, &code, ProcedureStatus::Published, Utc::now()).await?;
+pub async fn publish(ui: Ui, code: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
+    admin::set_status(&ui.state.db, &code, ProcedureStatus::Published, &ui.actor(), Utc::now()).await?;
     Ok(see_other("/quan-tri/thu-tuc"))
 }
 
-pub async fn abolish(_: Admin, ui: Ui, code: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
-    admin::set_status(&ui.state.db, &code, ProcedureStatus::Abolished, Utc::now()).await?;
+pub async fn abolish(ui: Ui, code: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
+    admin::set_status(&ui.state.db, &code, ProcedureStatus::Abolished, &ui.actor(), Utc::now()).await?;
     Ok(see_other("/quan-tri/thu-tuc"))
 }
 
-pub async fn export(_: Admin, ui: Ui) -> Result<HttpResponse, AppError> {
+pub async fn export(ui: Ui) -> Result<HttpResponse, AppError> {
     let catalogue = transfer::export(&ui.state.db).await?;
     let body = serde_json::to_string_pretty(&catalogue).map_err(anyhow::Error::from)?;
     Ok(HttpResponse::Ok()

@@ -2,13 +2,15 @@
 //! document it serves. Errors come back as problem+json.
 
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpResponse, http::header::ContentType};
+use actix_web::{HttpRequest, HttpResponse, http::header::ContentType};
 use chrono::Utc;
 use serde::Serialize;
 
+use super::access::Viewer;
 use super::catalogue_query::CatalogueQuery;
-use super::gate::Admin;
+use super::render::client_ip;
 use crate::app::AppState;
+use crate::audit::Actor;
 use crate::catalogue::model::AgencyLevel;
 use crate::catalogue::search::{self, Scope};
 use crate::catalogue::store::Refs;
@@ -64,16 +66,19 @@ pub async fn fields(state: Data<AppState>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
 }
 
-pub async fn export_catalogue(_: Admin, state: Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn export_catalogue(state: Data<AppState>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(transfer::export(&state.db).await?))
 }
 
 pub async fn import_catalogue(
-    _: Admin,
+    req: HttpRequest,
+    viewer: Viewer,
     state: Data<AppState>,
     body: Json<Catalogue>,
 ) -> Result<HttpResponse, AppError> {
-    let summary = transfer::import(&state.db, body.into_inner(), Utc::now()).await?;
+    let who = viewer.principal()?;
+    let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req) };
+    let summary = transfer::import(&state.db, body.into_inner(), &actor, Utc::now()).await?;
     tracing::info!(procedures = summary.procedures, "catalogue imported");
     Ok(HttpResponse::Ok().json(summary))
 }

@@ -2,7 +2,6 @@
 //! session and echoed in a hidden field of every state-changing form.
 
 use actix_session::Session;
-use base64::Engine;
 
 pub const FIELD: &str = "_csrf";
 const KEY: &str = "csrf";
@@ -12,12 +11,10 @@ pub fn token(session: &Session) -> String {
     if let Ok(Some(existing)) = session.get::<String>(KEY) {
         return existing;
     }
-    let mut bytes = [0u8; 32];
     // Without randomness we cannot issue a token; an empty one never verifies.
-    if getrandom::fill(&mut bytes).is_err() {
+    let Ok(token) = crate::random::token() else {
         return String::new();
-    }
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    };
     // A session that cannot store the token fails verification later.
     let _ = session.insert(KEY, &token);
     token

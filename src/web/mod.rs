@@ -2,19 +2,24 @@
 //! the request, call a domain module and shape its answer; rules live in the
 //! domain modules.
 
+pub mod access;
 pub mod admin;
+pub mod admin_agencies;
+pub mod admin_audit;
 pub mod admin_form;
+pub mod admin_officials;
 pub mod api;
+pub mod auth_pages;
 pub mod catalogue_query;
 pub mod csrf;
 pub mod errors;
 pub mod extract;
 pub mod form;
-pub mod gate;
 pub mod headers;
 pub mod health;
 pub mod public;
 pub mod render;
 pub mod routes;
+pub mod session;
 
 pub use routes::routes;

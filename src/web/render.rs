@@ -8,12 +8,15 @@ use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::web::Data;
-use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use tera::{Context, Tera, Value};
 
-use super::gate::Admin;
+use super::access::Viewer;
 use super::headers::{LANG_COOKIE, query_lang};
 use crate::app::AppState;
+use crate::audit::Actor;
+use crate::auth::principal::Principal;
+use crate::auth::role::Role;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 
@@ -21,7 +24,14 @@ pub struct Ui {
     pub state: Data<AppState>,
     pub lang: Lang,
     pub session: Session,
+    pub viewer: Option<Principal>,
     req: HttpRequest,
+}
+
+/// The client's address as the audit log and rate limits record it: the
+/// peer of the connection (forwarding headers can be forged).
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
 }
 
 /// The language of a request: `?lang=` first, then the cookie, else Vietnamese.
@@ -37,9 +47,13 @@ impl FromRequest for Ui {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.app_data::<Data<AppState>>() {
-            Some(state) => {
-                Ok(Ui { state: state.clone(), lang: lang_of(req), session: req.get_session(), req: req.clone() })
-            }
+            Some(state) => Ok(Ui {
+                state: state.clone(),
+                lang: lang_of(req),
+                session: req.get_session(),
+                viewer: req.extensions().get::<Viewer>().and_then(|v| v.0.clone()),
+                req: req.clone(),
+            }),
             None => Err(AppError::Internal(anyhow::anyhow!("no app state")).into()),
         })
     }
@@ -53,6 +67,24 @@ impl Ui {
     /// A context holding what the layout needs.
     pub fn context(&self) -> Context {
         base_context(&self.state, self.lang, &self.req)
+    }
+
+    /// The signed-in person; routes that are not public always have one.
+    pub fn principal(&self) -> Result<&Principal, AppError> {
+        self.viewer.as_ref().ok_or(AppError::Unauthorized)
+    }
+
+    /// Who acts, for the audit log.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.viewer.as_ref().map(|p| p.id),
+            label: self.viewer.as_ref().map_or_else(|| "anonymous".into(), Principal::label),
+            ip: client_ip(&self.req),
+        }
+    }
+
+    pub fn ip(&self) -> String {
+        client_ip(&self.req)
     }
 
     /// A context for a page with a form: also the CSRF token.
@@ -83,7 +115,16 @@ pub fn base_context(state: &AppState, lang: Lang, req: &HttpRequest) -> Context 
     ctx.insert("tr", state.texts.all(lang));
     ctx.insert("path", req.path());
     ctx.insert("other_lang_url", &other_lang_url(req, lang));
-    ctx.insert("is_admin", &Admin::signed_in(req));
+    let viewer = req.extensions().get::<Viewer>().and_then(|v| v.0.clone());
+    if let Some(who) = &viewer {
+        ctx.insert("csrf", &super::csrf::token(&req.get_session()));
+        ctx.insert("is_admin", &who.has_role(Role::Admin));
+        ctx.insert("is_official", &!who.is_applicant());
+    } else {
+        ctx.insert("is_admin", &false);
+        ctx.insert("is_official", &false);
+    }
+    ctx.insert("viewer", &viewer);
     ctx
 }
 

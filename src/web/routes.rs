@@ -1,41 +1,99 @@
-//! Every route of the portal in one table, so that nothing is served that is
-//! not listed here.
+//! Every route of the portal in one table, each with the access it requires.
+//! The table both registers the routes and enforces their access (see
+//! `access.rs`); the authorization matrix test walks the same table, so a new
+//! route cannot be forgotten.
 
 use std::path::Path;
 
-use actix_web::HttpResponse;
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceRequest;
+use actix_web::http::Method;
+use actix_web::middleware::{Next, from_fn};
 use actix_web::web::{self, ServiceConfig};
+use actix_web::{HttpResponse, guard};
 
-use super::{admin, api, health, public};
+use super::access::{self, ADMIN, Access};
+use super::{admin, admin_agencies, admin_audit, admin_officials, api, auth_pages, health, public};
 use crate::error::AppError;
 
+/// A route as the authorization matrix sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! route_table {
+    ($($method:ident $path:literal $access:expr => $handler:path;)*) => {
+        pub const TABLE: &[RouteInfo] = &[$(RouteInfo { method: stringify!($method), path: $path, access: $access }),*];
+
+        fn register(cfg: &mut ServiceConfig) {
+            $(cfg.service(
+                web::resource($path)
+                    .guard(guard::Method(Method::$method))
+                    .wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| access::enforce($access, req, next)))
+                    .route(web::route().method(Method::$method).to($handler)),
+            );)*
+        }
+    };
+}
+
+use Access::{Applicant, Official, Public};
+
+route_table! {
+    GET "/healthz" Public => health::healthz;
+    GET "/readyz" Public => health::readyz;
+    GET "/" Public => public::home;
+    GET "/thu-tuc" Public => public::catalogue;
+    GET "/thu-tuc/{code}" Public => public::procedure;
+    GET "/thu-tuc/{code}/nop-ho-so" Public => public::start_dossier;
+
+    GET "/dang-nhap" Public => auth_pages::sign_in_choice;
+    GET "/dang-nhap/dvcqg" Public => auth_pages::sso_start;
+    GET "/dang-nhap/dvcqg/callback" Public => auth_pages::sso_callback;
+    GET "/can-bo/dang-nhap" Public => auth_pages::official_sign_in_page;
+    POST "/can-bo/dang-nhap" Public => auth_pages::official_sign_in;
+    POST "/dang-xuat" Public => auth_pages::sign_out;
+    GET "/tai-khoan" Applicant => auth_pages::applicant_home;
+    GET "/can-bo" Official => auth_pages::official_home;
+    GET "/can-bo/mat-khau" Official => auth_pages::password_page;
+    POST "/can-bo/mat-khau" Official => auth_pages::change_password;
+    POST "/can-bo/dang-xuat-moi-noi" Official => auth_pages::sign_out_everywhere;
+
+    GET "/api/v1/openapi.json" Public => api::openapi;
+    GET "/api/v1/procedures" Public => api::procedures;
+    GET "/api/v1/procedures/{code}" Public => api::procedure;
+    GET "/api/v1/agencies" Public => api::agencies;
+    GET "/api/v1/fields" Public => api::fields;
+    GET "/api/v1/admin/catalogue" ADMIN => api::export_catalogue;
+    PUT "/api/v1/admin/catalogue" ADMIN => api::import_catalogue;
+
+    GET "/quan-tri" ADMIN => admin::index;
+    GET "/quan-tri/thu-tuc" ADMIN => admin::procedures;
+    POST "/quan-tri/thu-tuc" ADMIN => admin::create;
+    GET "/quan-tri/thu-tuc/moi" ADMIN => admin::new_form;
+    GET "/quan-tri/thu-tuc/{code}/sua" ADMIN => admin::edit_form;
+    POST "/quan-tri/thu-tuc/{code}/sua" ADMIN => admin::update;
+    POST "/quan-tri/thu-tuc/{code}/cong-bo" ADMIN => admin::publish;
+    POST "/quan-tri/thu-tuc/{code}/bai-bo" ADMIN => admin::abolish;
+    GET "/quan-tri/danh-muc.json" ADMIN => admin::export;
+    GET "/quan-tri/can-bo" ADMIN => admin_officials::list;
+    GET "/quan-tri/can-bo/moi" ADMIN => admin_officials::new_form;
+    POST "/quan-tri/can-bo" ADMIN => admin_officials::create;
+    GET "/quan-tri/can-bo/{id}" ADMIN => admin_officials::edit_form;
+    POST "/quan-tri/can-bo/{id}" ADMIN => admin_officials::update;
+    POST "/quan-tri/can-bo/{id}/mat-khau" ADMIN => admin_officials::reset_password;
+    GET "/quan-tri/co-quan" ADMIN => admin_agencies::list;
+    POST "/quan-tri/co-quan" ADMIN => admin_agencies::create;
+    GET "/quan-tri/co-quan/{code}" ADMIN => admin_agencies::edit_form;
+    POST "/quan-tri/co-quan/{code}" ADMIN => admin_agencies::update;
+    GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
+}
+
 pub fn routes(cfg: &mut ServiceConfig, static_dir: &Path) {
-    cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/", web::get().to(public::home))
-        .route("/thu-tuc", web::get().to(public::catalogue))
-        .route("/thu-tuc/{code}", web::get().to(public::procedure))
-        .route("/thu-tuc/{code}/nop-ho-so", web::get().to(public::start_dossier))
-        .route("/api/v1/openapi.json", web::get().to(api::openapi))
-        .route("/api/v1/procedures", web::get().to(api::procedures))
-        .route("/api/v1/procedures/{code}", web::get().to(api::procedure))
-        .route("/api/v1/agencies", web::get().to(api::agencies))
-        .route("/api/v1/fields", web::get().to(api::fields))
-        .route("/api/v1/admin/catalogue", web::get().to(api::export_catalogue))
-        .route("/api/v1/admin/catalogue", web::put().to(api::import_catalogue))
-        .route("/quan-tri", web::get().to(admin::index))
-        .route("/quan-tri/dang-nhap", web::get().to(admin::sign_in_page))
-        .route("/quan-tri/dang-nhap", web::post().to(admin::sign_in))
-        .route("/quan-tri/dang-xuat", web::post().to(admin::sign_out))
-        .route("/quan-tri/thu-tuc", web::get().to(admin::procedures))
-        .route("/quan-tri/thu-tuc", web::post().to(admin::create))
-        .route("/quan-tri/thu-tuc/moi", web::get().to(admin::new_form))
-        .route("/quan-tri/thu-tuc/{code}/sua", web::get().to(admin::edit_form))
-        .route("/quan-tri/thu-tuc/{code}/sua", web::post().to(admin::update))
-        .route("/quan-tri/thu-tuc/{code}/cong-bo", web::post().to(admin::publish))
-        .route("/quan-tri/thu-tuc/{code}/bai-bo", web::post().to(admin::abolish))
-        .route("/quan-tri/danh-muc.json", web::get().to(admin::export))
-        .service(actix_files::Files::new("/static", static_dir).use_etag(true).use_last_modified(true))
+    register(cfg);
+    cfg.service(actix_files::Files::new("/static", static_dir).use_etag(true).use_last_modified(true))
         .default_service(web::to(not_found));
 }
 

@@ -176,7 +176,7 @@ async fn the_openapi_document_describes_routes_that_answer() {
             continue;
         }
         let concrete = path.replace("{code}", "1.004227");
-        let res = app.client.get(app.url(&concrete)).bearer_auth(crate::helpers::ADMIN_TOKEN).send().await.unwrap();
+        let res = app.admin.get(app.url(&concrete)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{concrete}");
     }
 }

@@ -31,9 +31,8 @@ async fn api_errors_are_problem_details() {
 async fn a_malformed_json_body_is_a_problem_not_a_crash() {
     let app = TestApp::spawn_empty().await;
     let res = app
-        .client
+        .admin
         .put(app.url("/api/v1/admin/catalogue"))
-        .bearer_auth(crate::helpers::ADMIN_TOKEN)
         .header("content-type", "application/json")
         .body("{\"format\": ")
         .send()

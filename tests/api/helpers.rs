@@ -3,18 +3,75 @@
 
 use std::collections::HashMap;
 
-use motcua::app::Application;
+use motcua::app::{Application, bind};
+use motcua::auth::accounts::{self, NewOfficial};
+use motcua::auth::role::Role;
 use motcua::config::Settings;
 use reqwest::{Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::Value;
+use tokio::io::AsyncBufReadExt;
 
-pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+/// The test admin every test portal has, and the password of every test official.
+pub const ADMIN: &str = "quantri.test";
+pub const PASSWORD: &str = "mat-khau-thu-nghiem";
+const SSO_SECRET: &str = "test-sso-secret-0123456789";
 
 pub struct TestApp {
     pub address: String,
+    /// The browser of the person under test.
     pub client: reqwest::Client,
+    /// Another browser, signed in as the test admin.
+    pub admin: reqwest::Client,
+    pub db: DatabaseConnection,
+    /// The mock national portal, when the test asked for one.
+    pub mock: Option<MockNationalPortal>,
+    pub database_url: String,
     _dir: tempfile::TempDir,
+}
+
+/// The mock national portal running as its own process, as in production
+/// the national portal runs elsewhere; killed when the test ends.
+pub struct MockNationalPortal {
+    pub address: String,
+    _process: tokio::process::Child,
+}
+
+#[derive(Clone, Copy)]
+pub struct Options {
+    pub demo: bool,
+    pub sso: bool,
+    /// How long the mock's authorization codes live.
+    pub code_ttl_secs: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { demo: true, sso: false, code_ttl_secs: 60 }
+    }
+}
+
+async fn spawn_mock(dir: &std::path::Path, redirect_uri: &str, code_ttl_secs: u32) -> MockNationalPortal {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .arg("mock-national-portal")
+        .env("MOTCUA_DATA_DIR", dir.join("mock"))
+        .env("MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN", "127.0.0.1:0")
+        .env("MOTCUA_MOCK_SSO_REDIRECT_URIS", redirect_uri)
+        .env("MOTCUA_MOCK_SSO_CODE_TTL_SECS", code_ttl_secs.to_string())
+        .env("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET)
+        .env("MOTCUA_DEMO_DATA", "off")
+        .env("MOTCUA_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the mock national portal starts");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    while let Some(line) = lines.next_line().await.expect("mock output") {
+        if let Some(address) = line.split("listening on ").nth(1) {
+            return MockNationalPortal { address: address.trim().to_owned(), _process: child };
+        }
+    }
+    panic!("the mock national portal did not report its address");
 }
 
 /// A database URL for a fresh database: a SQLite file in `dir`, or a new
@@ -33,33 +90,61 @@ async fn fresh_database(dir: &std::path::Path) -> String {
 }
 
 impl TestApp {
-    /// The portal with the demo catalogue loaded.
+    /// The portal with the demo catalogue and demo officials loaded.
     pub async fn spawn() -> TestApp {
-        Self::spawn_with(true).await
+        Self::spawn_with(Options::default()).await
     }
 
-    /// The portal with an empty catalogue.
+    /// The portal with nothing but the test admin.
     pub async fn spawn_empty() -> TestApp {
-        Self::spawn_with(false).await
+        Self::spawn_with(Options { demo: false, ..Options::default() }).await
     }
 
-    async fn spawn_with(demo: bool) -> TestApp {
+    /// The demo portal with the mock national portal running beside it.
+    pub async fn spawn_with_sso() -> TestApp {
+        Self::spawn_with(Options { sso: true, ..Options::default() }).await
+    }
+
+    pub async fn spawn_with(options: Options) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
+        let listener = bind("127.0.0.1:0".parse().unwrap()).expect("a port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let redirect_uri = format!("{address}/dang-nhap/dvcqg/callback");
+        let mock = match options.sso {
+            true => Some(spawn_mock(dir.path(), &redirect_uri, options.code_ttl_secs).await),
+            false => None,
+        };
+        let database_url = fresh_database(dir.path()).await;
+        let issuer = mock.as_ref().map_or_else(|| "http://127.0.0.1:9".to_owned(), |m| m.address.clone());
         let env: HashMap<String, String> = [
-            ("MOTCUA_LISTEN", "127.0.0.1:0".to_owned()),
+            ("MOTCUA_LISTEN", listener.local_addr().unwrap().to_string()),
+            ("MOTCUA_PUBLIC_URL", address.clone()),
             ("MOTCUA_DATA_DIR", dir.path().display().to_string()),
-            ("MOTCUA_DATABASE_URL", fresh_database(dir.path()).await),
-            ("MOTCUA_DEMO_DATA", if demo { "on" } else { "off" }.to_owned()),
+            ("MOTCUA_DATABASE_URL", database_url.clone()),
+            ("MOTCUA_DEMO_DATA", if options.demo { "on" } else { "off" }.to_owned()),
             ("MOTCUA_MOCK_NATIONAL_PORTAL", "off".to_owned()),
-            ("MOTCUA_ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
+            ("MOTCUA_SSO_ISSUER", issuer),
+            ("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET.to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
         let settings = Settings::load(None, &env).expect("test settings");
-        let app = Application::build(settings).await.expect("portal starts");
+        let app = Application::build_with_listener(settings, listener).await.expect("portal starts");
         tokio::spawn(app.server);
-        TestApp { address: format!("http://127.0.0.1:{}", app.port), client: Self::new_client(), _dir: dir }
+        let test_app = TestApp {
+            address,
+            client: Self::new_client(),
+            admin: Self::new_client(),
+            db: app.db,
+            mock,
+            database_url,
+            _dir: dir,
+        };
+        test_app.create_official(ADMIN, &[Role::Admin], None).await;
+        let res = test_app.sign_in_with(&test_app.admin, ADMIN, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "the test admin signs in");
+        test_app
     }
 
     /// A client of its own: another browser, with no cookies yet.
@@ -69,6 +154,10 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client")
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -82,9 +171,7 @@ impl TestApp {
     /// A page's status and markup, with character references decoded as a
     /// browser would (Tera writes `/` as `&#x2F;`).
     pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
-        let res = self.get(path).await;
-        let status = res.status();
-        (status, decode_entities(&res.text().await.expect("body")))
+        get_html_with(&self.client, &self.url(path)).await
     }
 
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
@@ -93,45 +180,100 @@ impl TestApp {
         (status, res.json().await.expect("JSON body"))
     }
 
-    /// The CSRF token of this client's session, as a form page carries it.
-    pub async fn csrf(&self) -> String {
-        let (_, html) = self.get_html("/quan-tri/dang-nhap").await;
+    /// An official with `roles` in `unit`, password `PASSWORD`; returns the account id.
+    pub async fn create_official(&self, username: &str, roles: &[Role], unit: Option<&str>) -> i32 {
+        let new = NewOfficial {
+            username: username.into(),
+            full_name: format!("Cán bộ {username}"),
+            email: None,
+            unit_code: unit.map(str::to_owned),
+            roles: roles.to_vec(),
+            password: PASSWORD.into(),
+        };
+        accounts::create_official(&self.db, new, chrono::Utc::now()).await.expect("official created").id
+    }
+
+    /// Posts the official sign-in form from `client`.
+    pub async fn sign_in_with(&self, client: &reqwest::Client, username: &str, password: &str) -> Response {
+        let token = self.csrf_of(client).await;
+        let form = [("username", username), ("password", password), ("next", "/can-bo"), ("_csrf", &token)];
+        client.post(self.url("/can-bo/dang-nhap")).form(&form).send().await.expect("request")
+    }
+
+    /// Signs this test's browser in as the official `username`.
+    pub async fn sign_in_official(&self, username: &str) {
+        let res = self.sign_in_with(&self.client, username, password_of(username)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} signs in");
+    }
+
+    /// Signs this test's browser in as the test admin.
+    pub async fn sign_in_admin(&self) {
+        self.sign_in_official(ADMIN).await;
+    }
+
+    /// Walks the national SSO with `client` as a browser would, choosing the
+    /// demo identity `key`, and returns the portal's answer to the callback.
+    pub async fn sso_sign_in_with(&self, client: &reqwest::Client, key: &str) -> Response {
+        let mock = self.mock.as_ref().expect("a test with SSO");
+        let res = client.get(self.url("/dang-nhap/dvcqg?next=/tai-khoan")).send().await.expect("request");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let authorize = location(&res);
+        assert!(authorize.starts_with(&mock.address), "sent to the national SSO: {authorize}");
+        let (status, page) = get_html_with(client, &authorize).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let request_id =
+            page.split("name=\"request_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let res = client
+            .post(format!("{}/authenticationendpoint/login", mock.address))
+            .form(&[("request_id", request_id.as_str()), ("identity", key)])
+            .send()
+            .await
+            .expect("login at the mock");
+        let callback = location(&res);
+        assert!(callback.starts_with(&self.address), "back to the portal: {callback}");
+        client.get(callback).send().await.expect("callback")
+    }
+
+    /// Signs this test's browser in through the national SSO as `key`.
+    pub async fn sso_sign_in(&self, key: &str) {
+        let res = self.sso_sign_in_with(&self.client, key).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{key} signs in through SSO");
+        assert_eq!(location(&res), "/tai-khoan");
+    }
+
+    /// The CSRF token of `client`'s session, as a form page carries it.
+    pub async fn csrf_of(&self, client: &reqwest::Client) -> String {
+        let (_, html) = get_html_with(client, &self.url("/can-bo/dang-nhap")).await;
         extract_csrf(&html)
     }
 
-    /// Posts a form the way a browser does, with the session's CSRF token.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        let token = self.csrf().await;
+    /// Posts a form from `client` the way a browser does, with the session's CSRF token.
+    pub async fn post_form_with(&self, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf_of(client).await;
         let mut body: Vec<(&str, &str)> = fields.to_vec();
         body.push(("_csrf", &token));
-        self.client.post(self.url(path)).form(&body).send().await.expect("request")
+        client.post(self.url(path)).form(&body).send().await.expect("request")
     }
 
-    pub async fn sign_in_admin(&self) {
-        let res = self.post_form("/quan-tri/dang-nhap", &[("token", ADMIN_TOKEN), ("next", "/quan-tri/thu-tuc")]).await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "admin sign-in");
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.post_form_with(&self.client, path, fields).await
     }
 
     pub async fn export(&self) -> Value {
-        let res = self
-            .client
-            .get(self.url("/api/v1/admin/catalogue"))
-            .bearer_auth(ADMIN_TOKEN)
-            .send()
-            .await
-            .expect("request");
+        let res = self.admin.get(self.url("/api/v1/admin/catalogue")).send().await.expect("request");
         assert_eq!(res.status(), StatusCode::OK);
         res.json().await.expect("catalogue JSON")
     }
 
     pub async fn import(&self, catalogue: &Value) -> Response {
-        self.client
-            .put(self.url("/api/v1/admin/catalogue"))
-            .bearer_auth(ADMIN_TOKEN)
-            .json(catalogue)
-            .send()
-            .await
-            .expect("request")
+        self.admin.put(self.url("/api/v1/admin/catalogue")).json(catalogue).send().await.expect("request")
+    }
+
+    /// The audit log page for one action, as the test admin sees it.
+    pub async fn audit_page(&self, action: &str) -> String {
+        let (status, html) = get_html_with(&self.admin, &self.url(&format!("/quan-tri/nhat-ky?action={action}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        html
     }
 
     /// Codes of the procedures a public search returns, in order.
@@ -140,6 +282,21 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "{body}");
         body["items"].as_array().expect("items").iter().map(|p| p["code"].as_str().unwrap().to_owned()).collect()
     }
+}
+
+/// The password of a demo official or of one a test created.
+pub fn password_of(username: &str) -> &'static str {
+    if motcua::seed::DEMO_OFFICIALS.iter().any(|(u, ..)| *u == username) {
+        motcua::seed::DEMO_PASSWORD
+    } else {
+        PASSWORD
+    }
+}
+
+pub async fn get_html_with(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
+    let res = client.get(url).send().await.expect("request");
+    let status = res.status();
+    (status, decode_entities(&res.text().await.expect("body")))
 }
 
 pub fn decode_entities(html: &str) -> String {

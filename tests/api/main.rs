@@ -10,3 +10,5 @@ mod catalogue_pages;
 mod catalogue_transfer;
 mod errors_and_headers;
 mod health;
+mod identity_sso;
+mod officials;

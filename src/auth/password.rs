@@ -1,0 +1,65 @@
+//! Official passwords: argon2id hashes (PHC strings), never stored or logged
+//! in clear.
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+pub const MIN_LENGTH: usize = 10;
+pub const MAX_LENGTH: usize = 128;
+
+pub fn hash(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+}
+
+pub fn verify(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A hash of nothing, verified against when the username is unknown so that
+/// a wrong username costs as long as a wrong password.
+pub fn burn_time(password: &str) {
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$OE8mGKX3ytx4aEn8mcOT4VS6mS8ZdE2B1NnD4/1vcEM";
+    let _ = verify(password, DUMMY);
+}
+
+/// Why a new password is refused, as a field error code.
+pub fn weakness(password: &str, username: &str) -> Option<&'static str> {
+    let length = password.chars().count();
+    if length < MIN_LENGTH {
+        Some("password_short")
+    } else if length > MAX_LENGTH {
+        Some("too_long")
+    } else if password.eq_ignore_ascii_case(username) {
+        Some("password_is_username")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only() {
+        let h = hash("mật khẩu dài đủ").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify("mật khẩu dài đủ", &h));
+        assert!(!verify("mat khau dai du", &h));
+        assert!(!verify("x", "not a hash"));
+    }
+
+    #[test]
+    fn weak_passwords_are_named() {
+        assert_eq!(weakness("short", "u"), Some("password_short"));
+        assert_eq!(weakness("canbo12345", "CANBO12345"), Some("password_is_username"));
+        assert_eq!(weakness("một câu khá dài", "u"), None);
+    }
+}

@@ -1,0 +1,74 @@
+//! The signed-in person as the rest of the portal sees them.
+
+use entity::{account, account_role};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+
+use super::role::{AccountKind, Role};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Principal {
+    pub id: i32,
+    pub kind: AccountKind,
+    pub name: String,
+    /// Officials: their roles; applicants: citizen or business.
+    pub roles: Vec<Role>,
+    pub unit_id: Option<i32>,
+    pub session_epoch: i32,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has_role(*r))
+    }
+
+    pub fn is_applicant(&self) -> bool {
+        self.kind != AccountKind::Official
+    }
+
+    /// How the audit log names this person.
+    pub fn label(&self) -> String {
+        format!("{} #{}", self.name, self.id)
+    }
+}
+
+/// The active account `id` with its roles, or `None` when it is gone or disabled.
+pub async fn load(db: &impl ConnectionTrait, id: i32) -> Result<Option<Principal>, AppError> {
+    let Some(account) = account::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    if !account.active {
+        return Ok(None);
+    }
+    from_account(db, account).await.map(Some)
+}
+
+pub async fn from_account(db: &impl ConnectionTrait, account: account::Model) -> Result<Principal, AppError> {
+    let kind =
+        AccountKind::parse(&account.kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad account kind")))?;
+    let roles = match kind {
+        AccountKind::Citizen => vec![Role::Citizen],
+        AccountKind::Business => vec![Role::Business],
+        AccountKind::Official => {
+            let rows =
+                account_role::Entity::find().filter(account_role::Column::AccountId.eq(account.id)).all(db).await?;
+            let mut roles: Vec<Role> =
+                rows.iter().filter_map(|r| Role::parse(&r.role)).filter(|r| r.is_staff()).collect();
+            roles.sort_by_key(|r| r.as_str());
+            roles
+        }
+    };
+    Ok(Principal {
+        id: account.id,
+        kind,
+        name: account.full_name,
+        roles,
+        unit_id: account.unit_id,
+        session_epoch: account.session_epoch,
+    })
+}

@@ -1,0 +1,88 @@
+//! Building and running the mock national portal's HTTP server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use actix_web::dev::Server;
+use actix_web::web::{self, Data};
+use actix_web::{App, HttpServer};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use tera::Tera;
+
+use super::{sso, store};
+use crate::config::Settings;
+
+#[derive(Debug, Clone)]
+pub struct MockSettings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub client_id: String,
+    pub client_secret: String,
+    pub redirect_uris: Vec<String>,
+    pub code_ttl_secs: i64,
+}
+
+impl From<&Settings> for MockSettings {
+    fn from(s: &Settings) -> Self {
+        MockSettings {
+            listen: s.mock_national_portal_listen,
+            data_dir: s.data_dir.clone(),
+            client_id: s.sso_client_id.clone(),
+            client_secret: s.sso_client_secret.clone(),
+            redirect_uris: s.mock_redirect_uris.clone(),
+            code_ttl_secs: s.mock_code_ttl_secs,
+        }
+    }
+}
+
+pub struct MockState {
+    pub db: DatabaseConnection,
+    pub tera: Tera,
+    /// `http://` and the address actually bound (port 0 picks one).
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub redirect_uris: Vec<String>,
+    pub code_ttl_secs: i64,
+}
+
+pub struct MockPortal {
+    pub server: Server,
+    pub address: SocketAddr,
+}
+
+impl MockPortal {
+    pub async fn build(settings: MockSettings) -> anyhow::Result<MockPortal> {
+        std::fs::create_dir_all(&settings.data_dir)?;
+        let url = format!("sqlite://{}?mode=rwc", settings.data_dir.join("mock-national-portal.db").display());
+        let mut options = ConnectOptions::new(url);
+        options.max_connections(4).sqlx_logging(false);
+        let db = Database::connect(options).await?;
+        store::init(&db).await?;
+        let tera = crate::app::load_templates(&crate::app::assets_dir())?;
+        let listener = crate::app::bind(settings.listen)?;
+        let address = listener.local_addr()?;
+        let state = Data::new(MockState {
+            db,
+            tera,
+            issuer: format!("http://{address}"),
+            client_id: settings.client_id,
+            client_secret: settings.client_secret,
+            redirect_uris: settings.redirect_uris,
+            code_ttl_secs: settings.code_ttl_secs,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .route("/.well-known/openid-configuration", web::get().to(sso::discovery))
+                .route("/oauth2/authorize", web::get().to(sso::authorize))
+                .route("/authenticationendpoint/login", web::post().to(sso::login))
+                .route("/oauth2/token", web::post().to(sso::token))
+                .route("/oauth2/userinfo", web::get().to(sso::userinfo))
+        })
+        .workers(2)
+        .listen(listener)?
+        .run();
+        Ok(MockPortal { server, address })
+    }
+}

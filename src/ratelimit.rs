@@ -1,0 +1,44 @@
+//! Fixed-window rate limits kept in the database, so that every portal
+//! process behind a load balancer counts the same requests.
+
+use chrono::{DateTime, Utc};
+use entity::rate_limit;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub max: i32,
+    pub window_secs: i64,
+}
+
+/// Counts one hit on `key`; false when the window's limit is used up.
+pub async fn allow(db: &DatabaseConnection, key: &str, limit: Limit, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let now = now.timestamp();
+    let txn = crate::db::begin_write(db).await?;
+    rate_limit::Entity::insert(rate_limit::ActiveModel {
+        key: sea_orm::ActiveValue::Set(key.into()),
+        window_start: sea_orm::ActiveValue::Set(now),
+        hits: sea_orm::ActiveValue::Set(0),
+    })
+    .on_conflict_do_nothing_on([rate_limit::Column::Key])
+    .exec(&txn)
+    .await?;
+    rate_limit::Entity::update_many()
+        .col_expr(rate_limit::Column::WindowStart, Expr::value(now))
+        .col_expr(rate_limit::Column::Hits, Expr::value(0))
+        .filter(rate_limit::Column::Key.eq(key))
+        .filter(rate_limit::Column::WindowStart.lte(now - limit.window_secs))
+        .exec(&txn)
+        .await?;
+    rate_limit::Entity::update_many()
+        .col_expr(rate_limit::Column::Hits, Expr::col(rate_limit::Column::Hits).add(1))
+        .filter(rate_limit::Column::Key.eq(key))
+        .exec(&txn)
+        .await?;
+    let hits = rate_limit::Entity::find_by_id(key.to_owned()).one(&txn).await?.map_or(1, |r| r.hits);
+    txn.commit().await?;
+    Ok(hits <= limit.max)
+}

@@ -1,0 +1,90 @@
+//! The signed-in session: which account, of which epoch, since when. The
+//! cookie is encrypted and signed (actix-session, private cookie); what it
+//! holds is checked against the database on every request, so a disabled
+//! account or "sign out everywhere" takes effect at once on every node.
+
+use actix_session::Session;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::principal::{self, Principal};
+use crate::error::AppError;
+
+const KEY: &str = "account";
+/// A session unused this long is over.
+pub const IDLE_SECS: i64 = 30 * 60;
+/// A session is over this long after sign-in, however busy.
+pub const ABSOLUTE_SECS: i64 = 12 * 60 * 60;
+/// `seen_at` is refreshed at most this often, to spare cookie rewrites.
+const TOUCH_SECS: i64 = 60;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Stored {
+    account_id: i32,
+    epoch: i32,
+    issued_at: i64,
+    seen_at: i64,
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("session: {e}"))
+}
+
+/// Starts a fresh session for `who`: a new cookie, nothing carried over.
+pub fn begin(session: &Session, who: &Principal, now: DateTime<Utc>) -> Result<(), AppError> {
+    session.renew();
+    session.clear();
+    let stored =
+        Stored { account_id: who.id, epoch: who.session_epoch, issued_at: now.timestamp(), seen_at: now.timestamp() };
+    session.insert(KEY, stored).map_err(internal)
+}
+
+/// Keeps the session but records a new epoch (after the account itself voided older sessions).
+pub fn adopt_epoch(session: &Session, epoch: i32) -> Result<(), AppError> {
+    if let Ok(Some(mut stored)) = session.get::<Stored>(KEY) {
+        stored.epoch = epoch;
+        session.insert(KEY, stored).map_err(internal)?;
+    }
+    Ok(())
+}
+
+pub fn end(session: &Session) {
+    session.purge();
+}
+
+/// Forgets a session that is no longer valid but keeps the cookie usable,
+/// so the sign-in form that follows can still carry its CSRF token.
+fn forget(session: &Session) {
+    session.clear();
+    session.renew();
+}
+
+/// The person this session belongs to, if it is still valid.
+pub async fn current(
+    session: &Session,
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<Principal>, AppError> {
+    let Ok(Some(mut stored)) = session.get::<Stored>(KEY) else {
+        return Ok(None);
+    };
+    let now = now.timestamp();
+    if now - stored.seen_at > IDLE_SECS || now - stored.issued_at > ABSOLUTE_SECS {
+        forget(session);
+        return Ok(None);
+    }
+    let Some(who) = principal::load(db, stored.account_id).await? else {
+        forget(session);
+        return Ok(None);
+    };
+    if who.session_epoch != stored.epoch {
+        forget(session);
+        return Ok(None);
+    }
+    if now - stored.seen_at > TOUCH_SECS {
+        stored.seen_at = now;
+        session.insert(KEY, stored).map_err(internal)?;
+    }
+    Ok(Some(who))
+}

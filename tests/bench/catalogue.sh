@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Catalogue benchmark (issue 2): requests per second and latency percentiles of
+# the catalogue search page and API against PostgreSQL holding ~2,000
+# procedures, next to a static file from static/ as the ceiling. wrk runs on
+# loopback on the same machine as the portal, so both share its cores.
+#
+#   bash tests/bench/catalogue.sh            # needs wrk (apt-get install wrk) and PostgreSQL
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PORT=${PORT:-18181}
+DURATION=${DURATION:-20s}
+CONNECTIONS=${CONNECTIONS:-32}
+DB=motcua_bench
+ADMIN_URL=${ADMIN_URL:-postgres://motcua:motcua@127.0.0.1:5432/postgres}
+DB_URL="${ADMIN_URL%/*}/$DB"
+
+cargo build --release --quiet
+psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+export MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$(mktemp -d)" MOTCUA_LOG=warn MOTCUA_LISTEN="127.0.0.1:$PORT"
+target/release/motcua seed >/dev/null
+target/release/motcua seed --synthetic 2000 >/dev/null
+echo "procedures: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM procedure') (published: $(psql "$DB_URL" -tAc "SELECT count(*) FROM procedure WHERE status = 'published'"))"
+target/release/motcua serve >/dev/null &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null' EXIT
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+
+run() {
+  local name=$1 path=$2
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT$path"
+  local out
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT$path")
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  printf '| %s | `%s` | %s | %s | %s |\n' "$name" "$path" "$rps" "$p50" "$p99"
+}
+
+echo "| what | path | requests/s | p50 | p99 |"
+echo "|---|---|---|---|---|"
+run "static file (ceiling)" "/static/css/site.css"
+run "API search, diacritic-free" "/api/v1/procedures?q=giay+phep"
+run "API search, with marks" "/api/v1/procedures?q=gi%E1%BA%A5y%20ph%C3%A9p%20b%C6%B0u%20ch%C3%ADnh"
+run "API filters, page 5" "/api/v1/procedures?field=SHTT&mode=full_online&page=5"
+run "API procedure detail" "/api/v1/procedures/1.004227"
+run "catalogue page search" "/thu-tuc?q=giay+phep"
+run "catalogue page, all" "/thu-tuc"
