@@ -134,13 +134,13 @@ pub async fn official_sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, Ap
     match accounts::sign_in_official(&ui.state.db, &username, form.get("password"), now).await? {
         Ok(who) => {
             session::begin(&ui.session, &who, now)?;
-            let actor = Actor { id: Some(who.id), ..attempt };
+            let actor = Actor { id: Some(who.id), label: format!("{} ({username})", who.label()), ip: attempt.ip };
             audit::record(&ui.state.db, &actor, "sign_in", "password", json!({}), now).await?;
             Ok(see_other(&next))
         }
         Err(SignInError::Invalid) => {
             audit::record(&ui.state.db, &attempt, "sign_in_failed", &username, json!({}), now).await?;
-            refuse("sign_in_invalid", StatusCode::UNAUTHORIZED)
+            refuse("sign_in_invalid", StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(SignInError::Locked(until)) => {
             audit::record(&ui.state.db, &attempt, "sign_in_locked", &username, json!({"until": until}), now).await?;

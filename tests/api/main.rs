@@ -5,6 +5,8 @@
 mod helpers;
 
 mod admin_procedures;
+mod audit_log;
+mod authorization_matrix;
 mod catalogue_api;
 mod catalogue_pages;
 mod catalogue_transfer;

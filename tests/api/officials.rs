@@ -31,8 +31,8 @@ async fn unknown_users_and_wrong_passwords_get_the_same_answer() {
     let app = TestApp::spawn().await;
     let unknown = app.sign_in_with(&app.client, "khong-co-ai", password_of("chuyenvien")).await;
     let wrong = app.sign_in_with(&app.client, "chuyenvien", "mat-khau-sai-123").await;
-    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let (a, b) = (unknown.text().await.unwrap(), wrong.text().await.unwrap());
     assert!(decode_entities(&a).contains("Tên đăng nhập hoặc mật khẩu không đúng."));
     assert!(decode_entities(&b).contains("Tên đăng nhập hoặc mật khẩu không đúng."));
@@ -45,7 +45,7 @@ async fn repeated_wrong_passwords_lock_the_account() {
     for _ in 0..5 {
         statuses.push(app.sign_in_with(&app.client, "tiepnhan", "doan-mo-mat-khau").await.status());
     }
-    assert_eq!(statuses[..4], [StatusCode::UNAUTHORIZED; 4]);
+    assert_eq!(statuses[..4], [StatusCode::UNPROCESSABLE_ENTITY; 4]);
     assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
     let res = app.sign_in_with(&app.client, "tiepnhan", password_of("tiepnhan")).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the lock");
@@ -136,7 +136,10 @@ async fn an_official_changes_their_password() {
         "the other one ends"
     );
     let fresh = TestApp::new_client();
-    assert_eq!(app.sign_in_with(&fresh, "lanhdao", password_of("lanhdao")).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.sign_in_with(&fresh, "lanhdao", password_of("lanhdao")).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     assert_eq!(app.sign_in_with(&fresh, "lanhdao", "mot cau moi du dai").await.status(), StatusCode::SEE_OTHER);
 }
 
@@ -228,7 +231,7 @@ async fn a_role_change_takes_effect_at_once_and_a_disabled_official_is_out() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.sign_in_with(&app.client, "pho.phong", PASSWORD).await.status(),
-        StatusCode::UNAUTHORIZED,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "disabled"
     );
 }
