@@ -39,7 +39,7 @@ pub struct Settings {
     /// Base64 key (at least 64 bytes) signing and encrypting session cookies;
     /// when absent a key is generated once and kept in the data folder.
     pub session_key: Option<Vec<u8>>,
-    /// Set session cookies `Secure` (behind HTTPS).
+    /// Set session cookies `Secure`; on by default when the public URL is https.
     pub secure_cookies: bool,
     pub log_json: bool,
 }
@@ -144,6 +144,7 @@ impl Settings {
             }
         }
         let callback = format!("{public_url}{SSO_CALLBACK_PATH}");
+        let behind_https = public_url.starts_with("https://");
         let mock_redirect_uris = match raw.mock_sso_redirect_uris {
             Some(list) => list.split(',').map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()).collect(),
             None => vec![callback],
@@ -190,7 +191,7 @@ impl Settings {
                 }
             },
             session_key,
-            secure_cookies: parse_switch("MOTCUA_SECURE_COOKIES", raw.secure_cookies, false, &mut errors),
+            secure_cookies: parse_switch("MOTCUA_SECURE_COOKIES", raw.secure_cookies, behind_https, &mut errors),
             log_json,
         };
         if let Err(invalid) = settings.validate() {

@@ -8,7 +8,7 @@
 use entity::procedure;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -108,10 +108,51 @@ pub async fn search(
         select = select.order_by(Into::<Expr>::into(Expr::case(name_has_all, 0).finally(1)), Order::Asc);
     }
     select = select.order_by_asc(procedure::Column::NameSearch).order_by_asc(procedure::Column::Id);
-    let total = select.clone().count(db).await?;
-    let rows = select.offset((page - 1) * per_page).limit(per_page).all(db).await?;
+    // One pass: the page's rows carry the total count of matches, and only
+    // the columns a summary shows (not the long texts).
+    let rows: Vec<SummaryRow> = select
+        .clone()
+        .select_only()
+        .columns([
+            procedure::Column::Code,
+            procedure::Column::Name,
+            procedure::Column::AgencyId,
+            procedure::Column::FieldId,
+            procedure::Column::OnlineMode,
+            procedure::Column::ForCitizen,
+            procedure::Column::ForBusiness,
+            procedure::Column::TimeLimitHours,
+            procedure::Column::TimeLimitUnit,
+            procedure::Column::Status,
+        ])
+        .column_as(Expr::cust("COUNT(*) OVER ()"), "total_count")
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .into_model()
+        .all(db)
+        .await?;
+    let total = match rows.first() {
+        Some(row) => u64::try_from(row.total_count).unwrap_or(0),
+        // Past the last page the window has no row to carry the count.
+        None => select.count(db).await?,
+    };
     let items = rows.into_iter().map(|p| summary(p, refs)).collect();
     Ok(Page { items, total, page, per_page, pages: total.div_ceil(per_page) })
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SummaryRow {
+    code: String,
+    name: String,
+    agency_id: i32,
+    field_id: i32,
+    online_mode: String,
+    for_citizen: bool,
+    for_business: bool,
+    time_limit_hours: i32,
+    time_limit_unit: String,
+    status: String,
+    total_count: i64,
 }
 
 /// Every term must occur in the folded text. Terms hold only `[a-z0-9.]`
@@ -130,7 +171,7 @@ fn text_condition(backend: DbBackend, terms: &[String]) -> Condition {
     }
 }
 
-fn summary(p: procedure::Model, refs: &Refs) -> Summary {
+fn summary(p: SummaryRow, refs: &Refs) -> Summary {
     let agency = refs.agency_by_id(p.agency_id);
     let field = refs.field_by_id(p.field_id);
     let applicant_types = ApplicantType::from_flags(p.for_citizen, p.for_business);

@@ -60,6 +60,12 @@ fn forget(session: &Session) {
     session.renew();
 }
 
+/// Whether a session issued at `issued_at` and last used at `seen_at` (Unix
+/// seconds) may still be used at `now`.
+pub fn still_fresh(issued_at: i64, seen_at: i64, now: i64) -> bool {
+    now - seen_at <= IDLE_SECS && now - issued_at <= ABSOLUTE_SECS
+}
+
 /// The person this session belongs to, if it is still valid.
 pub async fn current(
     session: &Session,
@@ -70,7 +76,7 @@ pub async fn current(
         return Ok(None);
     };
     let now = now.timestamp();
-    if now - stored.seen_at > IDLE_SECS || now - stored.issued_at > ABSOLUTE_SECS {
+    if !still_fresh(stored.issued_at, stored.seen_at, now) {
         forget(session);
         return Ok(None);
     }
@@ -87,4 +93,22 @@ pub async fn current(
         session.insert(KEY, stored).map_err(internal)?;
     }
     Ok(Some(who))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_ends_after_30_idle_minutes() {
+        assert!(still_fresh(0, 0, IDLE_SECS));
+        assert!(!still_fresh(0, 0, IDLE_SECS + 1));
+    }
+
+    #[test]
+    fn a_busy_session_still_ends_after_12_hours() {
+        let now = ABSOLUTE_SECS + 1;
+        assert!(!still_fresh(0, now - 5, now));
+        assert!(still_fresh(0, ABSOLUTE_SECS - 5, ABSOLUTE_SECS));
+    }
 }
