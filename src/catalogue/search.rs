@@ -108,9 +108,11 @@ pub async fn search(
         select = select.order_by(Into::<Expr>::into(Expr::case(name_has_all, 0).finally(1)), Order::Asc);
     }
     select = select.order_by_asc(procedure::Column::NameSearch).order_by_asc(procedure::Column::Id);
-    // One pass: the page's rows carry the total count of matches, and only
-    // the columns a summary shows (not the long texts).
-    let rows: Vec<SummaryRow> = select
+    // Only the columns a summary shows, never the long texts. With search
+    // words the matching is costly, so the page's rows also carry the total
+    // (one pass); with filters only, a separate count is cheaper than a
+    // window over every row, which would defeat the top-N sort.
+    let page_rows = select
         .clone()
         .select_only()
         .columns([
@@ -125,16 +127,22 @@ pub async fn search(
             procedure::Column::TimeLimitUnit,
             procedure::Column::Status,
         ])
-        .column_as(Expr::cust("COUNT(*) OVER ()"), "total_count")
         .offset((page - 1) * per_page)
-        .limit(per_page)
-        .into_model()
-        .all(db)
-        .await?;
-    let total = match rows.first() {
-        Some(row) => u64::try_from(row.total_count).unwrap_or(0),
-        // Past the last page the window has no row to carry the count.
-        None => select.count(db).await?,
+        .limit(per_page);
+    let (rows, total) = if terms.is_empty() {
+        let total = select.count(db).await?;
+        let rows: Vec<SummaryRow> =
+            page_rows.column_as(Expr::val(0i64), "total_count").into_model().all(db).await?;
+        (rows, total)
+    } else {
+        let rows: Vec<SummaryRow> =
+            page_rows.column_as(Expr::cust("COUNT(*) OVER ()"), "total_count").into_model().all(db).await?;
+        let total = match rows.first() {
+            Some(row) => u64::try_from(row.total_count).unwrap_or(0),
+            // Past the last page the window has no row to carry the count.
+            None => select.count(db).await?,
+        };
+        (rows, total)
     };
     let items = rows.into_iter().map(|p| summary(p, refs)).collect();
     Ok(Page { items, total, page, per_page, pages: total.div_ceil(per_page) })
