@@ -8,7 +8,8 @@
 use entity::procedure;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -131,8 +132,7 @@ pub async fn search(
         .limit(per_page);
     let (rows, total) = if terms.is_empty() {
         let total = select.count(db).await?;
-        let rows: Vec<SummaryRow> =
-            page_rows.column_as(Expr::val(0i64), "total_count").into_model().all(db).await?;
+        let rows: Vec<SummaryRow> = page_rows.column_as(Expr::val(0i64), "total_count").into_model().all(db).await?;
         (rows, total)
     } else {
         let rows: Vec<SummaryRow> =

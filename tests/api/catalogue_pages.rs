@@ -41,6 +41,22 @@ async fn the_procedure_page_shows_documents_fees_and_the_way_in() {
     assert!(html.contains("href=\"/thu-tuc/1.004227/nop-ho-so\">Nộp hồ sơ trực tuyến</a>"));
     let (status, _) = app.get_html("/thu-tuc/1.004227/nop-ho-so").await;
     assert_eq!(status, StatusCode::OK);
+    let template = app.get("/static/forms/mau-01-the-nha-bao.docx").await;
+    assert_eq!(template.status(), StatusCode::OK, "the blank form downloads");
+    assert!(template.bytes().await.unwrap().starts_with(b"PK"), "a real DOCX (zip) file");
+}
+
+#[tokio::test]
+async fn every_template_the_demo_links_to_exists() {
+    let app = TestApp::spawn().await;
+    let catalogue = app.export().await;
+    for p in catalogue["procedures"].as_array().unwrap() {
+        for d in p["documents"].as_array().unwrap() {
+            if let Some(file) = d["template_file"].as_str() {
+                assert_eq!(app.get(&format!("/static/forms/{file}")).await.status(), StatusCode::OK, "{file}");
+            }
+        }
+    }
 }
 
 #[tokio::test]
