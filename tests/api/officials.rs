@@ -258,3 +258,16 @@ async fn the_command_line_creates_an_official() {
     let (_, home) = app.get_html("/can-bo").await;
     assert!(home.contains("Một cửa (tiếp nhận)") && home.contains("Chuyên viên thụ lý"));
 }
+
+#[tokio::test]
+async fn sign_in_attempts_from_one_address_are_limited() {
+    let app = TestApp::spawn().await;
+    // 20 attempts per address in 5 minutes; the test admin's sign-in at start was the first.
+    for i in 1..20 {
+        let status = app.sign_in_with(&app.client, &format!("doan-ten-{i}"), "mat-khau-doan-bua").await.status();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let res = app.sign_in_with(&app.client, "lanhdao", password_of("lanhdao")).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "even a right password waits for the window");
+    assert!(decode_entities(&res.text().await.unwrap()).contains("Quá nhiều lần đăng nhập"));
+}
