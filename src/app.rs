@@ -19,8 +19,10 @@ use tokio::sync::OnceCell;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::oidc::{self, Discovery, SsoError, SsoSettings};
-use crate::config::Settings;
+use crate::config::{Settings, StorageSettings};
 use crate::i18n::Texts;
+use crate::notify::{self, Mailer};
+use crate::storage::{LocalStore, S3Store, Storage};
 use crate::{db, seed, web};
 
 pub struct AppState {
@@ -31,6 +33,8 @@ pub struct AppState {
     /// Outgoing HTTP (the national SSO); never follows redirects.
     pub http: reqwest::Client,
     pub sso: SsoSettings,
+    pub storage: Storage,
+    pub mailer: Mailer,
     /// The SSO's endpoints, read from its discovery document on first use.
     discovery: OnceCell<Discovery>,
 }
@@ -48,7 +52,12 @@ impl AppState {
             redirect_uri: settings.sso_redirect_uri(),
             acr_values: settings.sso_acr_values.clone(),
         };
-        Ok(AppState { db, settings, tera, texts, http, sso, discovery: OnceCell::new() })
+        let storage = match &settings.storage {
+            StorageSettings::Local { dir } => Storage::Local(LocalStore::new(dir)?),
+            StorageSettings::S3(s3) => Storage::S3(S3Store::new(s3)),
+        };
+        let mailer = Mailer::new(&settings.mail)?;
+        Ok(AppState { db, settings, tera, texts, http, sso, storage, mailer, discovery: OnceCell::new() })
     }
 
     /// The SSO's endpoints; a failed discovery is retried on the next sign-in.
@@ -66,7 +75,7 @@ pub fn assets_dir() -> PathBuf {
 }
 
 pub fn load_templates(assets: &Path) -> anyhow::Result<Tera> {
-    let pattern = assets.join("templates/**/*.html");
+    let pattern = assets.join("templates/**/*.{html,txt}");
     let mut tera = Tera::new(&pattern.to_string_lossy())?;
     web::render::register_filters(&mut tera);
     Ok(tera)
@@ -108,7 +117,7 @@ fn session_key(settings: &Settings) -> anyhow::Result<Key> {
 pub struct Application {
     pub server: Server,
     pub port: u16,
-    pub db: DatabaseConnection,
+    pub state: Data<AppState>,
 }
 
 impl Application {
@@ -128,16 +137,20 @@ impl Application {
         let texts = Texts::load().map_err(anyhow::Error::msg)?;
         let tera = load_templates(&assets_dir())?;
         let port = listener.local_addr()?.port();
-        let server = run(AppState::new(db.clone(), settings, tera, texts)?, listener)?;
-        Ok(Application { server, port, db })
+        let state = Data::new(AppState::new(db, settings, tera, texts)?);
+        if state.settings.workers {
+            let from = state.settings.mail.from.clone();
+            tokio::spawn(notify::worker::run_forever(state.db.clone(), state.mailer.clone(), from));
+        }
+        let server = run(state.clone(), listener)?;
+        Ok(Application { server, port, state })
     }
 }
 
-fn run(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
+fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
     let key = session_key(&state.settings)?;
     let secure = state.settings.secure_cookies;
     let static_dir = assets_dir().join("static");
-    let state = Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("motcua_session".into())

@@ -39,9 +39,48 @@ pub struct Settings {
     /// Base64 key (at least 64 bytes) signing and encrypting session cookies;
     /// when absent a key is generated once and kept in the data folder.
     pub session_key: Option<Vec<u8>>,
+    pub storage: StorageSettings,
+    pub mail: MailSettings,
+    /// Run the background workers (outbox delivery); tests drive them by hand.
+    pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
     pub secure_cookies: bool,
     pub log_json: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum StorageSettings {
+    Local { dir: PathBuf },
+    S3(crate::storage::S3Settings),
+}
+
+#[derive(Debug, Clone)]
+pub enum MailTransport {
+    /// One `.eml` file per message in this folder.
+    File {
+        dir: PathBuf,
+    },
+    Smtp {
+        host: String,
+        port: u16,
+        tls: SmtpTls,
+        username: Option<String>,
+        password: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    StartTls,
+    Tls,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    /// The sender, e.g. `Cổng Dịch vụ công <no-reply@example.gov.vn>`.
+    pub from: String,
 }
 
 /// The keys a settings file may hold; each is also read from `MOTCUA_<KEY>`.
@@ -61,6 +100,23 @@ struct Raw {
     sso_acr_values: Option<String>,
     mock_sso_redirect_uris: Option<String>,
     mock_sso_code_ttl_secs: Option<String>,
+    storage: Option<String>,
+    storage_dir: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_bucket: Option<String>,
+    s3_path_style: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
+    mail: Option<String>,
+    mail_dir: Option<String>,
+    mail_from: Option<String>,
+    smtp_host: Option<String>,
+    smtp_port: Option<String>,
+    smtp_tls: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    workers: Option<String>,
     session_key: Option<String>,
     secure_cookies: Option<String>,
     log_format: Option<String>,
@@ -68,7 +124,7 @@ struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 16] = [
+        let slots: [(&str, &mut Option<String>); 33] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -82,6 +138,23 @@ impl Raw {
             ("SSO_ACR_VALUES", &mut self.sso_acr_values),
             ("MOCK_SSO_REDIRECT_URIS", &mut self.mock_sso_redirect_uris),
             ("MOCK_SSO_CODE_TTL_SECS", &mut self.mock_sso_code_ttl_secs),
+            ("STORAGE", &mut self.storage),
+            ("STORAGE_DIR", &mut self.storage_dir),
+            ("S3_ENDPOINT", &mut self.s3_endpoint),
+            ("S3_REGION", &mut self.s3_region),
+            ("S3_BUCKET", &mut self.s3_bucket),
+            ("S3_PATH_STYLE", &mut self.s3_path_style),
+            ("S3_ACCESS_KEY_ID", &mut self.s3_access_key_id),
+            ("S3_SECRET_ACCESS_KEY", &mut self.s3_secret_access_key),
+            ("MAIL", &mut self.mail),
+            ("MAIL_DIR", &mut self.mail_dir),
+            ("MAIL_FROM", &mut self.mail_from),
+            ("SMTP_HOST", &mut self.smtp_host),
+            ("SMTP_PORT", &mut self.smtp_port),
+            ("SMTP_TLS", &mut self.smtp_tls),
+            ("SMTP_USERNAME", &mut self.smtp_username),
+            ("SMTP_PASSWORD", &mut self.smtp_password),
+            ("WORKERS", &mut self.workers),
             ("SESSION_KEY", &mut self.session_key),
             ("SECURE_COOKIES", &mut self.secure_cookies),
             ("LOG_FORMAT", &mut self.log_format),
@@ -113,7 +186,10 @@ impl Settings {
 
     fn from_raw(raw: Raw) -> Result<Self, Vec<String>> {
         let mut errors = Vec::new();
-        let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./data".into()));
+        let data_dir = PathBuf::from(raw.data_dir.clone().unwrap_or_else(|| "./data".into()));
+        let storage = storage_settings(&raw, &data_dir, &mut errors);
+        let mail = mail_settings(&raw, &data_dir, &mut errors);
+        let workers = parse_switch("MOTCUA_WORKERS", raw.workers.clone(), true, &mut errors);
         let listen = parse_addr("MOTCUA_LISTEN", raw.listen, "127.0.0.1:8080", &mut errors);
         let mock_listen = parse_addr(
             "MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN",
@@ -165,6 +241,9 @@ impl Settings {
             }
         };
         let settings = Settings {
+            storage,
+            mail,
+            workers,
             listen,
             database_url,
             data_dir,
@@ -212,6 +291,85 @@ impl Settings {
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
+}
+
+fn storage_settings(raw: &Raw, data_dir: &Path, errors: &mut Vec<String>) -> StorageSettings {
+    let mut required = |name: &str, value: &Option<String>| {
+        value.clone().filter(|v| !v.is_empty()).unwrap_or_else(|| {
+            errors.push(format!("{name} is required when MOTCUA_STORAGE is s3"));
+            String::new()
+        })
+    };
+    match raw.storage.as_deref() {
+        None | Some("local") => StorageSettings::Local {
+            dir: raw.storage_dir.clone().map_or_else(|| data_dir.join("files"), PathBuf::from),
+        },
+        Some("s3") => {
+            let bucket = required("MOTCUA_S3_BUCKET", &raw.s3_bucket);
+            let access_key_id = required("MOTCUA_S3_ACCESS_KEY_ID", &raw.s3_access_key_id);
+            let secret_access_key = required("MOTCUA_S3_SECRET_ACCESS_KEY", &raw.s3_secret_access_key);
+            StorageSettings::S3(crate::storage::S3Settings {
+                endpoint: raw.s3_endpoint.clone(),
+                region: raw.s3_region.clone().unwrap_or_else(|| "us-east-1".into()),
+                bucket,
+                path_style: parse_switch("MOTCUA_S3_PATH_STYLE", raw.s3_path_style.clone(), false, errors),
+                access_key_id,
+                secret_access_key,
+            })
+        }
+        Some(other) => {
+            errors.push(format!("MOTCUA_STORAGE must be local or s3, not {other:?}"));
+            StorageSettings::Local { dir: data_dir.join("files") }
+        }
+    }
+}
+
+fn mail_settings(raw: &Raw, data_dir: &Path, errors: &mut Vec<String>) -> MailSettings {
+    let from = raw.mail_from.clone().unwrap_or_else(|| "Cổng Dịch vụ công <no-reply@motcua.localhost>".into());
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        errors.push(format!("MOTCUA_MAIL_FROM is not an e-mail address: {from:?}"));
+    }
+    let transport = match raw.mail.as_deref() {
+        None | Some("file") => {
+            MailTransport::File { dir: raw.mail_dir.clone().map_or_else(|| data_dir.join("mail"), PathBuf::from) }
+        }
+        Some("smtp") => {
+            let host = raw.smtp_host.clone().unwrap_or_else(|| {
+                errors.push("MOTCUA_SMTP_HOST is required when MOTCUA_MAIL is smtp".into());
+                String::new()
+            });
+            let tls = match raw.smtp_tls.as_deref() {
+                None | Some("starttls") => SmtpTls::StartTls,
+                Some("tls") => SmtpTls::Tls,
+                Some("none") => SmtpTls::None,
+                Some(other) => {
+                    errors.push(format!("MOTCUA_SMTP_TLS must be none, starttls or tls, not {other:?}"));
+                    SmtpTls::StartTls
+                }
+            };
+            let default_port = if tls == SmtpTls::Tls { 465 } else { 587 };
+            let port = match raw.smtp_port.as_deref().map(str::parse::<u16>) {
+                None => default_port,
+                Some(Ok(port)) => port,
+                Some(Err(_)) => {
+                    errors.push("MOTCUA_SMTP_PORT must be a port number".into());
+                    default_port
+                }
+            };
+            MailTransport::Smtp {
+                host,
+                port,
+                tls,
+                username: raw.smtp_username.clone(),
+                password: raw.smtp_password.clone(),
+            }
+        }
+        Some(other) => {
+            errors.push(format!("MOTCUA_MAIL must be file or smtp, not {other:?}"));
+            MailTransport::File { dir: data_dir.join("mail") }
+        }
+    };
+    MailSettings { transport, from }
 }
 
 fn read_file(path: &Path) -> Result<Raw, String> {

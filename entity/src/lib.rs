@@ -9,6 +9,7 @@ pub mod account_role;
 pub mod agency;
 pub mod audit_log;
 pub mod field;
+pub mod outbox;
 pub mod procedure;
 pub mod procedure_document;
 pub mod procedure_fee;

@@ -5,12 +5,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_catalogue;
 mod m20261123_000002_identity;
+mod m20261123_000003_outbox;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_catalogue::Migration), Box::new(m20261123_000002_identity::Migration)]
+        vec![
+            Box::new(m20261123_000001_catalogue::Migration),
+            Box::new(m20261123_000002_identity::Migration),
+            Box::new(m20261123_000003_outbox::Migration),
+        ]
     }
 }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod admin_agencies;
 pub mod admin_audit;
 pub mod admin_form;
+pub mod admin_mail;
 pub mod admin_officials;
 pub mod api;
 pub mod auth_pages;

@@ -13,7 +13,7 @@ use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, guard};
 
 use super::access::{self, ADMIN, Access};
-use super::{admin, admin_agencies, admin_audit, admin_officials, api, auth_pages, health, public};
+use super::{admin, admin_agencies, admin_audit, admin_mail, admin_officials, api, auth_pages, health, public};
 use crate::error::AppError;
 
 /// A route as the authorization matrix sees it.
@@ -89,6 +89,8 @@ route_table! {
     GET "/quan-tri/co-quan/{code}" ADMIN => admin_agencies::edit_form;
     POST "/quan-tri/co-quan/{code}" ADMIN => admin_agencies::update;
     GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
+    GET "/quan-tri/thu-dien-tu" ADMIN => admin_mail::list;
+    POST "/quan-tri/thu-dien-tu" ADMIN => admin_mail::send_test;
 }
 
 pub fn routes(cfg: &mut ServiceConfig, static_dir: &Path) {

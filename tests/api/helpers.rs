@@ -24,6 +24,7 @@ pub struct TestApp {
     /// Another browser, signed in as the test admin.
     pub admin: reqwest::Client,
     pub db: DatabaseConnection,
+    pub state: actix_web::web::Data<motcua::app::AppState>,
     /// The mock national portal, when the test asked for one.
     pub mock: Option<MockNationalPortal>,
     pub database_url: String,
@@ -43,11 +44,65 @@ pub struct Options {
     pub sso: bool,
     /// How long the mock's authorization codes live.
     pub code_ttl_secs: u32,
+    /// Mail over SMTP to the test sink instead of files.
+    pub smtp: bool,
+    /// Files in the test S3 server instead of the local folder.
+    pub s3: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { demo: true, sso: false, code_ttl_secs: 60 }
+        Options { demo: true, sso: false, code_ttl_secs: 60, smtp: false, s3: false }
+    }
+}
+
+/// Settings for the SMTP sink and the S3 server a test asked for.
+fn backends(options: &Options) -> Vec<(String, String)> {
+    let mut env = Vec::new();
+    if options.smtp {
+        let address = std::env::var("MOTCUA_TEST_SMTP").expect("MOTCUA_TEST_SMTP (host:port of the SMTP sink)");
+        let (host, port) = address.rsplit_once(':').expect("host:port");
+        env.extend(
+            [
+                ("MOTCUA_MAIL", "smtp"),
+                ("MOTCUA_SMTP_HOST", host),
+                ("MOTCUA_SMTP_PORT", port),
+                ("MOTCUA_SMTP_TLS", "none"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+    }
+    if options.s3 {
+        let endpoint = std::env::var("MOTCUA_TEST_S3_ENDPOINT").expect("MOTCUA_TEST_S3_ENDPOINT");
+        let mut bytes = [0u8; 6];
+        getrandom::fill(&mut bytes).expect("randomness");
+        let bucket = format!("motcua-test-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        env.extend(
+            [
+                ("MOTCUA_STORAGE", "s3".to_owned()),
+                ("MOTCUA_S3_ENDPOINT", endpoint),
+                ("MOTCUA_S3_BUCKET", bucket),
+                ("MOTCUA_S3_PATH_STYLE", "on".to_owned()),
+                ("MOTCUA_S3_REGION", "us-east-1".to_owned()),
+                ("MOTCUA_S3_ACCESS_KEY_ID", "test-access-key".to_owned()),
+                ("MOTCUA_S3_SECRET_ACCESS_KEY", "test-secret-key".to_owned()),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        );
+    }
+    env
+}
+
+/// A test service's address from the environment (`.ci/run` starts them).
+/// CI must have it; elsewhere a test without it says so and stops.
+pub fn service(variable: &str) -> Option<String> {
+    match std::env::var(variable) {
+        Ok(value) => Some(value),
+        Err(_) if std::env::var_os("CI").is_some() => panic!("{variable} must be set in CI"),
+        Err(_) => {
+            eprintln!("{variable} is not set: this test needs that service (bash .ci/run starts it); not run");
+            None
+        }
     }
 }
 
@@ -125,9 +180,11 @@ impl TestApp {
             ("MOTCUA_MOCK_NATIONAL_PORTAL", "off".to_owned()),
             ("MOTCUA_SSO_ISSUER", issuer),
             ("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET.to_owned()),
+            ("MOTCUA_WORKERS", "off".to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
+        .chain(backends(&options))
         .collect();
         let settings = Settings::load(None, &env).expect("test settings");
         let app = Application::build_with_listener(settings, listener).await.expect("portal starts");
@@ -136,7 +193,8 @@ impl TestApp {
             address,
             client: Self::new_client(),
             admin: Self::new_client(),
-            db: app.db,
+            db: app.state.db.clone(),
+            state: app.state,
             mock,
             database_url,
             _dir: dir,
@@ -267,6 +325,14 @@ impl TestApp {
 
     pub async fn import(&self, catalogue: &Value) -> Response {
         self.admin.put(self.url("/api/v1/admin/catalogue")).json(catalogue).send().await.expect("request")
+    }
+
+    /// Delivers what the outbox holds now, as the worker would on its next pass.
+    pub async fn drain_outbox(&self) -> usize {
+        let from = &self.state.settings.mail.from;
+        motcua::notify::worker::run_once(&self.db, &self.state.mailer, from, chrono::Utc::now())
+            .await
+            .expect("outbox pass")
     }
 
     /// The audit log page for one action, as the test admin sees it.

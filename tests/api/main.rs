@@ -13,4 +13,6 @@ mod catalogue_transfer;
 mod errors_and_headers;
 mod health;
 mod identity_sso;
+mod mail;
 mod officials;
+mod storage;

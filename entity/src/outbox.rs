@@ -1,0 +1,32 @@
+//! A message waiting to leave the portal (an e-mail, a sync event), with its
+//! delivery state. The payload is frozen when the row is written.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// `email`, later `sync`.
+    pub topic: String,
+    /// Messages with the same key are delivered in order (e.g. per dossier).
+    pub ordering_key: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub payload: String,
+    /// `pending`, `done` or `dead`.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTimeUtc,
+    /// A worker holds the row until then; after it, another may take over.
+    pub lease_until: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_error: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub delivered_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

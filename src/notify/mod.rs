@@ -1,0 +1,9 @@
+//! Notifications: e-mails composed from templates when the event happens
+//! (the text is frozen in the outbox), delivered by `worker` through the
+//! configured `Mailer` (files on disk by default, SMTP in production).
+
+pub mod email;
+pub mod mailer;
+pub mod worker;
+
+pub use mailer::Mailer;

@@ -1,0 +1,141 @@
+//! The transactional outbox (DESIGN: "nothing is lost"). A change enqueues its
+//! messages in its own transaction; workers on any node claim due messages
+//! with a lease (a conditional update, so exactly one claims each), deliver
+//! them, and on failure back off exponentially with jitter until a message
+//! is declared dead and shown to the operator.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::outbox;
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use crate::error::AppError;
+
+/// After this many failed attempts a message is dead (about two days of retries).
+pub const MAX_ATTEMPTS: i32 = 12;
+/// How long a worker may hold a claimed message before another may retry it.
+pub const LEASE_SECS: i64 = 120;
+
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    topic: &str,
+    ordering_key: Option<&str>,
+    payload: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let row = outbox::ActiveModel {
+        topic: Set(topic.into()),
+        ordering_key: Set(ordering_key.map(str::to_owned)),
+        payload: Set(payload.to_string()),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        lease_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        delivered_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// Due messages of `topic` that this worker now holds, oldest first.
+pub async fn claim(
+    db: &DatabaseConnection,
+    topic: &str,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<outbox::Model>, AppError> {
+    let free = Condition::any().add(outbox::Column::LeaseUntil.is_null()).add(outbox::Column::LeaseUntil.lt(now));
+    let candidates = outbox::Entity::find()
+        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Topic.eq(topic))
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .filter(free.clone())
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut claimed = Vec::new();
+    for row in candidates {
+        let taken = outbox::Entity::update_many()
+            .col_expr(outbox::Column::LeaseUntil, Expr::value(now + Duration::seconds(LEASE_SECS)))
+            .filter(outbox::Column::Id.eq(row.id))
+            .filter(outbox::Column::Status.eq("pending"))
+            .filter(free.clone())
+            .exec(db)
+            .await?;
+        if taken.rows_affected == 1 {
+            claimed.push(row);
+        }
+    }
+    Ok(claimed)
+}
+
+pub async fn delivered(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("done"))
+        .col_expr(outbox::Column::DeliveredAt, Expr::value(now))
+        .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Delay before attempt `attempts + 1`: 30 s doubling to at most 6 h, with up
+/// to a fifth more at random so that retries from many messages spread out.
+pub fn backoff(attempts: i32, jitter: f64) -> Duration {
+    let base = 30i64.saturating_mul(1i64 << attempts.clamp(0, 20)).min(6 * 3600);
+    Duration::seconds(base + (base as f64 * 0.2 * jitter.clamp(0.0, 1.0)) as i64)
+}
+
+pub async fn failed(
+    db: &DatabaseConnection,
+    row: &outbox::Model,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let attempts = row.attempts + 1;
+    let mut jitter = [0u8; 1];
+    let jitter = getrandom::fill(&mut jitter).map_or(0.5, |_| f64::from(jitter[0]) / 255.0);
+    let status = if attempts >= MAX_ATTEMPTS { "dead" } else { "pending" };
+    let mut m: outbox::ActiveModel = row.clone().into();
+    m.attempts = Set(attempts);
+    m.status = Set(status.into());
+    m.next_attempt_at = Set(now + backoff(row.attempts, jitter));
+    m.lease_until = Set(None);
+    m.last_error = Set(Some(error.chars().take(2000).collect()));
+    m.update(db).await?;
+    tracing::warn!(outbox.id = row.id, outbox.topic = %row.topic, attempts, status, error, "outbox delivery failed");
+    Ok(())
+}
+
+/// The newest messages of a topic, for the operator's view.
+pub async fn recent(db: &DatabaseConnection, topic: &str, limit: u64) -> Result<Vec<outbox::Model>, AppError> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Topic.eq(topic))
+        .order_by_desc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn retries_back_off_and_level_out() {
+        assert_eq!(backoff(0, 0.0).num_seconds(), 30);
+        assert_eq!(backoff(1, 0.0).num_seconds(), 60);
+        assert_eq!(backoff(3, 0.0).num_seconds(), 240);
+        assert_eq!(backoff(30, 0.0).num_seconds(), 6 * 3600);
+        assert_eq!(backoff(0, 1.0).num_seconds(), 36);
+    }
+}

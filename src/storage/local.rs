@@ -1,0 +1,56 @@
+//! Objects as files under one directory. A file is written under a
+//! temporary name and renamed into place, so a crash never leaves half a file
+//! under a real key.
+
+use std::path::{Path, PathBuf};
+
+use super::StorageError;
+
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    root: PathBuf,
+}
+
+impl LocalStore {
+    pub fn new(root: impl Into<PathBuf>) -> Result<LocalStore, StorageError> {
+        let root = root.into();
+        std::fs::create_dir_all(&root)?;
+        Ok(LocalStore { root })
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.root.join(key)
+    }
+
+    fn missing(key: &str, e: std::io::Error) -> StorageError {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            StorageError::NotFound(key.to_owned())
+        } else {
+            StorageError::Io(e)
+        }
+    }
+
+    pub async fn put_file(&self, key: &str, source: &Path) -> Result<(), StorageError> {
+        let target = self.path(key);
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent).await?;
+        }
+        let partial =
+            target.with_extension(format!("partial-{}", crate::random::token().map_err(std::io::Error::other)?));
+        tokio::fs::copy(source, &partial).await?;
+        tokio::fs::File::open(&partial).await?.sync_all().await?;
+        tokio::fs::rename(&partial, &target).await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, key: &str) -> Result<bytes::Bytes, StorageError> {
+        tokio::fs::read(self.path(key)).await.map(bytes::Bytes::from).map_err(|e| Self::missing(key, e))
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        match tokio::fs::remove_file(self.path(key)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+}
