@@ -170,7 +170,7 @@ fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
             .wrap(sessions)
             .wrap(from_fn(web::headers::request_context))
             .wrap(web::headers::security())
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<web::request_span::PathOnly>::new())
     })
     .listen(listener)?
     .run();

@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod i18n;
 pub mod mock_national_portal;

@@ -3,23 +3,19 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::{Path, Query};
 use chrono::Utc;
 
 use super::admin_form::FormValues;
 use super::catalogue_query::CatalogueQuery;
 use super::form::FormData;
-use super::render::Ui;
+use super::render::{Ui, see_other};
 use crate::catalogue::model::{OnlineMode, ProcedureStatus, TimeUnit};
 use crate::catalogue::search::{self, Scope};
 use crate::catalogue::store::Refs;
 use crate::catalogue::{admin, transfer, view};
 use crate::error::{AppError, FieldError};
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
-}
 
 pub async fn index() -> HttpResponse {
     see_other("/quan-tri/thu-tuc")

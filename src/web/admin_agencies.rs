@@ -2,12 +2,11 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::web::Path;
 use chrono::Utc;
 
 use super::form::FormData;
-use super::render::Ui;
+use super::render::{Ui, see_other};
 use crate::catalogue::agencies;
 use crate::catalogue::model::AgencyLevel;
 use crate::catalogue::transfer::{self, AgencyRecord};
@@ -55,7 +54,7 @@ async fn save(ui: Ui, form: FormData, code: Option<String>) -> Result<HttpRespon
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
-        Ok(()) => Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/quan-tri/co-quan")).finish()),
+        Ok(()) => Ok(see_other("/quan-tri/co-quan")),
         Err(AppError::Validation(errors)) => {
             let values = AgencyRecord {
                 code: code.clone().unwrap_or_else(|| form.get("code").to_owned()),

@@ -3,12 +3,11 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use chrono::Utc;
 use serde_json::json;
 
 use super::form::FormData;
-use super::render::Ui;
+use super::render::{Ui, see_other};
 use crate::audit;
 use crate::error::{AppError, FieldError};
 use crate::notify::email::{self, Email, TOPIC};
@@ -54,5 +53,5 @@ pub async fn send_test(ui: Ui, form: FormData) -> Result<HttpResponse, AppError>
     email::enqueue(&txn, &message, now).await?;
     audit::record(&txn, &ui.actor(), "mail_test_queued", &to, json!({}), now).await?;
     txn.commit().await?;
-    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/quan-tri/thu-dien-tu")).finish())
+    Ok(see_other("/quan-tri/thu-dien-tu"))
 }

@@ -3,7 +3,6 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::web::Path;
 use chrono::Utc;
 use entity::{account, account_role, agency};
@@ -12,15 +11,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::form::FormData;
-use super::render::Ui;
+use super::render::{Ui, see_other};
 use crate::audit;
 use crate::auth::accounts::{self, NewOfficial, OfficialChange};
 use crate::auth::role::{AccountKind, Role};
 use crate::error::{AppError, FieldError};
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
-}
 
 #[derive(Serialize, Default)]
 struct OfficialRow {

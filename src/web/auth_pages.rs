@@ -4,14 +4,13 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::web::Query;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::form::FormData;
-use super::render::Ui;
+use super::render::{Ui, see_other};
 use super::session;
 use crate::audit::{self, Actor};
 use crate::auth::accounts::{self, SignInError};
@@ -25,10 +24,6 @@ const PENDING_KEY: &str = "sso_pending";
 const SIGN_IN_LIMIT: Limit = Limit { max: 20, window_secs: 300 };
 /// SSO round trips started per client address.
 const SSO_LIMIT: Limit = Limit { max: 30, window_secs: 300 };
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
-}
 
 /// Only paths on this site: `/x`, never `//evil.example` or `https://…`.
 pub fn safe_next<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {

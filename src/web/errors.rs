@@ -88,8 +88,8 @@ fn shape(req: &HttpRequest, status: StatusCode, report: &ErrorReport) -> HttpRes
     }
     if status == StatusCode::UNAUTHORIZED {
         // Only a page can be come back to after signing in, not a form post.
-        let back = if req.method() == actix_web::http::Method::GET { req.path() } else { "/quan-tri" };
-        let target = format!("/quan-tri/dang-nhap?next={}", urlencode(back));
+        let back = if req.method() == actix_web::http::Method::GET { req.path() } else { "/" };
+        let target = format!("/dang-nhap?next={}", urlencode(back));
         let mut res = HttpResponse::SeeOther().finish();
         if let Ok(v) = HeaderValue::from_str(&target) {
             res.headers_mut().insert(header::LOCATION, v);

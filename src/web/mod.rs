@@ -20,6 +20,7 @@ pub mod headers;
 pub mod health;
 pub mod public;
 pub mod render;
+pub mod request_span;
 pub mod routes;
 pub mod session;
 

@@ -170,3 +170,8 @@ pub fn register_filters(tera: &mut Tera) {
 pub fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).unwrap_or_default().trim_start_matches('=').to_owned()
 }
+
+/// "See other": where a browser goes after a form post.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish()
+}

@@ -1,0 +1,7 @@
+//! Documents that applicants upload: what kind a file really is (by its
+//! content, never its name), and names made safe to store and show.
+
+pub mod kind;
+pub mod name;
+
+pub use kind::DocumentKind;
