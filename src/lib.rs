@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod random;
 pub mod ratelimit;
 pub mod seed;
+pub mod sla;
 pub mod storage;
 pub mod string_enum;
 pub mod telemetry;

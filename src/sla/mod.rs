@@ -1,0 +1,8 @@
+//! Deadlines (SLA): working-time arithmetic on the office calendar of
+//! Vietnamese public bodies. Pure — no database, no clock: callers pass the
+//! calendar and `now` in, so every rule is unit-tested.
+
+pub mod calendar;
+pub mod local_time;
+
+pub use calendar::{Calendar, DayKind};
