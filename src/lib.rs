@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod documents;
+pub mod dossier;
 pub mod error;
 pub mod i18n;
 pub mod mock_national_portal;

@@ -8,6 +8,7 @@ pub mod account;
 pub mod account_role;
 pub mod agency;
 pub mod audit_log;
+pub mod dossier_sequence;
 pub mod field;
 pub mod outbox;
 pub mod procedure;

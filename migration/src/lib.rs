@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_catalogue;
 mod m20261123_000002_identity;
 mod m20261123_000003_outbox;
+mod m20261123_000004_dossier_sequence;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_catalogue::Migration),
             Box::new(m20261123_000002_identity::Migration),
             Box::new(m20261123_000003_outbox::Migration),
+            Box::new(m20261123_000004_dossier_sequence::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ mod authorization_matrix;
 mod catalogue_api;
 mod catalogue_pages;
 mod catalogue_transfer;
+mod dossier_codes;
 mod errors_and_headers;
 mod health;
 mod identity_sso;
