@@ -95,10 +95,10 @@ fn check_value(field: &FieldSpec, raw: &str) -> Result<Value, &'static str> {
         FieldKind::Number => number(&text).ok_or("not_a_number"),
         FieldKind::Date => date(&text).map(|d| json!(d.format("%Y-%m-%d").to_string())).ok_or("not_a_date"),
         FieldKind::Select => {
-            field.options.iter().any(|o| o.value == text).then(|| Value::String(text)).ok_or("invalid_choice")
+            field.options.iter().any(|o| o.value == text).then_some(Value::String(text)).ok_or("invalid_choice")
         }
         FieldKind::CitizenId => (text.len() == 12 && text.chars().all(|c| c.is_ascii_digit()))
-            .then(|| Value::String(text))
+            .then_some(Value::String(text))
             .ok_or("citizen_id"),
         FieldKind::TaxCode => tax_code(&text).map(Value::String).ok_or("tax_code"),
         FieldKind::Phone => phone(&text).map(Value::String).ok_or("phone"),
@@ -118,7 +118,7 @@ fn number(text: &str) -> Option<Value> {
     let (whole, fraction) = normalised.split_once('.')?;
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
     let whole_ok = digits(whole.trim_start_matches('-'));
-    (whole_ok && digits(fraction)).then(|| Value::String(normalised))
+    (whole_ok && digits(fraction)).then_some(Value::String(normalised))
 }
 
 /// Dates as Vietnamese write them (dd/mm/yyyy) or as a date input sends them.
