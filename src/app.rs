@@ -158,7 +158,9 @@ fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
             .cookie_content_security(CookieContentSecurity::Private)
-            .session_lifecycle(PersistentSession::default().session_ttl(CookieDuration::hours(8)))
+            .session_lifecycle(
+                PersistentSession::default().session_ttl(CookieDuration::seconds(web::session::ABSOLUTE_SECS)),
+            )
             .build();
         App::new()
             .app_data(state.clone())
