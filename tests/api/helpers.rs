@@ -3,19 +3,19 @@
 
 use std::collections::HashMap;
 
+use crate::services::{MockNationalPortal, backends, fresh_database, spawn_mock};
 use motcua::app::{Application, bind};
 use motcua::auth::accounts::{self, NewOfficial};
 use motcua::auth::role::Role;
 use motcua::config::Settings;
 use reqwest::{Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use serde_json::Value;
-use tokio::io::AsyncBufReadExt;
 
 /// The test admin every test portal has, and the password of every test official.
 pub const ADMIN: &str = "quantri.test";
 pub const PASSWORD: &str = "mat-khau-thu-nghiem";
-const SSO_SECRET: &str = "test-sso-secret-0123456789";
+pub const SSO_SECRET: &str = "test-sso-secret-0123456789";
 
 pub struct TestApp {
     pub address: String,
@@ -29,13 +29,6 @@ pub struct TestApp {
     pub mock: Option<MockNationalPortal>,
     pub database_url: String,
     _dir: tempfile::TempDir,
-}
-
-/// The mock national portal running as its own process, as in production
-/// the national portal runs elsewhere; killed when the test ends.
-pub struct MockNationalPortal {
-    pub address: String,
-    _process: tokio::process::Child,
 }
 
 #[derive(Clone, Copy)]
@@ -54,94 +47,6 @@ impl Default for Options {
     fn default() -> Self {
         Options { demo: true, sso: false, code_ttl_secs: 60, smtp: false, s3: false }
     }
-}
-
-/// Settings for the SMTP sink and the S3 server a test asked for.
-fn backends(options: &Options) -> Vec<(String, String)> {
-    let mut env = Vec::new();
-    if options.smtp {
-        let address = std::env::var("MOTCUA_TEST_SMTP").expect("MOTCUA_TEST_SMTP (host:port of the SMTP sink)");
-        let (host, port) = address.rsplit_once(':').expect("host:port");
-        env.extend(
-            [
-                ("MOTCUA_MAIL", "smtp"),
-                ("MOTCUA_SMTP_HOST", host),
-                ("MOTCUA_SMTP_PORT", port),
-                ("MOTCUA_SMTP_TLS", "none"),
-            ]
-            .map(|(k, v)| (k.to_owned(), v.to_owned())),
-        );
-    }
-    if options.s3 {
-        let endpoint = std::env::var("MOTCUA_TEST_S3_ENDPOINT").expect("MOTCUA_TEST_S3_ENDPOINT");
-        let mut bytes = [0u8; 6];
-        getrandom::fill(&mut bytes).expect("randomness");
-        let bucket = format!("motcua-test-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
-        env.extend(
-            [
-                ("MOTCUA_STORAGE", "s3".to_owned()),
-                ("MOTCUA_S3_ENDPOINT", endpoint),
-                ("MOTCUA_S3_BUCKET", bucket),
-                ("MOTCUA_S3_PATH_STYLE", "on".to_owned()),
-                ("MOTCUA_S3_REGION", "us-east-1".to_owned()),
-                ("MOTCUA_S3_ACCESS_KEY_ID", "test-access-key".to_owned()),
-                ("MOTCUA_S3_SECRET_ACCESS_KEY", "test-secret-key".to_owned()),
-            ]
-            .map(|(k, v)| (k.to_owned(), v)),
-        );
-    }
-    env
-}
-
-/// A test service's address from the environment (`.ci/run` starts them).
-/// CI must have it; elsewhere a test without it says so and stops.
-pub fn service(variable: &str) -> Option<String> {
-    match std::env::var(variable) {
-        Ok(value) => Some(value),
-        Err(_) if std::env::var_os("CI").is_some() => panic!("{variable} must be set in CI"),
-        Err(_) => {
-            eprintln!("{variable} is not set: this test needs that service (bash .ci/run starts it); not run");
-            None
-        }
-    }
-}
-
-async fn spawn_mock(dir: &std::path::Path, redirect_uri: &str, code_ttl_secs: u32) -> MockNationalPortal {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .arg("mock-national-portal")
-        .env("MOTCUA_DATA_DIR", dir.join("mock"))
-        .env("MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN", "127.0.0.1:0")
-        .env("MOTCUA_MOCK_SSO_REDIRECT_URIS", redirect_uri)
-        .env("MOTCUA_MOCK_SSO_CODE_TTL_SECS", code_ttl_secs.to_string())
-        .env("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET)
-        .env("MOTCUA_DEMO_DATA", "off")
-        .env("MOTCUA_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the mock national portal starts");
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
-    while let Some(line) = lines.next_line().await.expect("mock output") {
-        if let Some(address) = line.split("listening on ").nth(1) {
-            return MockNationalPortal { address: address.trim().to_owned(), _process: child };
-        }
-    }
-    panic!("the mock national portal did not report its address");
-}
-
-/// A database URL for a fresh database: a SQLite file in `dir`, or a new
-/// PostgreSQL database next to `MOTCUA_TEST_DATABASE_URL`.
-async fn fresh_database(dir: &std::path::Path) -> String {
-    let Ok(base) = std::env::var("MOTCUA_TEST_DATABASE_URL") else {
-        return format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
-    };
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).expect("randomness");
-    let name = format!("motcua_test_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
-    let admin = Database::connect(&base).await.expect("connect to MOTCUA_TEST_DATABASE_URL");
-    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
-    let (server, _) = base.rsplit_once('/').expect("database URL with a path");
-    format!("{server}/{name}")
 }
 
 impl TestApp {

@@ -3,7 +3,8 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Options, TestApp, decode_entities, service};
+use crate::helpers::{Options, TestApp, decode_entities};
+use crate::services::service;
 
 async fn queue_test_mail(app: &TestApp, to: &str) {
     let res = app.post_form_with(&app.admin, "/quan-tri/thu-dien-tu", &[("to", to)]).await;

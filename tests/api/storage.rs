@@ -2,7 +2,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{Options, TestApp, service};
+use crate::helpers::{Options, TestApp};
+use crate::services::service;
 
 fn sample(size: usize) -> Vec<u8> {
     (0..size).map(|i| (i * 31 % 251) as u8).collect()

@@ -1,6 +1,4 @@
-//! Settings: defaults, then an optional TOML file, then `MOTCUA_*` environment
-//! variables. Everything is validated once at start-up and every bad setting is
-//! reported together, so an operator fixes them in one go.
+//! The settings every part reads, and how they are assembled and checked.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -8,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use validator::Validate;
+
+use super::services::{MailSettings, StorageSettings, mail_settings, storage_settings};
 
 /// Demo client secret shared by the portal and the mock national portal in
 /// the embedded default; documented in README.md, refused when demo data is off.
@@ -48,78 +48,43 @@ pub struct Settings {
     pub log_json: bool,
 }
 
-#[derive(Debug, Clone)]
-pub enum StorageSettings {
-    Local { dir: PathBuf },
-    S3(crate::storage::S3Settings),
-}
-
-#[derive(Debug, Clone)]
-pub enum MailTransport {
-    /// One `.eml` file per message in this folder.
-    File {
-        dir: PathBuf,
-    },
-    Smtp {
-        host: String,
-        port: u16,
-        tls: SmtpTls,
-        username: Option<String>,
-        password: Option<String>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpTls {
-    None,
-    StartTls,
-    Tls,
-}
-
-#[derive(Debug, Clone)]
-pub struct MailSettings {
-    pub transport: MailTransport,
-    /// The sender, e.g. `Cổng Dịch vụ công <no-reply@example.gov.vn>`.
-    pub from: String,
-}
-
 /// The keys a settings file may hold; each is also read from `MOTCUA_<KEY>`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Raw {
-    listen: Option<String>,
-    database_url: Option<String>,
-    data_dir: Option<String>,
-    demo_data: Option<String>,
-    mock_national_portal: Option<String>,
-    mock_national_portal_listen: Option<String>,
-    public_url: Option<String>,
-    sso_issuer: Option<String>,
-    sso_client_id: Option<String>,
-    sso_client_secret: Option<String>,
-    sso_acr_values: Option<String>,
-    mock_sso_redirect_uris: Option<String>,
-    mock_sso_code_ttl_secs: Option<String>,
-    storage: Option<String>,
-    storage_dir: Option<String>,
-    s3_endpoint: Option<String>,
-    s3_region: Option<String>,
-    s3_bucket: Option<String>,
-    s3_path_style: Option<String>,
-    s3_access_key_id: Option<String>,
-    s3_secret_access_key: Option<String>,
-    mail: Option<String>,
-    mail_dir: Option<String>,
-    mail_from: Option<String>,
-    smtp_host: Option<String>,
-    smtp_port: Option<String>,
-    smtp_tls: Option<String>,
-    smtp_username: Option<String>,
-    smtp_password: Option<String>,
-    workers: Option<String>,
-    session_key: Option<String>,
-    secure_cookies: Option<String>,
-    log_format: Option<String>,
+pub(super) struct Raw {
+    pub(super) listen: Option<String>,
+    pub(super) database_url: Option<String>,
+    pub(super) data_dir: Option<String>,
+    pub(super) demo_data: Option<String>,
+    pub(super) mock_national_portal: Option<String>,
+    pub(super) mock_national_portal_listen: Option<String>,
+    pub(super) public_url: Option<String>,
+    pub(super) sso_issuer: Option<String>,
+    pub(super) sso_client_id: Option<String>,
+    pub(super) sso_client_secret: Option<String>,
+    pub(super) sso_acr_values: Option<String>,
+    pub(super) mock_sso_redirect_uris: Option<String>,
+    pub(super) mock_sso_code_ttl_secs: Option<String>,
+    pub(super) storage: Option<String>,
+    pub(super) storage_dir: Option<String>,
+    pub(super) s3_endpoint: Option<String>,
+    pub(super) s3_region: Option<String>,
+    pub(super) s3_bucket: Option<String>,
+    pub(super) s3_path_style: Option<String>,
+    pub(super) s3_access_key_id: Option<String>,
+    pub(super) s3_secret_access_key: Option<String>,
+    pub(super) mail: Option<String>,
+    pub(super) mail_dir: Option<String>,
+    pub(super) mail_from: Option<String>,
+    pub(super) smtp_host: Option<String>,
+    pub(super) smtp_port: Option<String>,
+    pub(super) smtp_tls: Option<String>,
+    pub(super) smtp_username: Option<String>,
+    pub(super) smtp_password: Option<String>,
+    pub(super) workers: Option<String>,
+    pub(super) session_key: Option<String>,
+    pub(super) secure_cookies: Option<String>,
+    pub(super) log_format: Option<String>,
 }
 
 impl Raw {
@@ -293,85 +258,6 @@ impl Settings {
     }
 }
 
-fn storage_settings(raw: &Raw, data_dir: &Path, errors: &mut Vec<String>) -> StorageSettings {
-    let mut required = |name: &str, value: &Option<String>| {
-        value.clone().filter(|v| !v.is_empty()).unwrap_or_else(|| {
-            errors.push(format!("{name} is required when MOTCUA_STORAGE is s3"));
-            String::new()
-        })
-    };
-    match raw.storage.as_deref() {
-        None | Some("local") => StorageSettings::Local {
-            dir: raw.storage_dir.clone().map_or_else(|| data_dir.join("files"), PathBuf::from),
-        },
-        Some("s3") => {
-            let bucket = required("MOTCUA_S3_BUCKET", &raw.s3_bucket);
-            let access_key_id = required("MOTCUA_S3_ACCESS_KEY_ID", &raw.s3_access_key_id);
-            let secret_access_key = required("MOTCUA_S3_SECRET_ACCESS_KEY", &raw.s3_secret_access_key);
-            StorageSettings::S3(crate::storage::S3Settings {
-                endpoint: raw.s3_endpoint.clone(),
-                region: raw.s3_region.clone().unwrap_or_else(|| "us-east-1".into()),
-                bucket,
-                path_style: parse_switch("MOTCUA_S3_PATH_STYLE", raw.s3_path_style.clone(), false, errors),
-                access_key_id,
-                secret_access_key,
-            })
-        }
-        Some(other) => {
-            errors.push(format!("MOTCUA_STORAGE must be local or s3, not {other:?}"));
-            StorageSettings::Local { dir: data_dir.join("files") }
-        }
-    }
-}
-
-fn mail_settings(raw: &Raw, data_dir: &Path, errors: &mut Vec<String>) -> MailSettings {
-    let from = raw.mail_from.clone().unwrap_or_else(|| "Cổng Dịch vụ công <no-reply@motcua.localhost>".into());
-    if from.parse::<lettre::message::Mailbox>().is_err() {
-        errors.push(format!("MOTCUA_MAIL_FROM is not an e-mail address: {from:?}"));
-    }
-    let transport = match raw.mail.as_deref() {
-        None | Some("file") => {
-            MailTransport::File { dir: raw.mail_dir.clone().map_or_else(|| data_dir.join("mail"), PathBuf::from) }
-        }
-        Some("smtp") => {
-            let host = raw.smtp_host.clone().unwrap_or_else(|| {
-                errors.push("MOTCUA_SMTP_HOST is required when MOTCUA_MAIL is smtp".into());
-                String::new()
-            });
-            let tls = match raw.smtp_tls.as_deref() {
-                None | Some("starttls") => SmtpTls::StartTls,
-                Some("tls") => SmtpTls::Tls,
-                Some("none") => SmtpTls::None,
-                Some(other) => {
-                    errors.push(format!("MOTCUA_SMTP_TLS must be none, starttls or tls, not {other:?}"));
-                    SmtpTls::StartTls
-                }
-            };
-            let default_port = if tls == SmtpTls::Tls { 465 } else { 587 };
-            let port = match raw.smtp_port.as_deref().map(str::parse::<u16>) {
-                None => default_port,
-                Some(Ok(port)) => port,
-                Some(Err(_)) => {
-                    errors.push("MOTCUA_SMTP_PORT must be a port number".into());
-                    default_port
-                }
-            };
-            MailTransport::Smtp {
-                host,
-                port,
-                tls,
-                username: raw.smtp_username.clone(),
-                password: raw.smtp_password.clone(),
-            }
-        }
-        Some(other) => {
-            errors.push(format!("MOTCUA_MAIL must be file or smtp, not {other:?}"));
-            MailTransport::File { dir: data_dir.join("mail") }
-        }
-    };
-    MailSettings { transport, from }
-}
-
 fn read_file(path: &Path) -> Result<Raw, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
@@ -385,7 +271,7 @@ fn parse_addr(name: &str, value: Option<String>, default: &str, errors: &mut Vec
     })
 }
 
-fn parse_switch(name: &str, value: Option<String>, default: bool, errors: &mut Vec<String>) -> bool {
+pub(super) fn parse_switch(name: &str, value: Option<String>, default: bool, errors: &mut Vec<String>) -> bool {
     match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None => default,
         Some("on" | "true" | "1" | "yes") => true,

@@ -1,0 +1,9 @@
+//! Settings: defaults, then an optional TOML file, then `MOTCUA_*` environment
+//! variables. Everything is validated once at start-up and every bad setting is
+//! reported together, so an operator fixes them in one go.
+
+mod services;
+mod settings;
+
+pub use services::{MailSettings, MailTransport, SmtpTls, StorageSettings};
+pub use settings::{DEMO_SSO_CLIENT_SECRET, SSO_CALLBACK_PATH, Settings};
