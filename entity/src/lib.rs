@@ -15,3 +15,4 @@ pub mod procedure;
 pub mod procedure_document;
 pub mod procedure_fee;
 pub mod rate_limit;
+pub mod upload;

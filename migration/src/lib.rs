@@ -7,6 +7,7 @@ mod m20261123_000001_catalogue;
 mod m20261123_000002_identity;
 mod m20261123_000003_outbox;
 mod m20261123_000004_dossier_sequence;
+mod m20261123_000005_upload;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_identity::Migration),
             Box::new(m20261123_000003_outbox::Migration),
             Box::new(m20261123_000004_dossier_sequence::Migration),
+            Box::new(m20261123_000005_upload::Migration),
         ]
     }
 }

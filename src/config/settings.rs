@@ -41,6 +41,8 @@ pub struct Settings {
     pub session_key: Option<Vec<u8>>,
     pub storage: StorageSettings,
     pub mail: MailSettings,
+    /// The largest file an applicant may upload.
+    pub upload_max_bytes: u64,
     /// Run the background workers (outbox delivery); tests drive them by hand.
     pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
@@ -82,6 +84,7 @@ pub(super) struct Raw {
     pub(super) smtp_username: Option<String>,
     pub(super) smtp_password: Option<String>,
     pub(super) workers: Option<String>,
+    pub(super) upload_max_mb: Option<String>,
     pub(super) session_key: Option<String>,
     pub(super) secure_cookies: Option<String>,
     pub(super) log_format: Option<String>,
@@ -89,7 +92,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 33] = [
+        let slots: [(&str, &mut Option<String>); 34] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -120,6 +123,7 @@ impl Raw {
             ("SMTP_USERNAME", &mut self.smtp_username),
             ("SMTP_PASSWORD", &mut self.smtp_password),
             ("WORKERS", &mut self.workers),
+            ("UPLOAD_MAX_MB", &mut self.upload_max_mb),
             ("SESSION_KEY", &mut self.session_key),
             ("SECURE_COOKIES", &mut self.secure_cookies),
             ("LOG_FORMAT", &mut self.log_format),
@@ -155,6 +159,14 @@ impl Settings {
         let storage = storage_settings(&raw, &data_dir, &mut errors);
         let mail = mail_settings(&raw, &data_dir, &mut errors);
         let workers = parse_switch("MOTCUA_WORKERS", raw.workers.clone(), true, &mut errors);
+        let upload_max_bytes = match raw.upload_max_mb.as_deref().map(str::parse::<u64>) {
+            None => 10 * 1024 * 1024,
+            Some(Ok(mb)) if (1..=1024).contains(&mb) => mb * 1024 * 1024,
+            Some(_) => {
+                errors.push("MOTCUA_UPLOAD_MAX_MB must be a number of megabytes from 1 to 1024".into());
+                10 * 1024 * 1024
+            }
+        };
         let listen = parse_addr("MOTCUA_LISTEN", raw.listen, "127.0.0.1:8080", &mut errors);
         let mock_listen = parse_addr(
             "MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN",
@@ -209,6 +221,7 @@ impl Settings {
             storage,
             mail,
             workers,
+            upload_max_bytes,
             listen,
             database_url,
             data_dir,

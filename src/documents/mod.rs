@@ -3,5 +3,6 @@
 
 pub mod kind;
 pub mod name;
+pub mod store;
 
 pub use kind::DocumentKind;

@@ -32,3 +32,13 @@ pub fn verify(session: &Session, sent: Option<&str>) -> bool {
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// The header that scripts and integrations send the token in, for requests
+/// that carry no form field (multipart uploads to the JSON API).
+pub const HEADER: &str = "x-csrf-token";
+
+pub fn verify_header(req: &actix_web::HttpRequest) -> bool {
+    use actix_session::SessionExt;
+    let sent = req.headers().get(HEADER).and_then(|v| v.to_str().ok());
+    verify(&req.get_session(), sent)
+}

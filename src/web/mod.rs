@@ -23,5 +23,6 @@ pub mod render;
 pub mod request_span;
 pub mod routes;
 pub mod session;
+pub mod uploads;
 
 pub use routes::routes;

@@ -13,7 +13,9 @@ use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, guard};
 
 use super::access::{self, ADMIN, Access};
-use super::{admin, admin_agencies, admin_audit, admin_mail, admin_officials, api, auth_pages, health, public};
+use super::{
+    admin, admin_agencies, admin_audit, admin_mail, admin_officials, api, auth_pages, health, public, uploads,
+};
 use crate::error::AppError;
 
 /// A route as the authorization matrix sees it.
@@ -66,6 +68,9 @@ route_table! {
     GET "/api/v1/procedures/{code}" Public => api::procedure;
     GET "/api/v1/agencies" Public => api::agencies;
     GET "/api/v1/fields" Public => api::fields;
+    POST "/api/v1/uploads" Applicant => uploads::upload;
+    GET "/api/v1/uploads" Applicant => uploads::list;
+    GET "/api/v1/uploads/{id}" Applicant => uploads::download;
     GET "/api/v1/admin/catalogue" ADMIN => api::export_catalogue;
     PUT "/api/v1/admin/catalogue" ADMIN => api::import_catalogue;
 

@@ -18,3 +18,4 @@ mod identity_sso;
 mod mail;
 mod officials;
 mod storage;
+mod uploads;
