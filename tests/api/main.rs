@@ -5,6 +5,7 @@
 mod helpers;
 mod services;
 
+mod admin_agencies;
 mod admin_procedures;
 mod audit_log;
 mod authorization_matrix;
