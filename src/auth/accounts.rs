@@ -6,7 +6,7 @@ use entity::{account, account_role, agency};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter,
+    PaginatorTrait, QueryFilter,
 };
 
 use super::password;
@@ -253,6 +253,10 @@ pub async fn update_official(
     }
     let txn = crate::db::begin_write(db).await?;
     let found = official(&txn, id).await?;
+    let keeps_admin = change.active && change.roles.contains(&Role::Admin);
+    if !keeps_admin && is_admin(&txn, id).await? && other_active_admins(&txn, id).await? == 0 {
+        return Err(AppError::Validation(vec![FieldError::new("roles", "last_admin")]));
+    }
     let epoch = found.session_epoch;
     let mut m = found.into_active_model();
     m.full_name = Set(full_name);
@@ -265,6 +269,35 @@ pub async fn update_official(
     replace_roles(&txn, id, &change.roles).await?;
     txn.commit().await?;
     Ok(())
+}
+
+async fn is_admin(db: &impl ConnectionTrait, id: i32) -> Result<bool, AppError> {
+    Ok(account_role::Entity::find()
+        .filter(account_role::Column::AccountId.eq(id))
+        .filter(account_role::Column::Role.eq(Role::Admin.as_str()))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Active admins other than `id`: the portal must never be left without one.
+async fn other_active_admins(db: &impl ConnectionTrait, id: i32) -> Result<u64, AppError> {
+    let admins: Vec<i32> = account_role::Entity::find()
+        .filter(account_role::Column::Role.eq(Role::Admin.as_str()))
+        .filter(account_role::Column::AccountId.ne(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.account_id)
+        .collect();
+    if admins.is_empty() {
+        return Ok(0);
+    }
+    Ok(account::Entity::find()
+        .filter(account::Column::Id.is_in(admins))
+        .filter(account::Column::Active.eq(true))
+        .count(db)
+        .await?)
 }
 
 async fn official(db: &impl ConnectionTrait, id: i32) -> Result<account::Model, AppError> {

@@ -271,3 +271,33 @@ async fn sign_in_attempts_from_one_address_are_limited() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "even a right password waits for the window");
     assert!(decode_entities(&res.text().await.unwrap()).contains("Quá nhiều lần đăng nhập"));
 }
+
+#[tokio::test]
+async fn the_last_active_admin_cannot_be_removed() {
+    let app = TestApp::spawn_empty().await;
+    let id = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::account::Entity::find()
+            .filter(entity::account::Column::Username.eq(crate::helpers::ADMIN))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let path = format!("/quan-tri/can-bo/{id}");
+    let demote = [("full_name", "Quản trị"), ("unit_code", ""), ("roles", "leader"), ("active", "on")];
+    let res = app.post_form_with(&app.admin, &path, &demote).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(decode_entities(&res.text().await.unwrap()).contains("quản trị viên cuối cùng"));
+    let disable = [("full_name", "Quản trị"), ("unit_code", ""), ("roles", "admin")];
+    assert_eq!(app.post_form_with(&app.admin, &path, &disable).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        crate::helpers::get_html_with(&app.admin, &app.url("/quan-tri/can-bo")).await.0,
+        StatusCode::OK,
+        "still an admin"
+    );
+    // With a second admin, the first may step down.
+    app.create_official("quantri.hai", &[Role::Admin], None).await;
+    assert_eq!(app.post_form_with(&app.admin, &path, &demote).await.status(), StatusCode::SEE_OTHER);
+}
