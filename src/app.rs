@@ -118,6 +118,8 @@ pub struct Application {
     pub server: Server,
     pub port: u16,
     pub state: Data<AppState>,
+    /// The cron jobs, running while this is held.
+    pub scheduler: Option<tokio_cron_scheduler::JobScheduler>,
 }
 
 impl Application {
@@ -138,12 +140,14 @@ impl Application {
         let tera = load_templates(&assets_dir())?;
         let port = listener.local_addr()?.port();
         let state = Data::new(AppState::new(db, settings, tera, texts)?);
+        let mut scheduler = None;
         if state.settings.workers {
             let from = state.settings.mail.from.clone();
             tokio::spawn(notify::worker::run_forever(state.db.clone(), state.mailer.clone(), from));
+            scheduler = Some(crate::scheduler::start(state.db.clone()).await?);
         }
         let server = run(state.clone(), listener)?;
-        Ok(Application { server, port, state })
+        Ok(Application { server, port, state, scheduler })
     }
 }
 

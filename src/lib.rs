@@ -21,6 +21,7 @@ pub mod notify;
 pub mod outbox;
 pub mod random;
 pub mod ratelimit;
+pub mod scheduler;
 pub mod seed;
 pub mod sla;
 pub mod storage;

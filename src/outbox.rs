@@ -116,6 +116,17 @@ pub async fn failed(
     Ok(())
 }
 
+/// Forgets messages delivered before `before` (daily job); pending and dead
+/// ones stay until delivered or looked at.
+pub async fn purge_delivered(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, AppError> {
+    let result = outbox::Entity::delete_many()
+        .filter(outbox::Column::Status.eq("done"))
+        .filter(outbox::Column::DeliveredAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// The newest messages of a topic, for the operator's view.
 pub async fn recent(db: &DatabaseConnection, topic: &str, limit: u64) -> Result<Vec<outbox::Model>, AppError> {
     Ok(outbox::Entity::find()

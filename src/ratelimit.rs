@@ -42,3 +42,12 @@ pub async fn allow(db: &DatabaseConnection, key: &str, limit: Limit, now: DateTi
     txn.commit().await?;
     Ok(hits <= limit.max)
 }
+
+/// Forgets counters whose window ended more than `keep_secs` ago (daily job).
+pub async fn purge_expired(db: &DatabaseConnection, now: DateTime<Utc>, keep_secs: i64) -> Result<u64, AppError> {
+    let result = rate_limit::Entity::delete_many()
+        .filter(rate_limit::Column::WindowStart.lt(now.timestamp() - keep_secs))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -15,6 +15,7 @@ mod catalogue_transfer;
 mod dossier_codes;
 mod errors_and_headers;
 mod health;
+mod housekeeping;
 mod identity_sso;
 mod mail;
 mod officials;
