@@ -34,12 +34,15 @@ pub enum Access {
 
 pub const ADMIN: Access = Access::Staff(&[Role::Admin]);
 
-/// Where someone who is not signed in goes for this access.
-pub fn sign_in_path(access: Access) -> &'static str {
-    match access {
-        Access::Applicant => "/dang-nhap",
+/// Where someone who is not signed in goes for this access, and back to
+/// where they were afterwards — only to a page, never to repeat a form post.
+pub fn sign_in_target(access: Access, method: &actix_web::http::Method, path: &str) -> String {
+    let page = match access {
+        Access::Applicant | Access::Public => "/dang-nhap",
         _ => "/can-bo/dang-nhap",
-    }
+    };
+    let back = if method == actix_web::http::Method::GET { path } else { "/" };
+    format!("{page}?next={}", urlencode(back))
 }
 
 impl Access {
@@ -97,9 +100,7 @@ pub async fn enforce(
             next.call(req).await
         }
         Err(AppError::Unauthorized) if !req.path().starts_with("/api/") => {
-            // A page asks the browser to sign in, then comes back (only to pages, not to form posts).
-            let back = if req.method() == actix_web::http::Method::GET { req.path().to_owned() } else { "/".into() };
-            let target = format!("{}?next={}", sign_in_path(access), urlencode(&back));
+            let target = sign_in_target(access, req.method(), req.path());
             Ok(req.into_response(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish()))
         }
         Err(e) => Ok(req.error_response(e)),

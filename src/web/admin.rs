@@ -2,7 +2,6 @@
 //! create/edit form, publish and abolish, export.
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::{Path, Query};
 use chrono::Utc;
@@ -52,10 +51,8 @@ async fn form_page(
     ctx.insert("modes", &OnlineMode::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>());
     ctx.insert("units", &TimeUnit::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>());
     ctx.insert("v", values);
-    ctx.insert("errors", &ui.field_messages(errors));
     ctx.insert("editing", &editing);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    ui.render_status(status, "admin/procedure_form.html", &ctx)
+    ui.render_form("admin/procedure_form.html", &mut ctx, errors)
 }
 
 pub async fn new_form(ui: Ui) -> Result<HttpResponse, AppError> {

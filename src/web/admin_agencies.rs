@@ -1,7 +1,6 @@
 //! Admin pages for agencies and units.
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use chrono::Utc;
 
@@ -35,9 +34,7 @@ async fn page(
     ctx.insert("editing", &editing);
     ctx.insert("v", values);
     ctx.insert("levels", &AgencyLevel::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>());
-    ctx.insert("errors", &ui.field_messages(errors));
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    ui.render_status(status, "admin/agencies.html", &ctx)
+    ui.render_form("admin/agencies.html", &mut ctx, errors)
 }
 
 fn blank() -> AgencyRecord {

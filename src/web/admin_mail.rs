@@ -2,7 +2,6 @@
 //! delivery state and last error, and a test message to check the setup.
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use chrono::Utc;
 use serde_json::json;
 
@@ -28,10 +27,8 @@ async fn page(ui: &Ui, errors: &[FieldError], to: &str) -> Result<HttpResponse, 
         .collect();
     let mut ctx = ui.form_context();
     ctx.insert("messages", &messages);
-    ctx.insert("errors", &ui.field_messages(errors));
     ctx.insert("to", to);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    ui.render_status(status, "admin/mail.html", &ctx)
+    ui.render_form("admin/mail.html", &mut ctx, errors)
 }
 
 pub async fn list(ui: Ui) -> Result<HttpResponse, AppError> {

@@ -2,7 +2,6 @@
 //! reset a password.
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use chrono::Utc;
 use entity::{account, account_role, agency};
@@ -30,13 +29,14 @@ struct OfficialRow {
     locked: bool,
 }
 
-async fn rows(ui: &Ui) -> Result<Vec<OfficialRow>, AppError> {
+/// Every official, or only the one with `only` as id.
+async fn rows(ui: &Ui, only: Option<i32>) -> Result<Vec<OfficialRow>, AppError> {
     let db = &ui.state.db;
-    let officials = account::Entity::find()
-        .filter(account::Column::Kind.eq(AccountKind::Official.as_str()))
-        .order_by_asc(account::Column::Username)
-        .all(db)
-        .await?;
+    let mut query = account::Entity::find().filter(account::Column::Kind.eq(AccountKind::Official.as_str()));
+    if let Some(id) = only {
+        query = query.filter(account::Column::Id.eq(id));
+    }
+    let officials = query.order_by_asc(account::Column::Username).all(db).await?;
     let roles = account_role::Entity::find().all(db).await?;
     let units = agency::Entity::find().all(db).await?;
     let now = Utc::now();
@@ -71,15 +71,13 @@ async fn form_page(
     ctx.insert("units", &units.iter().map(|u| (&u.code, &u.name)).collect::<Vec<_>>());
     ctx.insert("all_roles", &Role::STAFF.iter().map(|r| r.as_str()).collect::<Vec<_>>());
     ctx.insert("v", values);
-    ctx.insert("errors", &ui.field_messages(errors));
     ctx.insert("editing", &editing);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    ui.render_status(status, "admin/official_form.html", &ctx)
+    ui.render_form("admin/official_form.html", &mut ctx, errors)
 }
 
 pub async fn list(ui: Ui) -> Result<HttpResponse, AppError> {
     let mut ctx = ui.form_context();
-    ctx.insert("officials", &rows(&ui).await?);
+    ctx.insert("officials", &rows(&ui, None).await?);
     ui.render("admin/officials.html", &ctx)
 }
 
@@ -126,20 +124,24 @@ pub async fn create(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
     }
 }
 
+async fn row(ui: &Ui, id: i32) -> Result<OfficialRow, AppError> {
+    rows(ui, Some(id)).await?.into_iter().next().ok_or(AppError::NotFound)
+}
+
 fn id_of(path: &str) -> Result<i32, AppError> {
     path.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn edit_form(ui: Ui, id: Path<String>) -> Result<HttpResponse, AppError> {
     let id = id_of(&id)?;
-    let row = rows(&ui).await?.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
+    let row = row(&ui, id).await?;
     form_page(&ui, &row, &[], true).await
 }
 
 pub async fn update(ui: Ui, id: Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let id = id_of(&id)?;
     let mut values = values_from(&form, id);
-    let before = rows(&ui).await?.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
+    let before = row(&ui, id).await?;
     values.username = before.username.clone();
     let change = OfficialChange {
         full_name: values.full_name.clone(),
@@ -180,7 +182,7 @@ pub async fn reset_password(ui: Ui, id: Path<String>, form: FormData) -> Result<
             Ok(see_other("/quan-tri/can-bo"))
         }
         Err(AppError::Validation(errors)) => {
-            let row = rows(&ui).await?.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
+            let row = row(&ui, id).await?;
             form_page(&ui, &row, &errors, true).await
         }
         Err(e) => Err(e),

@@ -176,9 +176,7 @@ pub async fn official_home(ui: Ui) -> Result<HttpResponse, AppError> {
 }
 
 pub async fn password_page(ui: Ui) -> Result<HttpResponse, AppError> {
-    let mut ctx = ui.form_context();
-    ctx.insert("errors", &std::collections::HashMap::<String, String>::new());
-    ui.render("auth/password.html", &ctx)
+    ui.render_form("auth/password.html", &mut ui.form_context(), &[])
 }
 
 pub async fn change_password(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
@@ -202,9 +200,7 @@ pub async fn change_password(ui: Ui, form: FormData) -> Result<HttpResponse, App
         }
     };
     if !errors.is_empty() {
-        let mut ctx = ui.form_context();
-        ctx.insert("errors", &ui.field_messages(&errors));
-        return ui.render_status(StatusCode::UNPROCESSABLE_ENTITY, "auth/password.html", &ctx);
+        return ui.render_form("auth/password.html", &mut ui.form_context(), &errors);
     }
     // Other sessions end with the old password; this one carries on.
     let fresh = crate::auth::principal::load(&ui.state.db, who.id).await?.ok_or(AppError::Unauthorized)?;

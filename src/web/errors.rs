@@ -13,7 +13,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
-use super::render::{base_context, field_messages, lang_of, render, urlencode};
+use super::render::{base_context, field_messages, lang_of, render};
 use crate::app::AppState;
 use crate::error::ErrorReport;
 
@@ -87,9 +87,7 @@ fn shape(req: &HttpRequest, status: StatusCode, report: &ErrorReport) -> HttpRes
         return HttpResponse::build(status).content_type("application/problem+json").body(body.to_string());
     }
     if status == StatusCode::UNAUTHORIZED {
-        // Only a page can be come back to after signing in, not a form post.
-        let back = if req.method() == actix_web::http::Method::GET { req.path() } else { "/" };
-        let target = format!("/dang-nhap?next={}", urlencode(back));
+        let target = super::access::sign_in_target(super::access::Access::Public, req.method(), req.path());
         let mut res = HttpResponse::SeeOther().finish();
         if let Ok(v) = HeaderValue::from_str(&target) {
             res.headers_mut().insert(header::LOCATION, v);

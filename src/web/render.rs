@@ -103,6 +103,18 @@ impl Ui {
         self.render_status(StatusCode::OK, template, ctx)
     }
 
+    /// A page with a form: its field errors as messages, 422 when there are any.
+    pub fn render_form(
+        &self,
+        template: &str,
+        ctx: &mut Context,
+        errors: &[FieldError],
+    ) -> Result<HttpResponse, AppError> {
+        ctx.insert("errors", &self.field_messages(errors));
+        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        self.render_status(status, template, ctx)
+    }
+
     pub fn render_status(&self, status: StatusCode, template: &str, ctx: &Context) -> Result<HttpResponse, AppError> {
         let html = render(&self.state.tera, template, ctx)?;
         Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
