@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod mock_national_portal;
 pub mod notify;
 pub mod outbox;
+pub mod pdf;
 pub mod random;
 pub mod ratelimit;
 pub mod scheduler;

@@ -36,6 +36,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub eform_schema: String,
     pub workflow_key: String,
+    /// Online dossiers are received at once, without a reception officer.
+    pub auto_receive: bool,
     /// Folded (lower case, no diacritics) code, name and texts, for search.
     #[sea_orm(column_type = "Text")]
     pub search_text: String,

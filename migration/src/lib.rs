@@ -8,6 +8,7 @@ mod m20261123_000002_identity;
 mod m20261123_000003_outbox;
 mod m20261123_000004_dossier_sequence;
 mod m20261123_000005_upload;
+mod m20261123_000006_dossier;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_outbox::Migration),
             Box::new(m20261123_000004_dossier_sequence::Migration),
             Box::new(m20261123_000005_upload::Migration),
+            Box::new(m20261123_000006_dossier::Migration),
         ]
     }
 }

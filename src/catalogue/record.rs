@@ -38,6 +38,9 @@ pub struct ProcedureRecord {
     pub eform_schema: serde_json::Value,
     #[validate(custom(function = "workflow_key"))]
     pub workflow_key: String,
+    /// Online dossiers are received at once, without a reception officer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto_receive: bool,
     #[validate(nested, length(max = 50, code = "too_many"))]
     pub documents: Vec<DocumentRecord>,
     #[validate(nested, length(max = 20, code = "too_many"))]

@@ -135,6 +135,7 @@ fn to_record(
         status: ProcedureStatus::parse(&p.status).ok_or_else(|| corrupt("status", &p.status))?,
         eform_schema: serde_json::from_str(&p.eform_schema).map_err(|_| corrupt("e-form schema", &p.code))?,
         workflow_key: p.workflow_key.clone(),
+        auto_receive: p.auto_receive,
         documents,
         fees,
     })
@@ -173,6 +174,7 @@ pub async fn upsert(
         status: Set(record.status.as_str().into()),
         eform_schema: Set(serde_json::to_string(&record.eform_schema).map_err(anyhow::Error::from)?),
         workflow_key: Set(record.workflow_key.clone()),
+        auto_receive: Set(record.auto_receive),
         search_text: Set(search_text),
         name_search: Set(fold(&format!("{} {}", record.code, record.name))),
         updated_at: Set(now),

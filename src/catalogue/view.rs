@@ -1,7 +1,7 @@
 //! A procedure as shown to the public and to integrations: its record plus
 //! the names and figures a reader needs.
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
 
 use super::model::{OnlineMode, ProcedureStatus};
@@ -11,6 +11,10 @@ use crate::error::AppError;
 
 #[derive(Debug, Serialize)]
 pub struct ProcedureView {
+    #[serde(skip)]
+    pub id: i32,
+    #[serde(skip)]
+    pub agency_id: i32,
     #[serde(flatten)]
     pub record: ProcedureRecord,
     pub agency_name: String,
@@ -31,10 +35,21 @@ pub async fn public(db: &impl ConnectionTrait, code: &str) -> Result<ProcedureVi
 
 pub async fn any(db: &impl ConnectionTrait, code: &str) -> Result<ProcedureView, AppError> {
     let model = store::find(db, code).await?.ok_or(AppError::NotFound)?;
+    of_model(db, model).await
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<ProcedureView, AppError> {
+    let model = entity::procedure::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    of_model(db, model).await
+}
+
+async fn of_model(db: &impl ConnectionTrait, model: entity::procedure::Model) -> Result<ProcedureView, AppError> {
     let refs = Refs::load(db).await?;
     let record = store::record(db, &model, &refs).await?;
     let per_day = super::model::TimeLimit::hours_per_day(record.time_limit.unit);
     Ok(ProcedureView {
+        id: model.id,
+        agency_id: model.agency_id,
         agency_name: refs.agency_by_id(model.agency_id).map(|a| a.name.clone()).unwrap_or_default(),
         field_name: refs.field_by_id(model.field_id).map(|f| f.name.clone()).unwrap_or_default(),
         time_limit_days: f64::from(record.time_limit.hours) / f64::from(per_day),

@@ -43,6 +43,9 @@ pub struct Settings {
     pub mail: MailSettings,
     /// The largest file an applicant may upload.
     pub upload_max_bytes: u64,
+    /// The most files, and bytes in all, one dossier may hold.
+    pub dossier_max_files: usize,
+    pub dossier_max_bytes: u64,
     /// Run the background workers (outbox delivery); tests drive them by hand.
     pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
@@ -85,6 +88,8 @@ pub(super) struct Raw {
     pub(super) smtp_password: Option<String>,
     pub(super) workers: Option<String>,
     pub(super) upload_max_mb: Option<String>,
+    pub(super) dossier_max_files: Option<String>,
+    pub(super) dossier_max_mb: Option<String>,
     pub(super) session_key: Option<String>,
     pub(super) secure_cookies: Option<String>,
     pub(super) log_format: Option<String>,
@@ -92,7 +97,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 34] = [
+        let slots: [(&str, &mut Option<String>); 36] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -124,6 +129,8 @@ impl Raw {
             ("SMTP_PASSWORD", &mut self.smtp_password),
             ("WORKERS", &mut self.workers),
             ("UPLOAD_MAX_MB", &mut self.upload_max_mb),
+            ("DOSSIER_MAX_FILES", &mut self.dossier_max_files),
+            ("DOSSIER_MAX_MB", &mut self.dossier_max_mb),
             ("SESSION_KEY", &mut self.session_key),
             ("SECURE_COOKIES", &mut self.secure_cookies),
             ("LOG_FORMAT", &mut self.log_format),
@@ -165,6 +172,22 @@ impl Settings {
             Some(_) => {
                 errors.push("MOTCUA_UPLOAD_MAX_MB must be a number of megabytes from 1 to 1024".into());
                 10 * 1024 * 1024
+            }
+        };
+        let dossier_max_files = match raw.dossier_max_files.as_deref().map(str::parse::<usize>) {
+            None => 20,
+            Some(Ok(n)) if (1..=200).contains(&n) => n,
+            Some(_) => {
+                errors.push("MOTCUA_DOSSIER_MAX_FILES must be a number from 1 to 200".into());
+                20
+            }
+        };
+        let dossier_max_bytes = match raw.dossier_max_mb.as_deref().map(str::parse::<u64>) {
+            None => 50 * 1024 * 1024,
+            Some(Ok(mb)) if (1..=10240).contains(&mb) => mb * 1024 * 1024,
+            Some(_) => {
+                errors.push("MOTCUA_DOSSIER_MAX_MB must be a number of megabytes from 1 to 10240".into());
+                50 * 1024 * 1024
             }
         };
         let listen = parse_addr("MOTCUA_LISTEN", raw.listen, "127.0.0.1:8080", &mut errors);
@@ -222,6 +245,8 @@ impl Settings {
             mail,
             workers,
             upload_max_bytes,
+            dossier_max_files,
+            dossier_max_bytes,
             listen,
             database_url,
             data_dir,

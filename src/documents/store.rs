@@ -72,3 +72,15 @@ pub async fn find_mine(db: &DatabaseConnection, owner: i32, public_id: &str) -> 
         .ok_or(AppError::NotFound)?;
     if found.owner_id == owner { Ok(found) } else { Err(AppError::Forbidden) }
 }
+
+/// Removes an upload no dossier uses (its links go first, in the caller's
+/// failed request), record and object.
+pub async fn discard(db: &DatabaseConnection, storage: &Storage, file: &upload::Model) -> Result<(), AppError> {
+    entity::dossier_document::Entity::delete_many()
+        .filter(entity::dossier_document::Column::UploadId.eq(file.id))
+        .exec(db)
+        .await?;
+    upload::Entity::delete_by_id(file.id).exec(db).await?;
+    storage.delete(&file.storage_key).await.map_err(|e| AppError::Internal(e.into()))?;
+    Ok(())
+}

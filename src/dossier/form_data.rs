@@ -109,6 +109,44 @@ fn check_value(field: &FieldSpec, raw: &str) -> Result<Value, &'static str> {
     }
 }
 
+/// The form fields that give `data` back: JSON from an integrator or an
+/// earlier dossier, turned into what `check` reads (`group.0.field`).
+pub fn flatten(data: &Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Value::Object(map) = data {
+        flatten_into(map, "", &mut out);
+    }
+    out
+}
+
+fn flatten_into(map: &Map<String, Value>, prefix: &str, out: &mut BTreeMap<String, String>) {
+    for (key, value) in map {
+        let name = format!("{prefix}{key}");
+        match value {
+            Value::Null => {}
+            Value::Bool(b) => {
+                if *b {
+                    out.insert(name, "on".into());
+                }
+            }
+            Value::Number(n) => {
+                out.insert(name, n.to_string());
+            }
+            Value::String(s) => {
+                out.insert(name, s.clone());
+            }
+            Value::Object(inner) => flatten_into(inner, &format!("{name}.0."), out),
+            Value::Array(rows) => {
+                for (i, row) in rows.iter().take(MAX_GROUP_ROWS + 1).enumerate() {
+                    if let Value::Object(inner) = row {
+                        flatten_into(inner, &format!("{name}.{i}."), out);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Whole numbers, or decimals written with a comma or a point.
 fn number(text: &str) -> Option<Value> {
     if let Ok(n) = text.parse::<i64>() {
@@ -242,6 +280,20 @@ mod tests {
                 ("cam_doan", "must_check"),
             ]
         );
+    }
+
+    #[test]
+    fn checked_data_flattens_back_to_the_same_data() {
+        let pairs = [
+            ("ho_ten", "Nguyễn Văn An"),
+            ("so_dinh_danh", "001090012345"),
+            ("so_luong", "3"),
+            ("cam_doan", "on"),
+            ("thanh_vien.0.ten", "Bình"),
+            ("thanh_vien.1.ten", "Cường"),
+        ];
+        let data = check(&schema(), &input(&pairs)).unwrap();
+        assert_eq!(check(&schema(), &flatten(&data)).unwrap(), data);
     }
 
     #[test]

@@ -1,6 +1,24 @@
-//! Dossiers (hồ sơ). So far: the dossier code and the check of e-form data.
+//! Dossiers (hồ sơ): drafts, documents, submission with its national code,
+//! reception with its appointment and receipt, and who may read them.
 
+pub mod access;
+pub mod applicant;
+pub mod change;
 pub mod code;
+pub mod documents;
+pub mod draft;
 pub mod form_data;
+pub mod history;
+pub mod lookup;
+pub mod mail;
+pub mod receipt;
+pub mod receive;
+pub mod refuse;
+pub mod status;
+pub mod submit;
+pub mod supplement;
+pub mod view;
+pub mod withdraw;
 
 pub use code::DossierCode;
+pub use status::{Channel, DossierStatus};

@@ -17,6 +17,17 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Documents generated when the mail is sent, from records that no
+    /// longer change (a receipt is fixed once the dossier is received).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Attachment {
+    /// Form 01, the receipt and appointment slip of a dossier.
+    Receipt { dossier_id: i64, lookup_url: String },
 }
 
 impl Email {
@@ -30,6 +41,7 @@ impl Email {
             subject: render("subject.txt")?.trim().to_owned(),
             text: render("body.txt")?,
             html: render("body.html")?,
+            attachments: Vec::new(),
         })
     }
 }

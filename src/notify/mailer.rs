@@ -1,7 +1,8 @@
 //! The two ways mail leaves: `.eml` files in a folder (the embedded default,
 //! so a demo never sends real mail) or SMTP.
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -36,8 +37,9 @@ impl Mailer {
         })
     }
 
-    pub async fn send(&self, from: &str, email: &Email) -> Result<(), String> {
-        let message = build(from, email)?;
+    /// Sends `email` with its attachments, already generated, as (file name, content type, bytes).
+    pub async fn send(&self, from: &str, email: &Email, files: Vec<(String, String, Vec<u8>)>) -> Result<(), String> {
+        let message = build(from, email, files)?;
         match self {
             Mailer::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
             Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
@@ -45,13 +47,19 @@ impl Mailer {
     }
 }
 
-fn build(from: &str, email: &Email) -> Result<Message, String> {
+fn build(from: &str, email: &Email, files: Vec<(String, String, Vec<u8>)>) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("sender: {e}"))?;
     let to: Mailbox = email.to.parse().map_err(|e| format!("recipient {:?}: {e}", email.to))?;
-    Message::builder()
-        .from(from)
-        .to(to)
-        .subject(&email.subject)
-        .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
-        .map_err(|e| e.to_string())
+    let body = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+    let body = if files.is_empty() {
+        body
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for (name, content_type, bytes) in files {
+            let content_type = ContentType::parse(&content_type).map_err(|e| format!("content type: {e}"))?;
+            mixed = mixed.singlepart(Attachment::new(name).body(bytes, content_type));
+        }
+        mixed
+    };
+    Message::builder().from(from).to(to).subject(&email.subject).multipart(body).map_err(|e| e.to_string())
 }

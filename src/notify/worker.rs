@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::email::{Email, TOPIC};
+use super::email::{Attachment, Email, TOPIC};
 use super::mailer::Mailer;
 use crate::error::AppError;
 use crate::outbox;
@@ -21,7 +21,10 @@ pub async fn run_once(
     let mut sent = 0;
     for row in outbox::claim(db, TOPIC, BATCH, now).await? {
         let result = match serde_json::from_str::<Email>(&row.payload) {
-            Ok(email) => mailer.send(from, &email).await,
+            Ok(email) => match attachments(db, &email).await {
+                Ok(files) => mailer.send(from, &email, files).await,
+                Err(e) => Err(format!("attachment: {e}")),
+            },
             Err(e) => Err(format!("unreadable payload: {e}")),
         };
         match result {
@@ -33,6 +36,20 @@ pub async fn run_once(
         }
     }
     Ok(sent)
+}
+
+async fn attachments(db: &DatabaseConnection, email: &Email) -> Result<Vec<(String, String, Vec<u8>)>, AppError> {
+    let mut files = Vec::new();
+    for attachment in &email.attachments {
+        match attachment {
+            Attachment::Receipt { dossier_id, lookup_url } => {
+                let receipt = crate::dossier::receipt::load(db, *dossier_id, lookup_url).await?;
+                let pdf = crate::dossier::receipt::pdf(&receipt)?;
+                files.push((receipt.file_name(), "application/pdf".to_owned(), pdf));
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// The background loop of a portal process.

@@ -3,6 +3,7 @@
 //! calendar and `now` in, so every rule is unit-tested.
 
 pub mod calendar;
+pub mod holidays;
 pub mod local_time;
 
 pub use calendar::{Calendar, DayKind};

@@ -33,6 +33,7 @@ pub struct FormValues {
     pub presence_required: bool,
     pub eform_schema: String,
     pub workflow_key: String,
+    pub auto_receive: bool,
     pub documents: Vec<DocumentRow>,
     pub fees: Vec<FeeRow>,
     pub version: i32,
@@ -87,6 +88,7 @@ impl FormValues {
             presence_required: r.presence_required,
             eform_schema: serde_json::to_string_pretty(&r.eform_schema).unwrap_or_default(),
             workflow_key: r.workflow_key.clone(),
+            auto_receive: r.auto_receive,
             documents: r
                 .documents
                 .iter()
@@ -157,6 +159,7 @@ impl FormValues {
             presence_required: form.checked("presence_required"),
             eform_schema: form.get("eform_schema").into(),
             workflow_key: form.get("workflow_key").trim().into(),
+            auto_receive: form.checked("auto_receive"),
             documents,
             fees,
             version: form.get("version").parse().unwrap_or(0),
@@ -229,6 +232,7 @@ impl FormValues {
                 status: ProcedureStatus::Draft,
                 eform_schema,
                 workflow_key: self.workflow_key.clone(),
+                auto_receive: self.auto_receive,
                 documents: documents.into_iter().flatten().collect(),
                 fees: fees.into_iter().flatten().collect(),
             }),

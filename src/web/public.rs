@@ -1,6 +1,5 @@
 //! Public pages: the home page, the procedure catalogue and procedure details.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::catalogue_query::CatalogueQuery;
@@ -46,14 +45,4 @@ pub async fn procedure(ui: Ui, code: web::Path<String>) -> Result<HttpResponse, 
     ctx.insert("p", &view);
     ctx.insert("decimal_days", &view.record.time_limit.days_text(ui.lang == crate::i18n::Lang::Vi));
     ui.render("public/procedure.html", &ctx)
-}
-
-/// The entry point of an online dossier. Abolished procedures and those
-/// offered for information only answer that they take no dossiers.
-pub async fn start_dossier(ui: Ui, code: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let view = view::public(&ui.state.db, &code).await?;
-    let mut ctx = ui.context();
-    ctx.insert("p", &view);
-    let status = if view.accepts_online_submission { StatusCode::OK } else { StatusCode::CONFLICT };
-    ui.render_status(status, "public/start_dossier.html", &ctx)
 }

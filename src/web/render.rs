@@ -83,6 +83,15 @@ impl Ui {
         }
     }
 
+    /// Whether the query string carries `key`.
+    pub fn query_has(&self, key: &str) -> bool {
+        self.req.query_string().split('&').any(|p| p == key || p.split_once('=').is_some_and(|(k, _)| k == key))
+    }
+
+    pub fn path(&self) -> &str {
+        self.req.path()
+    }
+
     pub fn ip(&self) -> String {
         client_ip(&self.req)
     }
@@ -171,6 +180,12 @@ pub fn register_filters(tera: &mut Tera) {
     tera.register_filter("vnd", |v: &Value, _: &HashMap<String, Value>| {
         let amount = v.as_i64().ok_or_else(|| tera::Error::msg("vnd: not an integer"))?;
         Ok(Value::String(crate::catalogue::model::Vnd(amount).to_string()))
+    });
+    tera.register_filter("vn_time", |v: &Value, _: &HashMap<String, Value>| {
+        let text = v.as_str().ok_or_else(|| tera::Error::msg("vn_time: not a string"))?;
+        let at = chrono::DateTime::parse_from_rfc3339(text).map_err(|e| tera::Error::msg(format!("vn_time: {e}")))?;
+        let local = crate::sla::local_time::to_local(at.with_timezone(&chrono::Utc));
+        Ok(Value::String(local.format("%H:%M %d/%m/%Y").to_string()))
     });
     tera.register_filter("urlencode", |v: &Value, _: &HashMap<String, Value>| {
         let s = v.as_str().ok_or_else(|| tera::Error::msg("urlencode: not a string"))?;

@@ -12,9 +12,10 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, guard};
 
-use super::access::{self, ADMIN, Access};
+use super::access::{self, ADMIN, Access, RECEPTION};
 use super::{
-    admin, admin_agencies, admin_audit, admin_mail, admin_officials, api, auth_pages, health, public, uploads,
+    admin, admin_agencies, admin_audit, admin_mail, admin_officials, api, auth_pages, dossier_api, dossier_pages,
+    health, public, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -49,7 +50,33 @@ route_table! {
     GET "/" Public => public::home;
     GET "/thu-tuc" Public => public::catalogue;
     GET "/thu-tuc/{code}" Public => public::procedure;
-    GET "/thu-tuc/{code}/nop-ho-so" Public => public::start_dossier;
+    GET "/thu-tuc/{code}/nop-ho-so" Applicant => dossier_pages::start_page;
+    POST "/thu-tuc/{code}/nop-ho-so" Applicant => dossier_pages::start;
+    GET "/tra-cuu" Public => dossier_api::lookup_page;
+
+    GET "/ho-so" Applicant => dossier_pages::mine;
+    GET "/ho-so/{id}" Applicant => dossier_pages::show;
+    GET "/ho-so/{id}/sua" Applicant => dossier_pages::edit_form;
+    POST "/ho-so/{id}/sua" Applicant => dossier_pages::edit;
+    GET "/ho-so/{id}/xem-lai" Applicant => dossier_pages::review;
+    POST "/ho-so/{id}/nop" Applicant => dossier_pages::submit;
+    POST "/ho-so/{id}/bo-sung" Applicant => dossier_pages::answer_supplement;
+    POST "/ho-so/{id}/rut" Applicant => dossier_pages::withdraw;
+    GET "/ho-so/{id}/tep/{file}" Applicant => dossier_pages::file;
+    GET "/ho-so/{id}/phieu-tiep-nhan" Applicant => dossier_pages::receipt_page;
+    GET "/ho-so/{id}/phieu-tiep-nhan.pdf" Applicant => dossier_pages::receipt_pdf;
+
+    GET "/can-bo/ho-so" Official => reception::list;
+    GET "/can-bo/ho-so/{id}" Official => reception::show;
+    GET "/can-bo/ho-so/{id}/tep/{file}" Official => dossier_pages::file;
+    GET "/can-bo/ho-so/{id}/phieu-tiep-nhan" Official => dossier_pages::receipt_page;
+    GET "/can-bo/ho-so/{id}/phieu-tiep-nhan.pdf" Official => dossier_pages::receipt_pdf;
+    POST "/can-bo/ho-so/{id}/tiep-nhan" RECEPTION => reception::receive;
+    POST "/can-bo/ho-so/{id}/yeu-cau-bo-sung" RECEPTION => reception::request_supplement;
+    POST "/can-bo/ho-so/{id}/tu-choi" RECEPTION => reception::refuse;
+    GET "/can-bo/tiep-nhan-truc-tiep" RECEPTION => reception::counter_choose;
+    GET "/can-bo/tiep-nhan-truc-tiep/{code}" RECEPTION => reception::counter_form;
+    POST "/can-bo/tiep-nhan-truc-tiep/{code}" RECEPTION => reception::counter_create;
 
     GET "/dang-nhap" Public => auth_pages::sign_in_choice;
     GET "/dang-nhap/dvcqg" Public => auth_pages::sso_start;
@@ -71,6 +98,10 @@ route_table! {
     POST "/api/v1/uploads" Applicant => uploads::upload;
     GET "/api/v1/uploads" Applicant => uploads::list;
     GET "/api/v1/uploads/{id}" Applicant => uploads::download;
+    POST "/api/v1/dossiers" Applicant => dossier_api::create;
+    GET "/api/v1/dossiers" Applicant => dossier_api::list;
+    GET "/api/v1/dossiers/{id}" Applicant => dossier_api::show;
+    GET "/api/v1/dossiers/{code}/status" Public => dossier_api::status;
     GET "/api/v1/admin/catalogue" ADMIN => api::export_catalogue;
     PUT "/api/v1/admin/catalogue" ADMIN => api::import_catalogue;
 

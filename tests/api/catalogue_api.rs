@@ -174,6 +174,9 @@ async fn the_openapi_document_describes_routes_that_answer() {
     }
     for (path, ops) in paths {
         let Some(get) = ops.get("get") else { continue };
+        if path == "/api/v1/dossiers/{code}/status" {
+            continue; // needs a dossier: see dossiers::the_public_lookup_shows_status_and_dates_but_no_personal_data
+        }
         let concrete = path.replace("{code}", "1.004227").replace("{id}", "khong-co");
         let res = app.admin.get(app.url(&concrete)).send().await.unwrap();
         if get.get("security").is_some() {

@@ -41,11 +41,13 @@ pub struct Options {
     pub smtp: bool,
     /// Files in the test S3 server instead of the local folder.
     pub s3: bool,
+    /// Limits small enough to reach: 1 MB per file, 3 files and 2 MB per dossier.
+    pub small_limits: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { demo: true, sso: false, code_ttl_secs: 60, smtp: false, s3: false }
+        Options { demo: true, sso: false, code_ttl_secs: 60, smtp: false, s3: false, small_limits: false }
     }
 }
 

@@ -39,6 +39,12 @@ pub async fn spawn_mock(dir: &std::path::Path, redirect_uri: &str, code_ttl_secs
 /// Settings for the SMTP sink and the S3 server a test asked for.
 pub fn backends(options: &Options) -> Vec<(String, String)> {
     let mut env = Vec::new();
+    if options.small_limits {
+        env.extend(
+            [("MOTCUA_UPLOAD_MAX_MB", "1"), ("MOTCUA_DOSSIER_MAX_FILES", "3"), ("MOTCUA_DOSSIER_MAX_MB", "2")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+    }
     if options.smtp {
         let address = std::env::var("MOTCUA_TEST_SMTP").expect("MOTCUA_TEST_SMTP (host:port of the SMTP sink)");
         let (host, port) = address.rsplit_once(':').expect("host:port");

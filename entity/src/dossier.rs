@@ -1,0 +1,72 @@
+//! A dossier (hồ sơ): an applicant's request under one procedure.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "dossier")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The identifier in URLs; unguessable, unlike `id`.
+    #[sea_orm(unique)]
+    pub public_id: String,
+    /// The national dossier code, given at submission.
+    #[sea_orm(unique)]
+    pub code: Option<String>,
+    pub procedure_id: i32,
+    /// The procedure's version when the dossier was started.
+    pub procedure_version: i32,
+    /// The processing agency.
+    pub agency_id: i32,
+    /// The applicant's account; none for a walk-in applicant without one.
+    pub applicant_id: Option<i32>,
+    /// Who created it: the applicant, or the reception officer at the counter.
+    pub created_by: i32,
+    /// `online`, `counter` or `post`.
+    pub channel: String,
+    pub status: String,
+    /// Where a dossier waiting for a supplement goes back to when it arrives.
+    pub resume_status: Option<String>,
+    /// The e-form data as JSON text.
+    #[sea_orm(column_type = "Text")]
+    pub form_data: String,
+    pub applicant_name: String,
+    /// Số định danh cá nhân or mã số thuế.
+    pub applicant_id_number: String,
+    pub applicant_address: String,
+    pub applicant_phone: String,
+    pub applicant_email: String,
+    pub idempotency_key: Option<String>,
+    /// SHA-256 of the request that used `idempotency_key`.
+    pub request_hash: Option<String>,
+    /// What the officials asked the applicant to supplement, while it is asked.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub supplement_request: Option<String>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub received_at: Option<DateTimeUtc>,
+    /// The appointment (hẹn trả kết quả).
+    pub due_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    /// Bumped by every change; a change names the version it started from.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::procedure::Entity",
+        from = "Column::ProcedureId",
+        to = "super::procedure::Column::Id"
+    )]
+    Procedure,
+}
+
+impl Related<super::procedure::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Procedure.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,24 @@
+//! One entry of a dossier's history: who did what, when, from which status to which.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "dossier_event")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub dossier_id: i64,
+    pub at: DateTimeUtc,
+    pub actor_id: Option<i32>,
+    pub actor_label: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    #[sea_orm(column_type = "Text")]
+    pub note: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,28 @@
+//! Who may read a dossier: its applicant (and whoever created it), and the
+//! officials of the agency that processes it. Nobody else, whatever they
+//! know of its address.
+
+use entity::dossier;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::auth::principal::Principal;
+use crate::error::AppError;
+
+pub fn may_read(who: &Principal, d: &dossier::Model) -> bool {
+    if who.is_applicant() {
+        d.applicant_id == Some(who.id) || d.created_by == who.id
+    } else {
+        who.unit_id == Some(d.agency_id)
+    }
+}
+
+/// The dossier `public_id` if `who` may read it: 404 when it does not
+/// exist, 403 when it belongs to someone else.
+pub async fn load(db: &impl ConnectionTrait, who: &Principal, public_id: &str) -> Result<dossier::Model, AppError> {
+    let found = dossier::Entity::find()
+        .filter(dossier::Column::PublicId.eq(public_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if may_read(who, &found) { Ok(found) } else { Err(AppError::Forbidden) }
+}

@@ -1,0 +1,55 @@
+//! The e-mails a dossier's applicant gets, queued in the transaction of the
+//! change they tell about.
+
+use chrono::{DateTime, Utc};
+use entity::dossier;
+use sea_orm::ConnectionTrait;
+
+use crate::app::AppState;
+use crate::catalogue::view::ProcedureView;
+use crate::error::AppError;
+use crate::notify::email::{self, Attachment, Email};
+
+pub fn lookup_url(public_url: &str, code: &str) -> String {
+    format!("{public_url}/tra-cuu?code={}", crate::web::render::urlencode(code))
+}
+
+/// Queues the mail `template` about `d` to its applicant, if they gave an address.
+#[allow(clippy::too_many_arguments)]
+pub async fn notify_applicant(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    template: &str,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    extra: &[(&str, String)],
+    with_receipt: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if d.applicant_email.is_empty() {
+        return Ok(());
+    }
+    let public_url = &state.settings.public_url;
+    let code = d.code.clone().unwrap_or_default();
+    let mut ctx = tera::Context::new();
+    ctx.insert("code", &code);
+    ctx.insert("name", &d.applicant_name);
+    ctx.insert("procedure", &p.record.name);
+    ctx.insert("agency", &p.agency_name);
+    ctx.insert("dossier_url", &format!("{public_url}/ho-so/{}", d.public_id));
+    ctx.insert("lookup_url", &lookup_url(public_url, &code));
+    for (key, value) in extra {
+        ctx.insert(*key, value);
+    }
+    let mut mail = Email::compose(&state.tera, template, &d.applicant_email, &ctx)?;
+    if with_receipt {
+        mail.attachments.push(Attachment::Receipt { dossier_id: d.id, lookup_url: lookup_url(public_url, &code) });
+    }
+    email::enqueue(db, &mail, now).await?;
+    Ok(())
+}
+
+/// "08 giờ 30 phút, ngày 15/07/2025": how forms write a moment, in Hà Nội time.
+pub fn moment_vi(t: DateTime<Utc>) -> String {
+    crate::sla::local_time::to_local(t).format("%H giờ %M phút, ngày %d/%m/%Y").to_string()
+}

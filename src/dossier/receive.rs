@@ -1,0 +1,51 @@
+//! Receiving a dossier (tiếp nhận): from then on the time limit runs, and
+//! the applicant gets the appointment date with the receipt, form 01 of
+//! TT 03/2025/TT-VPCP (NĐ 118/2025/NĐ-CP: no dossier is taken without one).
+
+use chrono::{DateTime, Utc};
+use entity::dossier;
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::Expr;
+
+use super::change::{self, Change};
+use super::mail;
+use super::status::DossierStatus;
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::catalogue::view::ProcedureView;
+use crate::error::AppError;
+use crate::sla::{holidays, local_time};
+
+/// The appointment for a dossier complete at `received`: the procedure's
+/// time limit on the office calendar, after the cut-off hour from the next
+/// working morning.
+pub fn appointment(p: &ProcedureView, received: DateTime<Utc>) -> DateTime<Utc> {
+    let calendar = holidays::office_calendar();
+    local_time::to_utc(calendar.due(local_time::to_local(received), p.record.time_limit))
+}
+
+/// Receives the submitted dossier `d` in the transaction `db`.
+pub async fn receive(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
+    if d.status != DossierStatus::Submitted.as_str() {
+        return Err(AppError::Conflict("only a submitted dossier can be received".into()));
+    }
+    let due = appointment(p, now);
+    let note = format!("Hẹn trả kết quả: {}", mail::moment_vi(due));
+    let change = Change {
+        action: "receive",
+        to: DossierStatus::Received,
+        note: &note,
+        also: vec![(dossier::Column::ReceivedAt, Expr::value(now)), (dossier::Column::DueAt, Expr::value(due))],
+    };
+    let received = change::apply(db, d, change, actor, now).await?;
+    let extra = [("received_at", mail::moment_vi(now)), ("due_at", mail::moment_vi(due))];
+    mail::notify_applicant(db, state, "dossier_received", &received, p, &extra, true, now).await?;
+    Ok(received)
+}

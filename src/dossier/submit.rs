@@ -1,0 +1,113 @@
+//! Submitting a dossier: in one transaction the e-form is checked, the
+//! documents counted, the national code allocated, the status, the first
+//! history entry and the applicant's e-mail written — all or nothing. A
+//! dossier already submitted is returned as it is, so a double click or a
+//! retried request never makes a second one.
+
+use chrono::{DateTime, Utc};
+use entity::dossier;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::change::{self, Change};
+use super::documents::{self, Limits};
+use super::status::{Channel, DossierStatus};
+use super::{applicant, code, draft, form_data, mail, receive};
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::catalogue::eform::Schema;
+use crate::catalogue::view::{self, ProcedureView};
+use crate::error::AppError;
+use crate::sla::local_time;
+
+pub struct Submitted {
+    pub dossier: dossier::Model,
+    /// False when the dossier had been submitted already.
+    pub newly: bool,
+}
+
+pub fn limits(state: &AppState) -> Limits {
+    Limits { files: state.settings.dossier_max_files, bytes: state.settings.dossier_max_bytes }
+}
+
+pub fn schema_of(p: &ProcedureView) -> Result<Schema, AppError> {
+    Schema::parse(&p.record.eform_schema, "eform")
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored e-form of {} is invalid: {}", p.record.code, e.code)))
+}
+
+/// Everything that keeps the draft `d` from being submitted, as field errors.
+pub async fn problems(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    limits: Limits,
+) -> Result<Result<serde_json::Value, Vec<crate::error::FieldError>>, AppError> {
+    let schema = schema_of(p)?;
+    let checked = form_data::check(&schema, &draft::typed(d));
+    let attached = documents::list(db, d.id).await?;
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+    errors.extend(documents::missing(&documents::slots(p), &attached));
+    errors.extend(documents::check_limits(&attached, 0, 0, limits));
+    Ok(if errors.is_empty() { checked } else { Err(errors) })
+}
+
+pub async fn submit(
+    state: &AppState,
+    dossier_id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Submitted, AppError> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let d = dossier::Entity::find_by_id(dossier_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    if d.status != DossierStatus::Draft.as_str() {
+        return Ok(Submitted { dossier: d, newly: false });
+    }
+    let p = view::by_id(&txn, d.procedure_id).await?;
+    if !p.accepts_online_submission {
+        return Err(AppError::Conflict("the procedure takes no dossiers now".into()));
+    }
+    let data = problems(&txn, &d, &p, limits(state)).await?.map_err(AppError::Validation)?;
+    let local_day = local_time::to_local(now).date();
+    let code = code::allocate(&txn, &p.record.agency_code, local_day).await?;
+    let address = match d.applicant_address.as_str() {
+        "" => applicant::address_in(&schema_of(&p)?, &data).unwrap_or_default(),
+        known => known.to_owned(),
+    };
+    let change = Change {
+        action: "submit",
+        to: DossierStatus::Submitted,
+        note: "",
+        also: vec![
+            (dossier::Column::Code, Expr::value(code.as_str())),
+            (dossier::Column::FormData, Expr::value(data.to_string())),
+            (dossier::Column::ApplicantAddress, Expr::value(address.chars().take(500).collect::<String>())),
+            (dossier::Column::SubmittedAt, Expr::value(now)),
+        ],
+    };
+    let mut submitted = match change::apply(&txn, &d, change, actor, now).await {
+        Ok(submitted) => submitted,
+        Err(AppError::Conflict(_)) => {
+            // Another request submitted it first (PostgreSQL lets both read
+            // the draft): that one's dossier is the answer to this one too.
+            txn.rollback().await?;
+            let now_is = dossier::Entity::find_by_id(d.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+            if now_is.status != DossierStatus::Draft.as_str() {
+                return Ok(Submitted { dossier: now_is, newly: false });
+            }
+            return Err(AppError::Conflict("the dossier changed meanwhile".into()));
+        }
+        Err(e) => return Err(e),
+    };
+    mail::notify_applicant(&txn, state, "dossier_submitted", &submitted, &p, &[], false, now).await?;
+    // At the counter the officer checked the papers in front of the
+    // applicant: the dossier is received there and then, as is an online one
+    // of a procedure set to receive automatically.
+    let counter = submitted.channel == Channel::Counter.as_str();
+    if counter || p.record.auto_receive {
+        let receiver = if counter { actor.clone() } else { Actor::system("tiếp nhận tự động") };
+        submitted = receive::receive(&txn, state, &submitted, &p, &receiver, now).await?;
+    }
+    txn.commit().await?;
+    tracing::info!(dossier.code = %code, procedure = %p.record.code, "dossier submitted");
+    Ok(Submitted { dossier: submitted, newly: true })
+}

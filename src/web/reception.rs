@@ -1,0 +1,245 @@
+//! The reception desk (Bộ phận Một cửa): the agency's dossiers, reception
+//! of online dossiers (receive, ask for a supplement, refuse), and counter
+//! intake of a walk-in applicant's dossier with scanned papers. The full
+//! back office (workflow steps, inboxes) builds on these pages.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use entity::{dossier, procedure};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
+
+use super::dossier_edit;
+use super::form::FormData;
+use super::multipart_form;
+use super::render::{Ui, see_other};
+use super::{csrf, eform_view};
+use crate::auth::role::Role;
+use crate::catalogue::model::ProcedureStatus;
+use crate::catalogue::view::{self as procedure_view, ProcedureView};
+use crate::dossier::applicant::Details;
+use crate::dossier::documents;
+use crate::dossier::draft::{self, NewDossier};
+use crate::dossier::{Channel, DossierStatus, access, receive, refuse, submit, supplement, view};
+use crate::error::{AppError, FieldError};
+
+const PAGE: u64 = 100;
+
+fn reception_only(ui: &Ui) -> Result<(), AppError> {
+    if ui.principal()?.has_role(Role::Reception) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: Option<String>,
+}
+
+/// The dossiers of the official's agency, newest first; drafts are the applicants' own.
+pub async fn list(ui: Ui, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    // An official outside any unit (a portal admin) has no dossiers to see.
+    let unit = ui.principal()?.unit_id.unwrap_or(-1);
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            DossierStatus::parse(s)
+                .ok_or_else(|| AppError::Validation(vec![FieldError::new("status", "invalid_choice")]))?,
+        ),
+        None => None,
+    };
+    let mut find = dossier::Entity::find()
+        .filter(dossier::Column::AgencyId.eq(unit))
+        .filter(dossier::Column::Status.ne(DossierStatus::Draft.as_str()));
+    if let Some(s) = status {
+        find = find.filter(dossier::Column::Status.eq(s.as_str()));
+    }
+    let rows = find.order_by_desc(dossier::Column::Id).limit(PAGE).all(&ui.state.db).await?;
+    let mut ctx = ui.context();
+    ctx.insert("items", &view::summaries(&ui.state.db, &rows).await?);
+    ctx.insert("statuses", &DossierStatus::ALL.iter().skip(1).map(|s| s.as_str()).collect::<Vec<_>>());
+    ctx.insert("status", &status.map(|s| s.as_str()));
+    ui.render("reception/list.html", &ctx)
+}
+
+pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
+    let mut ctx = ui.form_context();
+    ctx.insert("d", &view::load(&ui.state.db, &d).await?);
+    ctx.insert("can_receive", &ui.principal()?.has_role(Role::Reception));
+    ui.render("reception/show.html", &ctx)
+}
+
+/// Loads the dossier for an action and checks the form's version against it.
+async fn for_action(ui: &Ui, id: &str, form: &FormData) -> Result<(dossier::Model, ProcedureView), AppError> {
+    reception_only(ui)?;
+    let d = access::load(&ui.state.db, ui.principal()?, id).await?;
+    if form.get("version").parse::<i32>().ok() != Some(d.version) {
+        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
+    }
+    let p = procedure_view::by_id(&ui.state.db, d.procedure_id).await?;
+    Ok((d, p))
+}
+
+pub async fn receive(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let (d, p) = for_action(&ui, &id, &form).await?;
+    let txn = crate::db::begin_write(&ui.state.db).await?;
+    receive::receive(&txn, &ui.state, &d, &p, &ui.actor(), Utc::now()).await?;
+    txn.commit().await?;
+    Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
+pub async fn request_supplement(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let (d, p) = for_action(&ui, &id, &form).await?;
+    let txn = crate::db::begin_write(&ui.state.db).await?;
+    supplement::request(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor(), Utc::now()).await?;
+    txn.commit().await?;
+    Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
+pub async fn refuse(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let (d, p) = for_action(&ui, &id, &form).await?;
+    let txn = crate::db::begin_write(&ui.state.db).await?;
+    refuse::refuse(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor(), Utc::now()).await?;
+    txn.commit().await?;
+    Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
+/// Counter intake, step 1: the procedures of the officer's agency.
+pub async fn counter_choose(ui: Ui) -> Result<HttpResponse, AppError> {
+    reception_only(&ui)?;
+    let unit = ui.principal()?.unit_id.ok_or(AppError::Forbidden)?;
+    let procedures = procedure::Entity::find()
+        .filter(procedure::Column::AgencyId.eq(unit))
+        .filter(procedure::Column::Status.eq(ProcedureStatus::Published.as_str()))
+        .order_by_asc(procedure::Column::Code)
+        .all(&ui.state.db)
+        .await?;
+    let mut ctx = ui.context();
+    ctx.insert("procedures", &procedures.iter().map(|p| (&p.code, &p.name)).collect::<Vec<_>>());
+    ui.render("reception/counter_choose.html", &ctx)
+}
+
+async fn counter_procedure(ui: &Ui, code: &str) -> Result<ProcedureView, AppError> {
+    reception_only(ui)?;
+    let p = procedure_view::public(&ui.state.db, code).await?;
+    if ui.principal()?.unit_id != Some(p.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    if p.record.status != ProcedureStatus::Published {
+        return Err(AppError::Conflict("procedure_closed".into()));
+    }
+    Ok(p)
+}
+
+async fn counter_page(
+    ui: &Ui,
+    p: &ProcedureView,
+    values: &std::collections::BTreeMap<String, String>,
+    applicant: &Details,
+    errors: &[FieldError],
+) -> Result<HttpResponse, AppError> {
+    let messages = ui.field_messages(errors);
+    let typed: std::collections::BTreeMap<&str, &str> = [
+        ("applicant_name", applicant.name.as_str()),
+        ("applicant_id_number", applicant.id_number.as_str()),
+        ("applicant_address", applicant.address.as_str()),
+        ("applicant_phone", applicant.phone.as_str()),
+        ("applicant_email", applicant.email.as_str()),
+    ]
+    .into();
+    let mut ctx = ui.form_context();
+    ctx.insert("p", p);
+    ctx.insert("fields", &eform_view::build(&submit::schema_of(p)?, values, &messages, ui.lang));
+    ctx.insert("slots", &documents::slots(p));
+    ctx.insert("applicant", &typed);
+    ctx.insert("errors", &messages);
+    ctx.insert("draft_token", &crate::random::token().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?);
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    ui.render_status(status, "reception/counter.html", &ctx)
+}
+
+pub async fn counter_form(ui: Ui, code: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let p = counter_procedure(&ui, &code).await?;
+    counter_page(&ui, &p, &Default::default(), &Details::default(), &[]).await
+}
+
+/// Counter intake, step 2: the applicant's details, the e-form and the
+/// scanned papers; the dossier is submitted and received at once.
+pub async fn counter_create(ui: Ui, code: web::Path<String>, payload: Multipart) -> Result<HttpResponse, AppError> {
+    let p = counter_procedure(&ui, &code).await?;
+    let limits = dossier_edit::request_limits(&ui.state);
+    let form = multipart_form::read(payload, &ui.state.settings.data_dir.join("tmp"), &limits).await?;
+    if !csrf::verify(&ui.session, Some(form.get(csrf::FIELD))) {
+        return Err(AppError::Forbidden);
+    }
+    let details = Details {
+        name: form.get("applicant_name").trim().to_owned(),
+        id_number: form.get("applicant_id_number").trim().to_owned(),
+        address: form.get("applicant_address").trim().to_owned(),
+        phone: form.get("applicant_phone").trim().to_owned(),
+        email: form.get("applicant_email").trim().to_lowercase(),
+    };
+    let token = form.get("draft_token").to_owned();
+    let mut edits = dossier_edit::edits_of(form)?;
+    let mut errors = Vec::new();
+    for key in ["applicant_name", "applicant_id_number", "applicant_address", "applicant_phone", "applicant_email"] {
+        edits.fields.remove(key);
+    }
+    if details.name.chars().count() < 2 {
+        errors.push(FieldError::new("applicant_name", "required"));
+    }
+    if details.id_number.is_empty() || !details.id_number.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        errors.push(FieldError::new("applicant_id_number", "citizen_id"));
+    }
+    if !details.email.is_empty() && details.email.parse::<lettre::Address>().is_err() {
+        errors.push(FieldError::new("applicant_email", "email"));
+    }
+    // Checked before anything is stored, so a refused intake leaves nothing behind.
+    if let Err(form_errors) = crate::dossier::form_data::check(&submit::schema_of(&p)?, &edits.fields) {
+        errors.extend(form_errors);
+    }
+    for slot in documents::slots(&p).iter().filter(|s| s.required) {
+        if !edits.files.iter().any(|(at, _)| *at == Some(slot.position)) {
+            errors.push(FieldError::new(format!("documents.{}", slot.position), "required_document"));
+        }
+    }
+    if !errors.is_empty() {
+        return counter_page(&ui, &p, &edits.fields, &details, &errors).await;
+    }
+    let now = Utc::now();
+    let officer = ui.principal()?.id;
+    let details_kept = details.clone();
+    let new = NewDossier {
+        procedure: &p,
+        created_by: officer,
+        applicant_id: None,
+        applicant: details,
+        channel: Channel::Counter,
+        form: edits.fields.clone(),
+        idempotency_key: (!token.is_empty()).then(|| format!("counter:{}", token.chars().take(64).collect::<String>())),
+        request_hash: None,
+    };
+    let (d, created) = draft::start(&ui.state.db, new, now).await?;
+    if !created && d.status != DossierStatus::Draft.as_str() {
+        return Ok(see_other(&format!("/can-bo/ho-so/{}", d.public_id)));
+    }
+    let slots = documents::slots(&p);
+    let applied = dossier_edit::apply_documents(&ui.state, &d, &slots, &edits, officer, 0, now).await;
+    let result = match applied {
+        Ok(new) => match submit::submit(&ui.state, d.id, &ui.actor(), now).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                dossier::Entity::delete_by_id(d.id).exec(&ui.state.db).await?;
+                Err(dossier_edit::discard_after(&ui.state, new, e).await)
+            }
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/can-bo/ho-so/{}/phieu-tiep-nhan", d.public_id))),
+        // Nothing is kept of a refused intake: the officer starts again.
+        Err(AppError::Validation(errors)) => counter_page(&ui, &p, &edits.fields, &details_kept, &errors).await,
+        Err(e) => Err(e),
+    }
+}
