@@ -95,9 +95,10 @@ pub async fn fill_draft(
     let mut all = vec![("_csrf", csrf.as_str()), ("draft_token", token.as_str()), ("action", "review")];
     all.extend_from_slice(fields);
     let res = post_multipart(app, client, &format!("/thu-tuc/{procedure}/nop-ho-so"), &all, files).await;
-    let status = res.status();
+    if res.status() != StatusCode::SEE_OTHER {
+        panic!("{}: {}", res.status(), decode_entities(&res.text().await.unwrap_or_default()));
+    }
     let target = location(&res);
-    assert_eq!(status, StatusCode::SEE_OTHER, "{}", decode_entities(&res.text().await.unwrap_or_default()));
     assert!(target.ends_with("/xem-lai"), "{target}");
     target.trim_start_matches("/ho-so/").trim_end_matches("/xem-lai").to_owned()
 }
@@ -196,4 +197,10 @@ pub async fn queued_mails(app: &TestApp) -> Vec<Value> {
         .iter()
         .map(|row| serde_json::from_str(&row.payload).unwrap())
         .collect()
+}
+
+/// Regular files under `dir`, however deep (empty folders do not count).
+pub fn files_under(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries.map(|e| e.unwrap().path()).map(|p| if p.is_dir() { files_under(&p) } else { 1 }).sum()
 }
