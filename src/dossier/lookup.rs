@@ -25,6 +25,12 @@ pub struct PublicStatus {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+/// The address of the public lookup of `code`, printed as the receipt's QR code.
+pub fn lookup_url(public_url: &str, code: &str) -> String {
+    let query = serde_urlencoded::to_string([("code", code)]).unwrap_or_default();
+    format!("{public_url}/tra-cuu?{query}")
+}
+
 pub async fn by_code(db: &impl ConnectionTrait, code: &DossierCode) -> Result<PublicStatus, AppError> {
     let d = dossier::Entity::find()
         .filter(dossier::Column::Code.eq(code.as_str()))

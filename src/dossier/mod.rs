@@ -10,7 +10,6 @@ pub mod draft;
 pub mod form_data;
 pub mod history;
 pub mod lookup;
-pub mod mail;
 pub mod receipt;
 pub mod receive;
 pub mod refuse;

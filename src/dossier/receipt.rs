@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::documents;
 use super::history;
-use super::mail::moment_vi;
 use super::status::Channel;
 use crate::catalogue::view;
 use crate::error::AppError;
@@ -102,6 +101,11 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
         receiver,
         lookup_url: lookup_url.to_owned(),
     })
+}
+
+/// "08 giờ 30 phút, ngày 15/07/2025": how forms write a moment, in Hà Nội time.
+pub fn moment_vi(t: DateTime<Utc>) -> String {
+    crate::sla::local_time::to_local(t).format("%H giờ %M phút, ngày %d/%m/%Y").to_string()
 }
 
 pub fn pdf(r: &Receipt) -> Result<Vec<u8>, AppError> {

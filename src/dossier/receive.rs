@@ -8,7 +8,7 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::Expr;
 
 use super::change::{self, Change};
-use super::mail;
+use crate::notify::dossier as mail;
 use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;
@@ -37,7 +37,7 @@ pub async fn receive(
         return Err(AppError::Conflict("only a submitted dossier can be received".into()));
     }
     let due = appointment(p, now);
-    let note = format!("Hẹn trả kết quả: {}", mail::moment_vi(due));
+    let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
     let change = Change {
         action: "receive",
         to: DossierStatus::Received,
@@ -45,7 +45,7 @@ pub async fn receive(
         also: vec![(dossier::Column::ReceivedAt, Expr::value(now)), (dossier::Column::DueAt, Expr::value(due))],
     };
     let received = change::apply(db, d, change, actor, now).await?;
-    let extra = [("received_at", mail::moment_vi(now)), ("due_at", mail::moment_vi(due))];
+    let extra = [("received_at", super::receipt::moment_vi(now)), ("due_at", super::receipt::moment_vi(due))];
     mail::notify_applicant(db, state, "dossier_received", &received, p, &extra, true, now).await?;
     Ok(received)
 }

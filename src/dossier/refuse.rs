@@ -6,7 +6,7 @@ use entity::dossier;
 use sea_orm::sea_query::Expr;
 
 use super::change::{self, Change};
-use super::mail;
+use crate::notify::dossier as mail;
 use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;

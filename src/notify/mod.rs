@@ -2,6 +2,7 @@
 //! (the text is frozen in the outbox), delivered by `worker` through the
 //! configured `Mailer` (files on disk by default, SMTP in production).
 
+pub mod dossier;
 pub mod email;
 pub mod mailer;
 pub mod worker;

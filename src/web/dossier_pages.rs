@@ -272,7 +272,7 @@ pub async fn receipt_pdf(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, 
 }
 
 fn lookup_url_of(ui: &Ui, d: &dossier::Model) -> String {
-    crate::dossier::mail::lookup_url(&ui.state.settings.public_url, d.code.as_deref().unwrap_or_default())
+    crate::dossier::lookup::lookup_url(&ui.state.settings.public_url, d.code.as_deref().unwrap_or_default())
 }
 
 /// The applicant answers a request for supplement with the documents asked for.

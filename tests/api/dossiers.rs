@@ -309,3 +309,46 @@ async fn an_abolished_procedure_takes_no_dossier() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(dossier_count(&app).await, 0);
 }
+
+#[tokio::test]
+async fn a_repeatable_group_takes_as_many_rows_as_needed() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("cong-ty-sao-mai").await;
+    let procedure = "1.008470";
+    let (html, csrf, token) = start_page(&app, &app.client, procedure).await;
+    assert!(html.contains("name=\"thiet_bi.0.ten\""), "one empty row to start with");
+    assert!(!html.contains("name=\"thiet_bi.1.ten\""));
+    let mut fields = vec![
+        ("_csrf", csrf.as_str()),
+        ("draft_token", token.as_str()),
+        ("action", "review"),
+        ("ten_to_chuc", "Công ty TNHH Sao Mai"),
+        ("ma_so_thue", "0101234567"),
+        ("nguoi_dai_dien", "Đỗ Văn Mai"),
+        ("dia_chi_tru_so", "Số 2 Láng Hạ, Hà Nội"),
+        ("dien_thoai", "02439990000"),
+        ("email", "saomai@example.vn"),
+        ("thiet_bi.0.ten", "Máy X-quang răng"),
+        ("thiet_bi.0.so_seri", "XR-001"),
+        ("thiet_bi.1.ten", "Máy X-quang di động"),
+    ];
+    let files: Vec<_> = (1..=4).map(|i| (["file.1", "file.2", "file.3", "file.4"][i - 1], "tep.pdf", pdf(2000, &i.to_string()))).collect();
+    let path = format!("/thu-tuc/{procedure}/nop-ho-so");
+    let res = post_multipart(&app, &app.client, &path, &fields, &files).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = decode_entities(&res.text().await.unwrap());
+    assert!(html.contains("id=\"err-f-thiet_bi-1-so_seri\""), "the missing serial of the second device is named");
+    assert!(html.contains("value=\"Máy X-quang di động\""), "both rows are kept");
+    assert!(html.contains("name=\"thiet_bi.2.ten\""), "and a new empty row is offered");
+    // The draft exists now: complete it there.
+    let id = html.split("action=\"/ho-so/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    fields.push(("thiet_bi.1.so_seri", "XR-002"));
+    fields.retain(|(k, _)| *k != "draft_token");
+    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/sua"), &fields, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(submit(&app, &app.client, &id).await.status(), StatusCode::SEE_OTHER);
+    let d = dossier_json(&app, &app.client, &id).await;
+    assert_eq!(d["form_data"]["thiet_bi"].as_array().unwrap().len(), 2);
+    assert_eq!(d["form_data"]["thiet_bi"][1]["so_seri"], "XR-002");
+    assert!(d["code"].as_str().unwrap().starts_with("000.00.20.H26-"));
+}

@@ -8,11 +8,8 @@ use sea_orm::ConnectionTrait;
 use crate::app::AppState;
 use crate::catalogue::view::ProcedureView;
 use crate::error::AppError;
-use crate::notify::email::{self, Attachment, Email};
-
-pub fn lookup_url(public_url: &str, code: &str) -> String {
-    format!("{public_url}/tra-cuu?code={}", crate::web::render::urlencode(code))
-}
+use super::email::{self, Attachment, Email};
+use crate::dossier::lookup::lookup_url;
 
 /// Queues the mail `template` about `d` to its applicant, if they gave an address.
 #[allow(clippy::too_many_arguments)]
@@ -47,9 +44,4 @@ pub async fn notify_applicant(
     }
     email::enqueue(db, &mail, now).await?;
     Ok(())
-}
-
-/// "08 giờ 30 phút, ngày 15/07/2025": how forms write a moment, in Hà Nội time.
-pub fn moment_vi(t: DateTime<Utc>) -> String {
-    crate::sla::local_time::to_local(t).format("%H giờ %M phút, ngày %d/%m/%Y").to_string()
 }
