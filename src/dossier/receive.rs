@@ -8,12 +8,12 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::Expr;
 
 use super::change::{self, Change};
-use crate::notify::dossier as mail;
 use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
 use crate::error::AppError;
+use crate::notify::dossier as mail;
 use crate::sla::{holidays, local_time};
 
 /// The appointment for a dossier complete at `received`: the procedure's

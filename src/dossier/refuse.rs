@@ -6,12 +6,12 @@ use entity::dossier;
 use sea_orm::sea_query::Expr;
 
 use super::change::{self, Change};
-use crate::notify::dossier as mail;
 use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
 use crate::error::{AppError, FieldError};
+use crate::notify::dossier as mail;
 
 pub async fn refuse(
     db: &impl sea_orm::ConnectionTrait,

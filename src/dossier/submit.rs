@@ -13,12 +13,12 @@ use super::change::{self, Change};
 use super::documents::{self, Limits};
 use super::status::{Channel, DossierStatus};
 use super::{applicant, code, draft, form_data, receive};
-use crate::notify::dossier as mail;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::eform::Schema;
 use crate::catalogue::view::{self, ProcedureView};
 use crate::error::AppError;
+use crate::notify::dossier as mail;
 use crate::sla::local_time;
 
 pub struct Submitted {

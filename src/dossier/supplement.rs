@@ -8,12 +8,12 @@ use entity::dossier;
 use sea_orm::sea_query::Expr;
 
 use super::change::{self, Change};
-use crate::notify::dossier as mail;
 use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
 use crate::error::{AppError, FieldError};
+use crate::notify::dossier as mail;
 
 /// Asks the applicant of `d` for `what`, in the transaction `db`.
 pub async fn request(

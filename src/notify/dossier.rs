@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use entity::dossier;
 use sea_orm::ConnectionTrait;
 
+use super::email::{self, Attachment, Email};
 use crate::app::AppState;
 use crate::catalogue::view::ProcedureView;
-use crate::error::AppError;
-use super::email::{self, Attachment, Email};
 use crate::dossier::lookup::lookup_url;
+use crate::error::AppError;
 
 /// Queues the mail `template` about `d` to its applicant, if they gave an address.
 #[allow(clippy::too_many_arguments)]

@@ -43,6 +43,11 @@ impl LocalStore {
         Ok(())
     }
 
+    /// Where the object `key` lives on disk, for streaming it out.
+    pub fn file_path(&self, key: &str) -> PathBuf {
+        self.path(key)
+    }
+
     pub async fn get(&self, key: &str) -> Result<bytes::Bytes, StorageError> {
         tokio::fs::read(self.path(key)).await.map(bytes::Bytes::from).map_err(|e| Self::missing(key, e))
     }

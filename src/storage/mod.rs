@@ -82,6 +82,15 @@ impl Storage {
         }
     }
 
+    /// The file of `key` when objects are local files (streamed from disk).
+    pub fn local_path(&self, key: &str) -> Result<Option<std::path::PathBuf>, StorageError> {
+        check_key(key)?;
+        Ok(match self {
+            Storage::Local(store) => Some(store.file_path(key)),
+            _ => None,
+        })
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
             Storage::Local(_) => "local",

@@ -248,7 +248,7 @@ pub async fn file(ui: Ui, path: web::Path<(String, String)>) -> Result<HttpRespo
     let (id, file) = path.into_inner();
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let found = documents::file_of(&ui.state.db, d.id, &file).await?;
-    super::uploads::serve(&ui.state, &found).await
+    super::uploads::serve(ui.request(), &ui.state, &found).await
 }
 
 pub async fn receipt_page(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppError> {

@@ -88,6 +88,10 @@ impl Ui {
         self.req.query_string().split('&').any(|p| p == key || p.split_once('=').is_some_and(|(k, _)| k == key))
     }
 
+    pub fn request(&self) -> &HttpRequest {
+        &self.req
+    }
+
     pub fn path(&self) -> &str {
         self.req.path()
     }

@@ -55,19 +55,54 @@ pub async fn list(viewer: Viewer, state: Data<AppState>) -> Result<HttpResponse,
     Ok(HttpResponse::Ok().json(json!({ "total": items.len(), "items": items })))
 }
 
-pub async fn download(viewer: Viewer, state: Data<AppState>, id: Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn download(
+    req: HttpRequest,
+    viewer: Viewer,
+    state: Data<AppState>,
+    id: Path<String>,
+) -> Result<HttpResponse, AppError> {
     let found = store::find_mine(&state.db, viewer.principal()?.id, &id).await?;
-    serve(&state, &found).await
+    serve(&req, &state, &found).await
 }
 
-/// Sends a stored file the caller has been authorised to read.
-pub async fn serve(state: &AppState, found: &entity::upload::Model) -> Result<HttpResponse, AppError> {
+/// How long a presigned download address stays valid.
+const PRESIGNED_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Sends a stored file the caller has been authorised to read: streamed
+/// from disk, or, from S3, by a redirect to a short-lived presigned address.
+pub async fn serve(
+    req: &HttpRequest,
+    state: &AppState,
+    found: &entity::upload::Model,
+) -> Result<HttpResponse, AppError> {
     let kind = DocumentKind::parse(&found.kind).ok_or_else(|| io("stored kind unknown"))?;
-    let bytes = state.storage.get(&found.storage_key).await.map_err(|e| AppError::Internal(e.into()))?;
+    let storage_error = |e: crate::storage::StorageError| AppError::Internal(e.into());
     let disposition =
         format!("attachment; filename*=UTF-8''{}", super::render::urlencode(&found.file_name).replace('+', "%20"));
-    Ok(HttpResponse::Ok()
-        .content_type(kind.content_type())
-        .insert_header(("Content-Disposition", disposition))
-        .body(bytes))
+    if let Some(path) = state.storage.local_path(&found.storage_key).map_err(storage_error)? {
+        let file = actix_files::NamedFile::open_async(&path).await.map_err(io)?;
+        let mut res = file
+            .set_content_type(kind.content_type().parse().map_err(io)?)
+            .use_etag(true)
+            .use_last_modified(true)
+            .into_response(req);
+        res.headers_mut().insert(
+            actix_web::http::header::CONTENT_DISPOSITION,
+            actix_web::http::header::HeaderValue::from_str(&disposition).map_err(io)?,
+        );
+        return Ok(res);
+    }
+    match state.storage.presigned_get(&found.storage_key, PRESIGNED_TTL).await.map_err(storage_error)? {
+        Some(url) => Ok(HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, url))
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .finish()),
+        None => {
+            let bytes = state.storage.get(&found.storage_key).await.map_err(storage_error)?;
+            Ok(HttpResponse::Ok()
+                .content_type(kind.content_type())
+                .insert_header(("Content-Disposition", disposition))
+                .body(bytes))
+        }
+    }
 }

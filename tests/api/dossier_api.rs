@@ -169,7 +169,12 @@ async fn s3_stores_and_serves_the_dossiers_files_unchanged() {
     let (id, _) = submitted_press_card(&app, &app.client).await;
     let d = dossier_json(&app, &app.client, &id).await;
     for (doc, (_, _, bytes)) in d["documents"].as_array().unwrap().iter().zip(press_card_files()) {
+        // The portal checks who asks, then hands out a short-lived presigned address.
         let res = app.get(&format!("/ho-so/{id}/tep/{}", doc["upload_id"].as_str().unwrap())).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let presigned = crate::helpers::location(&res);
+        assert!(presigned.contains("X-Amz-Signature=") && presigned.contains("X-Amz-Expires=300"), "{presigned}");
+        let res = reqwest::get(&presigned).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(sha256(&res.bytes().await.unwrap()), sha256(&bytes), "same bytes back from S3");
     }

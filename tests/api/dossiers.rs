@@ -332,7 +332,9 @@ async fn a_repeatable_group_takes_as_many_rows_as_needed() {
         ("thiet_bi.0.so_seri", "XR-001"),
         ("thiet_bi.1.ten", "Máy X-quang di động"),
     ];
-    let files: Vec<_> = (1..=4).map(|i| (["file.1", "file.2", "file.3", "file.4"][i - 1], "tep.pdf", pdf(2000, &i.to_string()))).collect();
+    let files: Vec<_> = (1..=4)
+        .map(|i| (["file.1", "file.2", "file.3", "file.4"][i - 1], "tep.pdf", pdf(2000, &i.to_string())))
+        .collect();
     let path = format!("/thu-tuc/{procedure}/nop-ho-so");
     let res = post_multipart(&app, &app.client, &path, &fields, &files).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
