@@ -36,6 +36,8 @@ use crate::ratelimit::{self, Limit};
 const LOOKUP_LIMIT: Limit = Limit { max: 30, window_secs: 60 };
 const KEY_HEADER: &str = "idempotency-key";
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
+/// A draft made by an API request and never submitted is taken as abandoned after this.
+const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(10);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -179,6 +181,13 @@ pub async fn create(
         if d.status != crate::dossier::DossierStatus::Draft.as_str() {
             return Ok(HttpResponse::Ok().insert_header(("Idempotent-Replayed", "true")).json(describe(&d)));
         }
+        if now - d.created_at < ABANDONED_AFTER {
+            // The first request with this key is still at work: the client retries later.
+            return Err(AppError::Conflict("a request with this Idempotency-Key is in progress".into()));
+        }
+        // The first request died half-way (its draft was never submitted): start again.
+        dossier::Entity::delete_by_id(d.id).exec(&state.db).await?;
+        return Err(AppError::Conflict("a request with this Idempotency-Key was interrupted; send it again".into()));
     }
     let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req) };
     let slots = documents::slots(&p);

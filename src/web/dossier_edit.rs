@@ -88,11 +88,17 @@ pub async fn apply_documents(
             reused.push((*slot, file));
         }
     }
-    let more = edits.files.len() + reused.len();
-    let more_bytes = edits.files.iter().map(|(_, f)| f.received.size).sum::<u64>()
+    // The same file sent again into the same slot (a repeated post) is there already.
+    let incoming: Vec<_> = edits
+        .files
+        .iter()
+        .filter(|(slot, f)| !staying.iter().any(|a| a.slot == *slot && a.sha256 == f.received.sha256))
+        .collect();
+    let more = incoming.len() + reused.len();
+    let more_bytes = incoming.iter().map(|(_, f)| f.received.size).sum::<u64>()
         + reused.iter().map(|(_, f)| u64::try_from(f.size_bytes).unwrap_or(0)).sum::<u64>();
     let mut errors = documents::check_limits(&staying, more, more_bytes, limits);
-    let unknown = edits.files.iter().map(|(s, _)| s).chain(reused.iter().map(|(s, _)| s));
+    let unknown = incoming.iter().map(|(s, _)| s).chain(reused.iter().map(|(s, _)| s));
     if unknown.into_iter().any(|s| s.is_some_and(|p| !slots.iter().any(|x| x.position == p))) {
         errors.push(FieldError::new("documents", "unknown_slot"));
     }
@@ -106,8 +112,8 @@ pub async fn apply_documents(
         documents::attach(db, d, slots, slot, &file, round, limits, now).await?;
     }
     let mut new = Vec::new();
-    for (slot, incoming) in &edits.files {
-        let kept = store::keep(db, &state.storage, owner, &incoming.received, now).await?;
+    for (slot, file) in incoming {
+        let kept = store::keep(db, &state.storage, owner, &file.received, now).await?;
         new.push(kept.clone());
         if let Err(e) = documents::attach(db, d, slots, *slot, &kept, round, limits, now).await {
             return Err(discard_after(state, new, e).await);

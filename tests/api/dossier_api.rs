@@ -47,23 +47,33 @@ async fn a_retried_request_with_the_same_key_gets_the_same_dossier() {
             .json(&body)
             .send()
     };
-    // Three identical requests at once (a client retrying on a timeout), then one more.
+    // Three identical requests at once (a client retrying on a timeout): one
+    // creates the dossier; one still in flight is told to retry (409); a retry
+    // afterwards gets the same dossier (200, replayed).
     let (a, b, c) = tokio::join!(send("k-001", body.clone()), send("k-001", body.clone()), send("k-001", body.clone()));
     let mut ids = Vec::new();
     let mut created = 0;
     for res in [a.unwrap(), b.unwrap(), c.unwrap(), send("k-001", body.clone()).await.unwrap()] {
-        assert!(matches!(res.status(), StatusCode::CREATED | StatusCode::OK), "{}", res.status());
-        created += usize::from(res.status() == StatusCode::CREATED);
+        let status = res.status();
+        assert!(matches!(status, StatusCode::CREATED | StatusCode::OK | StatusCode::CONFLICT), "{status}");
+        if status == StatusCode::CONFLICT {
+            continue;
+        }
+        created += usize::from(status == StatusCode::CREATED);
+        let replayed = res.headers().get("idempotent-replayed").is_some();
+        assert_eq!(replayed, status == StatusCode::OK);
         let json: Value = res.json().await.unwrap();
         assert_eq!(json["status"], "submitted");
         ids.push(json["id"].as_str().unwrap().to_owned());
     }
     assert_eq!(created, 1, "one request created it");
+    assert!(ids.len() >= 2, "the first and the later retry");
     assert!(ids.windows(2).all(|w| w[0] == w[1]), "every answer names the same dossier");
     assert_eq!(dossier_count(&app).await, 1);
     assert_eq!(queued_mails(&app).await.len(), 1);
     let d = dossier_json(&app, &app.client, &ids[0]).await;
     assert_eq!(d["form_data"]["dien_thoai"], "0912345678", "normalised like the web form");
+    assert_eq!(d["documents"].as_array().unwrap().len(), 3, "the documents once, not once per retry");
 
     // The same key for another request is refused, and changes nothing.
     let mut other = body.clone();

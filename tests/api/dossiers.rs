@@ -111,6 +111,10 @@ async fn a_draft_is_kept_and_resumed() {
     assert!(html.contains("Đã lưu bản nháp"));
     assert!(html.contains("value=\"Số 5 Lý Thái Tổ\""), "what was typed is there");
     assert!(html.contains("to-khai.pdf"), "the file is in its slot");
+    // The same post again (a double click) does not add the file twice.
+    let res = post_multipart(&app, &app.client, &format!("/thu-tuc/{PRESS_CARD}/nop-ho-so"), &fields, &files).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!((dossier_count(&app).await, upload_count(&app).await), (1, 1));
     let (_, mine) = app.get_html("/ho-so").await;
     assert!(mine.contains("Bản nháp"));
     assert_eq!(queued_mails(&app).await.len(), 0);
