@@ -36,9 +36,9 @@ def fetch(opener, url, data=None, headers=None, method=None):
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with opener.open(request, timeout=120) as res:
-            return res.status, dict(res.headers), res.read()
+            return res.status, res.headers, res.read()
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+        return e.code, e.headers, e.read()
 
 
 def sign_in(portal):
