@@ -35,6 +35,8 @@ pub struct AppState {
     pub sso: SsoSettings,
     pub storage: Storage,
     pub mailer: Mailer,
+    /// The current version of each workflow (a dossier keeps its own).
+    pub workflows: crate::workflow::registry::Registry,
     /// The SSO's endpoints, read from its discovery document on first use.
     discovery: OnceCell<Discovery>,
 }
@@ -57,7 +59,18 @@ impl AppState {
             StorageSettings::S3(s3) => Storage::S3(S3Store::new(s3)),
         };
         let mailer = Mailer::new(&settings.mail)?;
-        Ok(AppState { db, settings, tera, texts, http, sso, storage, mailer, discovery: OnceCell::new() })
+        Ok(AppState {
+            db,
+            settings,
+            tera,
+            texts,
+            http,
+            sso,
+            storage,
+            mailer,
+            workflows: Default::default(),
+            discovery: OnceCell::new(),
+        })
     }
 
     /// The SSO's endpoints; a failed discovery is retried on the next sign-in.
@@ -72,6 +85,11 @@ pub fn assets_dir() -> PathBuf {
     std::env::var_os("MOTCUA_ASSETS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// The workflow definitions: `MOTCUA_WORKFLOWS_DIR`, else `workflows/` of the assets.
+pub fn workflows_dir() -> PathBuf {
+    std::env::var_os("MOTCUA_WORKFLOWS_DIR").map(PathBuf::from).unwrap_or_else(|| assets_dir().join("workflows"))
 }
 
 pub fn load_templates(assets: &Path) -> anyhow::Result<Tera> {
@@ -139,7 +157,10 @@ impl Application {
         let texts = Texts::load().map_err(anyhow::Error::msg)?;
         let tera = load_templates(&assets_dir())?;
         let port = listener.local_addr()?.port();
-        let state = Data::new(AppState::new(db, settings, tera, texts)?);
+        let workflows = load_workflows(&db).await?;
+        let mut state = AppState::new(db, settings, tera, texts)?;
+        state.workflows = workflows;
+        let state = Data::new(state);
         let mut scheduler = None;
         if state.settings.workers {
             let from = state.settings.mail.from.clone();
@@ -149,6 +170,17 @@ impl Application {
         let server = run(state.clone(), listener)?;
         Ok(Application { server, port, state, scheduler })
     }
+}
+
+/// Loads and records the workflow definitions; a start with a broken file
+/// fails and says, for every problem, the file, the line and the reason.
+async fn load_workflows(db: &DatabaseConnection) -> anyhow::Result<crate::workflow::registry::Registry> {
+    let dir = workflows_dir();
+    let loaded = crate::workflow::load::load_dir(&dir).map_err(|problems| {
+        let report: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        anyhow::anyhow!("the workflows of {} have problems:\n{}", dir.display(), report.join("\n"))
+    })?;
+    Ok(crate::workflow::registry::register(db, loaded, chrono::Utc::now()).await?)
 }
 
 fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {

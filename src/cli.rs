@@ -1,4 +1,4 @@
-//! The command line: `motcua [serve|migrate|seed|catalogue …]`.
+//! The command line: `motcua [serve|migrate|seed|catalogue …|user create|workflow check|mock-national-portal]`.
 
 use std::path::PathBuf;
 
@@ -31,6 +31,15 @@ pub enum Command {
     /// Manage official and admin accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Workflow definitions.
+    #[command(subcommand)]
+    Workflow(WorkflowCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCommand {
+    /// Check every workflow file of DIR (default: the portal's workflows/) and print the report.
+    Check { dir: Option<PathBuf> },
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,3 +30,4 @@ pub mod string_enum;
 pub mod telemetry;
 pub mod text;
 pub mod web;
+pub mod workflow;

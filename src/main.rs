@@ -4,7 +4,7 @@ use clap::Parser;
 use motcua::app::Application;
 use motcua::auth::accounts::{self, NewOfficial};
 use motcua::auth::role::Role;
-use motcua::cli::{CatalogueCommand, Cli, Command, UserCommand};
+use motcua::cli::{CatalogueCommand, Cli, Command, UserCommand, WorkflowCommand};
 use motcua::config::Settings;
 use motcua::mock_national_portal::{MockPortal, MockSettings};
 use motcua::{catalogue, db, seed, telemetry};
@@ -40,6 +40,32 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("motcua: mock national portal listening on http://{}", mock.address);
             mock.server.await?;
             return Ok(());
+        }
+        Command::Workflow(WorkflowCommand::Check { dir }) => {
+            let dir = dir.unwrap_or_else(motcua::app::workflows_dir);
+            return match motcua::workflow::load::load_dir(&dir) {
+                Ok(found) => {
+                    for wf in found.values() {
+                        println!(
+                            "{}: {} v{} — {} states, {} actions, sha256 {}",
+                            wf.key,
+                            wf.name,
+                            wf.version,
+                            wf.states.len(),
+                            wf.actions.len(),
+                            &wf.hash[..12]
+                        );
+                    }
+                    println!("motcua: {} workflows in {} are valid", found.len(), dir.display());
+                    Ok(())
+                }
+                Err(problems) => {
+                    for p in &problems {
+                        eprintln!("{p}");
+                    }
+                    anyhow::bail!("{} problems in the workflows of {}", problems.len(), dir.display())
+                }
+            };
         }
         _ => {}
     }
@@ -123,7 +149,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
         }
         // Long-running commands were started above, before any one-off connection was opened.
-        Command::Serve | Command::MockNationalPortal => {}
+        Command::Serve | Command::MockNationalPortal | Command::Workflow(_) => {}
     }
     Ok(())
 }

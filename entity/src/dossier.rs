@@ -47,6 +47,9 @@ pub struct Model {
     /// The appointment (hẹn trả kết quả).
     pub due_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    /// The workflow version the dossier started with, and its state there.
+    pub workflow_version_id: Option<i64>,
+    pub workflow_state: Option<String>,
     /// Bumped by every change; a change names the version it started from.
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -19,3 +19,4 @@ pub mod procedure_document;
 pub mod procedure_fee;
 pub mod rate_limit;
 pub mod upload;
+pub mod workflow_version;

@@ -9,6 +9,7 @@ mod m20261123_000003_outbox;
 mod m20261123_000004_dossier_sequence;
 mod m20261123_000005_upload;
 mod m20261123_000006_dossier;
+mod m20261123_000007_workflow_version;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_dossier_sequence::Migration),
             Box::new(m20261123_000005_upload::Migration),
             Box::new(m20261123_000006_dossier::Migration),
+            Box::new(m20261123_000007_workflow_version::Migration),
         ]
     }
 }

@@ -64,6 +64,8 @@ pub async fn start(
         received_at: Set(None),
         due_at: Set(None),
         closed_at: Set(None),
+        workflow_version_id: Set(None),
+        workflow_state: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

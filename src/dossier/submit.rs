@@ -74,11 +74,18 @@ pub async fn submit(
         "" => applicant::address_in(&schema_of(&p)?, &data).unwrap_or_default(),
         known => known.to_owned(),
     };
+    // The dossier keeps the workflow version it starts with, whatever later edits of the file.
+    let (workflow_version, workflow_state) = match state.workflows.get(&p.record.workflow_key) {
+        Some((id, wf)) => (Some(id), Some(wf.states[wf.initial].key.clone())),
+        None => (None, None),
+    };
     let change = Change {
         action: "submit",
         to: DossierStatus::Submitted,
         note: "",
         also: vec![
+            (dossier::Column::WorkflowVersionId, Expr::value(workflow_version)),
+            (dossier::Column::WorkflowState, Expr::value(workflow_state)),
             (dossier::Column::Code, Expr::value(code.as_str())),
             (dossier::Column::FormData, Expr::value(data.to_string())),
             (dossier::Column::ApplicantAddress, Expr::value(address.chars().take(500).collect::<String>())),

@@ -25,3 +25,4 @@ mod officials;
 mod reception;
 mod storage;
 mod uploads;
+mod workflows;

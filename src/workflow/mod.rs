@@ -1,0 +1,16 @@
+//! Processing workflows: definitions in `workflows/<key>.yaml` (one each),
+//! checked with file, line and reason (`check`), and a pure engine that
+//! decides what an official or applicant may do next (`engine`). A
+//! definition's content hash is its version: a changed file is a new
+//! version, and a dossier keeps the one it started with.
+
+pub mod check;
+pub mod definition;
+pub mod engine;
+pub mod load;
+pub mod model;
+pub mod registry;
+
+pub use check::{Problem, ProblemKind};
+pub use engine::{Decision, Facts, Refusal};
+pub use model::Workflow;

@@ -1,0 +1,146 @@
+//! A checked workflow: states and actions with their roles, guards,
+//! effects and inputs as closed types, ready for the engine.
+
+use serde::Serialize;
+
+use crate::dossier::DossierStatus;
+use crate::string_enum;
+
+string_enum! {
+    /// Who may act: the applicant, or an official with this role in the dossier's unit.
+    pub enum WfRole {
+        Applicant = "applicant",
+        Reception = "reception",
+        Specialist = "specialist",
+        Leader = "leader",
+    }
+}
+
+string_enum! {
+    pub enum Clock {
+        Runs = "runs",
+        /// The clock stops while the dossier is here (a supplement, a fee).
+        Pauses = "pauses",
+        /// Entering here starts the time limit again from zero (NĐ 297/2025 Art. 6).
+        Restarts = "restarts",
+    }
+}
+
+string_enum! {
+    pub enum Assign {
+        /// The unit's pool: any official with the role claims it.
+        Pool = "pool",
+        /// The official with the role who has the least work due soonest.
+        LeastLoaded = "least_loaded",
+    }
+}
+
+string_enum! {
+    pub enum Guard {
+        FeePaid = "fee_paid",
+        DocumentsComplete = "documents_complete",
+    }
+}
+
+string_enum! {
+    pub enum Effect {
+        NotifyApplicant = "notify_applicant",
+        NotifyNextHandler = "notify_next_handler",
+        IssueResult = "issue_result",
+        SyncNationalPortal = "sync_national_portal",
+        RequestPayment = "request_payment",
+        Transfer = "transfer",
+    }
+}
+
+string_enum! {
+    pub enum Input {
+        Reason = "reason",
+        /// The documents asked for (a supplement).
+        Documents = "documents",
+        Assignee = "assignee",
+        ResultDocument = "result_document",
+        Note = "note",
+        /// The partner agency of a transfer.
+        Agency = "agency",
+    }
+}
+
+string_enum! {
+    pub enum Outcome {
+        Returned = "returned",
+        Refused = "refused",
+        Stopped = "stopped",
+        Withdrawn = "withdrawn",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Budget {
+    None,
+    Days(f64),
+    Share(f64),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct State {
+    pub key: String,
+    pub label: String,
+    pub label_en: String,
+    pub role: Option<WfRole>,
+    pub status: DossierStatus,
+    pub budget: Budget,
+    pub clock: Clock,
+    pub assign: Assign,
+    pub outcome: Option<Outcome>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub key: String,
+    pub label: String,
+    pub label_en: String,
+    /// Indexes into `Workflow::states`.
+    pub from: Vec<usize>,
+    pub to: usize,
+    pub roles: Vec<WfRole>,
+    pub inputs: Vec<Input>,
+    pub guards: Vec<Guard>,
+    pub effects: Vec<Effect>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Workflow {
+    pub key: String,
+    pub name: String,
+    pub name_en: String,
+    pub version: u32,
+    pub initial: usize,
+    pub states: Vec<State>,
+    pub actions: Vec<Action>,
+    /// Hex SHA-256 of the file: a changed file is a new version.
+    pub hash: String,
+    /// Each way from the first state to an end: (sum of shares, sum of days) of its steps.
+    #[serde(skip)]
+    pub path_budgets: Vec<(f64, f64)>,
+    /// The file as written, kept with the version.
+    #[serde(skip)]
+    pub source: String,
+}
+
+impl Workflow {
+    pub fn state_index(&self, key: &str) -> Option<usize> {
+        self.states.iter().position(|s| s.key == key)
+    }
+
+    pub fn action(&self, key: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.key == key)
+    }
+
+    /// Whether the step budgets along every way through fit in a procedure
+    /// limit of `limit_days` working days; otherwise the worst total.
+    pub fn fits(&self, limit_days: f64) -> Result<(), f64> {
+        let worst = self.path_budgets.iter().map(|(share, days)| share * limit_days + days).fold(0.0, f64::max);
+        if worst <= limit_days + 1e-9 { Ok(()) } else { Err(worst) }
+    }
+}
