@@ -50,6 +50,14 @@ pub struct Model {
     /// The workflow version the dossier started with, and its state there.
     pub workflow_version_id: Option<i64>,
     pub workflow_state: Option<String>,
+    /// The official holding the dossier in its current step; none while it waits in the unit's pool.
+    pub assignee_id: Option<i32>,
+    pub step_started_at: Option<DateTimeUtc>,
+    pub step_due_at: Option<DateTimeUtc>,
+    /// Since when the clock stands still (a supplement, a fee), while it does.
+    pub paused_at: Option<DateTimeUtc>,
+    /// The result document (an upload), once issued.
+    pub result_upload_id: Option<i64>,
     /// Bumped by every change; a change names the version it started from.
     pub version: i32,
     pub created_at: DateTimeUtc,

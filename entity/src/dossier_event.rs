@@ -14,6 +14,9 @@ pub struct Model {
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: String,
+    /// The workflow states moved between, for processing steps.
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub note: String,
 }

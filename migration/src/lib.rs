@@ -10,6 +10,7 @@ mod m20261123_000004_dossier_sequence;
 mod m20261123_000005_upload;
 mod m20261123_000006_dossier;
 mod m20261123_000007_workflow_version;
+mod m20261123_000008_dossier_processing;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_upload::Migration),
             Box::new(m20261123_000006_dossier::Migration),
             Box::new(m20261123_000007_workflow_version::Migration),
+            Box::new(m20261123_000008_dossier_processing::Migration),
         ]
     }
 }

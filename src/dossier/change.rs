@@ -18,6 +18,9 @@ pub struct Change<'a> {
     pub note: &'a str,
     /// Other columns set with the status.
     pub also: Vec<(dossier::Column, SimpleExpr)>,
+    /// Workflow states moved between, when a workflow step is taken.
+    pub from_state: Option<&'a str>,
+    pub to_state: Option<&'a str>,
 }
 
 pub async fn apply(
@@ -40,7 +43,14 @@ pub async fn apply(
     if changed.rows_affected != 1 {
         return Err(AppError::Conflict("the dossier changed meanwhile".into()));
     }
-    let entry = Entry { action: change.action, from, to: change.to, note: change.note };
+    let entry = Entry {
+        action: change.action,
+        from,
+        to: change.to,
+        note: change.note,
+        from_state: change.from_state,
+        to_state: change.to_state,
+    };
     history::append(db, d.id, actor, entry, now).await?;
     dossier::Entity::find_by_id(d.id).one(db).await?.ok_or(AppError::NotFound)
 }

@@ -15,6 +15,9 @@ pub struct Entry<'a> {
     pub from: Option<DossierStatus>,
     pub to: DossierStatus,
     pub note: &'a str,
+    /// Workflow states, for processing steps.
+    pub from_state: Option<&'a str>,
+    pub to_state: Option<&'a str>,
 }
 
 pub async fn append(
@@ -33,6 +36,8 @@ pub async fn append(
         from_status: Set(entry.from.map(|s| s.as_str().to_owned())),
         to_status: Set(entry.to.as_str().into()),
         note: Set(entry.note.into()),
+        from_state: Set(entry.from_state.map(str::to_owned)),
+        to_state: Set(entry.to_state.map(str::to_owned)),
         ..Default::default()
     }
     .insert(db)

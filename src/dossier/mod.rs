@@ -10,6 +10,7 @@ pub mod draft;
 pub mod form_data;
 pub mod history;
 pub mod lookup;
+pub mod process;
 pub mod receipt;
 pub mod receive;
 pub mod refuse;

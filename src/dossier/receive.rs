@@ -38,11 +38,23 @@ pub async fn receive(
     }
     let due = appointment(p, now);
     let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
+    // Reception is the workflow's first step: its own deadline starts now.
+    let first_step = match super::process::workflow_of(db, d).await? {
+        Some(wf) => super::process::step_due(&wf.states[wf.initial], p, now),
+        None => None,
+    };
     let change = Change {
+        from_state: None,
+        to_state: None,
         action: "receive",
         to: DossierStatus::Received,
         note: &note,
-        also: vec![(dossier::Column::ReceivedAt, Expr::value(now)), (dossier::Column::DueAt, Expr::value(due))],
+        also: vec![
+            (dossier::Column::ReceivedAt, Expr::value(now)),
+            (dossier::Column::DueAt, Expr::value(due)),
+            (dossier::Column::StepStartedAt, Expr::value(Some(now))),
+            (dossier::Column::StepDueAt, Expr::value(first_step)),
+        ],
     };
     let received = change::apply(db, d, change, actor, now).await?;
     let extra = [("received_at", super::receipt::moment_vi(now)), ("due_at", super::receipt::moment_vi(due))];

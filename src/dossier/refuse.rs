@@ -30,6 +30,8 @@ pub async fn refuse(
         return Err(AppError::Conflict("only a dossier not yet received can be refused".into()));
     }
     let change = Change {
+        from_state: None,
+        to_state: None,
         action: "refuse",
         to: DossierStatus::Refused,
         note: &reason,

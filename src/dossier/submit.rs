@@ -80,6 +80,8 @@ pub async fn submit(
         None => (None, None),
     };
     let change = Change {
+        from_state: None,
+        to_state: None,
         action: "submit",
         to: DossierStatus::Submitted,
         note: "",

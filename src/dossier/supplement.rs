@@ -34,6 +34,8 @@ pub async fn request(
         return Err(AppError::Conflict("no supplement can be asked now".into()));
     }
     let change = Change {
+        from_state: None,
+        to_state: None,
         action: "request_supplement",
         to: DossierStatus::AwaitingSupplement,
         note: &what,
@@ -62,6 +64,8 @@ pub async fn answer(
     let back = d.resume_status.as_deref().and_then(DossierStatus::parse).unwrap_or(DossierStatus::Submitted);
     let note = crate::text::nfc(note.trim());
     let change = Change {
+        from_state: None,
+        to_state: None,
         action: "answer_supplement",
         to: back,
         note: &note,

@@ -30,6 +30,15 @@ pub struct Row {
     pub value: String,
 }
 
+/// A history entry with the workflow's name for its action, when it is a workflow step.
+#[derive(Debug, Serialize)]
+pub struct Event {
+    #[serde(flatten)]
+    pub event: dossier_event::Model,
+    pub label: Option<String>,
+    pub label_en: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct DossierView {
     pub id: String,
@@ -46,7 +55,7 @@ pub struct DossierView {
     pub rows: Vec<Row>,
     pub slots: Vec<Slot>,
     pub documents: Vec<Attached>,
-    pub history: Vec<dossier_event::Model>,
+    pub history: Vec<Event>,
     pub supplement_request: Option<String>,
     pub created_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -54,6 +63,11 @@ pub struct DossierView {
     pub due_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub withdrawable: bool,
+    pub workflow_state: Option<String>,
+    pub step_due_at: Option<DateTime<Utc>>,
+    pub assignee_id: Option<i32>,
+    /// A result document is there for the applicant.
+    pub has_result: bool,
     pub version: i32,
     #[serde(skip)]
     pub procedure: ProcedureView,
@@ -90,7 +104,7 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Dossi
         rows,
         slots: documents::slots(&procedure),
         documents: documents::list(db, d.id).await?,
-        history: history::of(db, d.id).await?,
+        history: events(db, d).await?,
         supplement_request: d.supplement_request.clone(),
         created_at: d.created_at,
         submitted_at: d.submitted_at,
@@ -98,9 +112,26 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Dossi
         due_at: d.due_at,
         closed_at: d.closed_at,
         withdrawable: status.withdrawable(),
+        workflow_state: d.workflow_state.clone(),
+        step_due_at: d.step_due_at,
+        assignee_id: d.assignee_id,
+        has_result: d.result_upload_id.is_some()
+            && matches!(status, DossierStatus::ResultReady | DossierStatus::Returned),
         version: d.version,
         procedure,
     })
+}
+
+async fn events(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Vec<Event>, AppError> {
+    let wf = super::process::workflow_of(db, d).await?;
+    Ok(history::of(db, d.id)
+        .await?
+        .into_iter()
+        .map(|event| {
+            let action = wf.as_ref().and_then(|wf| wf.action(&event.action));
+            Event { label: action.map(|a| a.label.clone()), label_en: action.map(|a| a.label_en.clone()), event }
+        })
+        .collect())
 }
 
 /// The form data under its labels, groups as one line per row.

@@ -23,6 +23,8 @@ pub async fn withdraw(
     }
     let reason = crate::text::nfc(reason.trim());
     let change = Change {
+        from_state: None,
+        to_state: None,
         action: "withdraw",
         to: DossierStatus::Withdrawn,
         note: &reason,

@@ -5,5 +5,6 @@
 pub mod calendar;
 pub mod holidays;
 pub mod local_time;
+pub mod steps;
 
 pub use calendar::{Calendar, DayKind};

@@ -295,6 +295,19 @@ pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart
     let now = Utc::now();
     let round = supplement::next_round(&ui.state.db, &d).await?;
     dossier_edit::apply_documents(&ui.state, &d, &documents::slots(&p), &edits, ui.principal()?.id, round, now).await?;
+    // In a workflow, the applicant's way back is the workflow's own action from this step.
+    let who = ui.principal()?;
+    if crate::dossier::process::in_processing(&d)
+        && let Some(wf) = crate::dossier::process::workflow_of(&ui.state.db, &d).await?
+    {
+        let roles = crate::dossier::process::roles_of(who, &d);
+        let state = d.workflow_state.clone().unwrap_or_default();
+        let action = crate::workflow::engine::available(&wf, &state, &roles).first().map(|a| a.key.clone());
+        let action = action.ok_or_else(|| AppError::Conflict("nothing is asked of this dossier".into()))?;
+        let given = crate::dossier::process::Given { note, ..Default::default() };
+        crate::dossier::process::act(&ui.state, &d, d.version, who, &ui.actor(), &action, &given, now).await?;
+        return Ok(see_other(&format!("/ho-so/{id}")));
+    }
     let txn = crate::db::begin_write(&ui.state.db).await?;
     supplement::answer(&txn, &d, &note, &ui.actor(), now).await?;
     txn.commit().await?;

@@ -23,6 +23,7 @@ pub mod form;
 pub mod headers;
 pub mod health;
 pub mod multipart_form;
+pub mod processing;
 pub mod public;
 pub mod reception;
 pub mod render;

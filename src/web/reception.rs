@@ -63,10 +63,22 @@ pub async fn list(ui: Ui, query: web::Query<ListQuery>) -> Result<HttpResponse, 
 }
 
 pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
+    let who = ui.principal()?;
+    let d = access::load(&ui.state.db, who, &id).await?;
+    let (step, actions) = super::processing::step_and_actions(&ui, &d).await?;
+    let can_claim = d.assignee_id.is_none()
+        && step
+            .as_ref()
+            .and_then(|s| s.role)
+            .is_some_and(|r| crate::dossier::process::roles_of(who, &d).iter().any(|mine| mine.as_str() == r))
+        && crate::dossier::process::in_processing(&d);
     let mut ctx = ui.form_context();
     ctx.insert("d", &view::load(&ui.state.db, &d).await?);
-    ctx.insert("can_receive", &ui.principal()?.has_role(Role::Reception));
+    ctx.insert("can_receive", &who.has_role(Role::Reception));
+    ctx.insert("step", &step);
+    ctx.insert("actions", &actions);
+    ctx.insert("can_claim", &can_claim);
+    ctx.insert("held_by_me", &(d.assignee_id == Some(who.id)));
     ui.render("reception/show.html", &ctx)
 }
 

@@ -15,7 +15,7 @@ use actix_web::{HttpResponse, guard};
 use super::access::{self, ADMIN, Access, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_mail, admin_officials, api, auth_pages, dossier_api, dossier_pages,
-    health, public, reception, uploads,
+    health, processing, public, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -66,6 +66,11 @@ route_table! {
     GET "/ho-so/{id}/phieu-tiep-nhan" Applicant => dossier_pages::receipt_page;
     GET "/ho-so/{id}/phieu-tiep-nhan.pdf" Applicant => dossier_pages::receipt_pdf;
 
+    GET "/can-bo/hop-thu" Official => processing::inbox;
+    POST "/can-bo/ho-so/{id}/nhan" Official => processing::claim;
+    POST "/can-bo/ho-so/{id}/xu-ly/{action}" Official => processing::act;
+    GET "/can-bo/ho-so/{id}/ket-qua" Official => processing::result;
+    GET "/ho-so/{id}/ket-qua" Applicant => processing::result;
     GET "/can-bo/ho-so" Official => reception::list;
     GET "/can-bo/ho-so/{id}" Official => reception::show;
     GET "/can-bo/ho-so/{id}/tep/{file}" Official => dossier_pages::file;

@@ -22,6 +22,7 @@ mod housekeeping;
 mod identity_sso;
 mod mail;
 mod officials;
+mod processing;
 mod reception;
 mod storage;
 mod uploads;

@@ -1,0 +1,300 @@
+//! Taking a workflow step on a dossier: the engine decides, then one
+//! transaction writes the new status and workflow state, the clock (pause,
+//! resume, restart), the step's due time and holder, the history entry and
+//! the effects' outbox rows. Everything else reacts to those rows.
+
+use chrono::{DateTime, Utc};
+use entity::{account, account_role, dossier};
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use super::change::{self, Change};
+use super::documents;
+use super::status::DossierStatus;
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::auth::principal::Principal;
+use crate::auth::role::Role;
+use crate::catalogue::view::{self as procedure_view, ProcedureView};
+use crate::error::{AppError, FieldError};
+use crate::sla::steps::{self, StepBudget};
+use crate::sla::{holidays, local_time};
+use crate::workflow::engine::{self, Facts, Refusal};
+use crate::workflow::model::{Assign, Budget, Clock, Effect, Input, State, WfRole, Workflow};
+use crate::workflow::registry;
+
+/// What the person acting gave with the action.
+#[derive(Debug, Default, Clone)]
+pub struct Given {
+    pub reason: String,
+    pub documents: String,
+    pub note: String,
+    pub agency: String,
+    pub assignee: Option<i32>,
+    /// The result document, already in the store.
+    pub result_upload: Option<i64>,
+}
+
+impl Given {
+    fn inputs(&self) -> Vec<Input> {
+        let mut out = vec![Input::Note];
+        let filled = |s: &str| s.trim().chars().count() >= 5;
+        if filled(&self.reason) {
+            out.push(Input::Reason);
+        }
+        if filled(&self.documents) {
+            out.push(Input::Documents);
+        }
+        if !self.agency.trim().is_empty() {
+            out.push(Input::Agency);
+        }
+        if self.assignee.is_some() {
+            out.push(Input::Assignee);
+        }
+        if self.result_upload.is_some() {
+            out.push(Input::ResultDocument);
+        }
+        out
+    }
+
+    /// The words the history keeps for the step.
+    fn note(&self) -> String {
+        [&self.reason, &self.documents, &self.agency, &self.note]
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The roles of `who` in the workflow's terms for dossier `d`.
+pub fn roles_of(who: &Principal, d: &dossier::Model) -> Vec<WfRole> {
+    if who.is_applicant() {
+        return if d.applicant_id == Some(who.id) { vec![WfRole::Applicant] } else { Vec::new() };
+    }
+    who.roles
+        .iter()
+        .filter_map(|r| match r {
+            Role::Reception => Some(WfRole::Reception),
+            Role::Specialist => Some(WfRole::Specialist),
+            Role::Leader => Some(WfRole::Leader),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The workflow the dossier started with, if it is in one.
+pub async fn workflow_of(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Option<Workflow>, AppError> {
+    match d.workflow_version_id {
+        Some(id) => Ok(Some(registry::version(db, id).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Whether the dossier is with the officials (received, not closed) in a workflow state.
+pub fn in_processing(d: &dossier::Model) -> bool {
+    let status = DossierStatus::parse(&d.status);
+    d.workflow_state.is_some()
+        && d.received_at.is_some()
+        && !matches!(status, Some(DossierStatus::Draft | DossierStatus::Submitted) | None)
+        && !status.is_some_and(DossierStatus::is_closed)
+}
+
+fn budget(b: Budget) -> StepBudget {
+    match b {
+        Budget::None => StepBudget::None,
+        Budget::Days(d) => StepBudget::Days(d),
+        Budget::Share(x) => StepBudget::Share(x),
+    }
+}
+
+/// The due time of `state` entered at `now`, unless the clock pauses there.
+pub fn step_due(state: &State, p: &ProcedureView, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if state.clock == Clock::Pauses {
+        return None;
+    }
+    let cal = holidays::office_calendar();
+    steps::step_due(&cal, local_time::to_local(now), budget(state.budget), p.record.time_limit).map(local_time::to_utc)
+}
+
+/// The official of the unit with `role` who has the fewest open dossiers,
+/// the soonest due first among equals (by id, for a stable choice).
+async fn least_loaded(db: &impl ConnectionTrait, unit: i32, role: WfRole) -> Result<Option<i32>, AppError> {
+    let staff_role = match role {
+        WfRole::Reception => Role::Reception,
+        WfRole::Specialist => Role::Specialist,
+        WfRole::Leader => Role::Leader,
+        WfRole::Applicant => return Ok(None),
+    };
+    let holders: Vec<i32> = account_role::Entity::find()
+        .filter(account_role::Column::Role.eq(staff_role.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.account_id)
+        .collect();
+    let officials = account::Entity::find()
+        .filter(account::Column::Id.is_in(holders))
+        .filter(account::Column::UnitId.eq(unit))
+        .filter(account::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    let mut best: Option<(u64, i32)> = None;
+    for o in officials {
+        let load = dossier::Entity::find()
+            .filter(dossier::Column::AssigneeId.eq(o.id))
+            .filter(dossier::Column::ClosedAt.is_null())
+            .count(db)
+            .await?;
+        if best.is_none_or(|(l, id)| (load, o.id) < (l, id)) {
+            best = Some((load, o.id));
+        }
+    }
+    Ok(best.map(|(_, id)| id))
+}
+
+/// Takes `action` on dossier `d` (read at `version`) as `who`.
+#[allow(clippy::too_many_arguments)]
+pub async fn act(
+    state: &AppState,
+    d: &dossier::Model,
+    version: i32,
+    who: &Principal,
+    actor: &Actor,
+    action: &str,
+    given: &Given,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
+    if d.version != version {
+        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
+    }
+    if !in_processing(d) {
+        return Err(AppError::Conflict("the dossier is not being processed".into()));
+    }
+    let wf =
+        workflow_of(&state.db, d).await?.ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
+    let p = procedure_view::by_id(&state.db, d.procedure_id).await?;
+    let attached = documents::list(&state.db, d.id).await?;
+    let facts = Facts {
+        // Payments arrive with their own issue; a procedure without fees owes nothing.
+        fee_paid: p.fee_total_vnd == 0,
+        documents_complete: documents::missing(&documents::slots(&p), &attached).is_empty(),
+    };
+    let current = d.workflow_state.as_deref().unwrap_or_default();
+    let decision =
+        engine::decide(&wf, current, action, &roles_of(who, d), &given.inputs(), facts).map_err(|r| match r {
+            Refusal::Role => AppError::Forbidden,
+            Refusal::MissingInput(input) => AppError::Validation(vec![FieldError::new(input.as_str(), "required")]),
+            Refusal::Guard(guard) => AppError::Conflict(format!("not yet: {guard}")),
+            Refusal::UnknownState | Refusal::UnknownAction | Refusal::NotFromHere => {
+                AppError::Conflict("this action is not open for the dossier now".into())
+            }
+        })?;
+    let (from, to) = (decision.from, decision.to);
+
+    let cal = holidays::office_calendar();
+    let mut due = d.due_at;
+    let mut step_due = step_due(to, &p, now);
+    let mut also: Vec<(dossier::Column, SimpleExpr)> = Vec::new();
+    // Coming back from a pause: the time away is not the officials' time.
+    if from.clock == Clock::Pauses
+        && let Some(paused) = d.paused_at
+    {
+        let shift = |t: DateTime<Utc>| {
+            local_time::to_utc(steps::after_pause(
+                &cal,
+                local_time::to_local(t),
+                local_time::to_local(paused),
+                local_time::to_local(now),
+            ))
+        };
+        due = due.map(shift);
+        also.push((dossier::Column::PausedAt, Expr::value(Option::<DateTime<Utc>>::None)));
+    }
+    match to.clock {
+        Clock::Pauses => also.push((dossier::Column::PausedAt, Expr::value(Some(now)))),
+        // The complete dossier starts the whole limit again (NĐ 297/2025 Art. 6).
+        Clock::Restarts => due = Some(super::receive::appointment(&p, now)),
+        Clock::Runs => {}
+    }
+    if to.outcome.is_some() {
+        also.push((dossier::Column::ClosedAt, Expr::value(Some(now))));
+        step_due = None;
+    }
+    let assignee = match (given.assignee, to.assign, to.role) {
+        (Some(chosen), _, _) => Some(chosen),
+        (None, Assign::LeastLoaded, Some(role)) => least_loaded(&state.db, d.agency_id, role).await?,
+        _ => None,
+    };
+    if to.status == DossierStatus::AwaitingSupplement {
+        let asked = [given.documents.trim(), given.reason.trim()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n");
+        also.push((dossier::Column::SupplementRequest, Expr::value(Some(asked))));
+    } else if from.status == DossierStatus::AwaitingSupplement {
+        also.push((dossier::Column::SupplementRequest, Expr::value(Option::<String>::None)));
+    }
+    if decision.effects.contains(&Effect::IssueResult) {
+        also.push((dossier::Column::ResultUploadId, Expr::value(given.result_upload)));
+    }
+    also.extend([
+        (dossier::Column::WorkflowState, Expr::value(Some(to.key.clone()))),
+        (dossier::Column::DueAt, Expr::value(due)),
+        (dossier::Column::StepStartedAt, Expr::value(Some(now))),
+        (dossier::Column::StepDueAt, Expr::value(step_due)),
+        (dossier::Column::AssigneeId, Expr::value(assignee)),
+    ]);
+    let note = given.note();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let change = Change {
+        action: &decision.action.key,
+        to: to.status,
+        note: &note,
+        also,
+        from_state: Some(&from.key),
+        to_state: Some(&to.key),
+    };
+    let changed = change::apply(&txn, d, change, actor, now).await?;
+    effects(&txn, state, &changed, &p, decision.effects, to, &note, now).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The outbox rows of a step's effects, in the step's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn effects(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    effects: &[Effect],
+    to: &State,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for effect in effects {
+        match effect {
+            Effect::NotifyApplicant => {
+                let extra = [("step", to.label.clone()), ("note", note.to_owned())];
+                crate::notify::dossier::notify_applicant(db, state, "dossier_step", d, p, &extra, false, now).await?;
+            }
+            Effect::SyncNationalPortal => {
+                // Frozen now, delivered in order per dossier by the sync worker (national portal issue).
+                let payload = serde_json::json!({
+                    "MaHoSo": d.code,
+                    "TrangThaiHoSo": DossierStatus::parse(&d.status).and_then(|s| s.national_code()),
+                    "ThoiGian": now,
+                    "NoiDung": note,
+                });
+                crate::outbox::enqueue(db, "national_sync", d.code.as_deref(), &payload, now).await?;
+            }
+            // In-portal: the next handler sees it in their inbox; payments and transfers arrive with their issues.
+            Effect::NotifyNextHandler | Effect::IssueResult | Effect::RequestPayment | Effect::Transfer => {}
+        }
+    }
+    Ok(())
+}

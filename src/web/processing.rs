@@ -1,0 +1,193 @@
+//! The officials' back office on top of the workflow: the inbox of the
+//! dossiers waiting for one's roles in one's unit, taking a dossier from the
+//! pool, and the workflow actions on the dossier page (each with its inputs).
+
+use actix_multipart::Multipart;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use entity::dossier;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+
+use super::form::FormData;
+use super::multipart_form::{self, Limits};
+use super::render::{Ui, see_other};
+use super::{csrf, uploads};
+use crate::documents::store;
+use crate::dossier::process::{self, Given};
+use crate::dossier::{DossierStatus, access};
+use crate::error::{AppError, FieldError};
+use crate::workflow::engine;
+use crate::workflow::model::{Input, WfRole, Workflow};
+
+const PAGE: u64 = 200;
+
+#[derive(Serialize)]
+pub struct ActionView {
+    pub key: String,
+    pub label: String,
+    pub inputs: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct StepView {
+    pub key: String,
+    pub label: String,
+    pub role: Option<&'static str>,
+    pub clock: &'static str,
+}
+
+/// What the dossier page offers `who` in the dossier's current step.
+pub async fn step_and_actions(ui: &Ui, d: &dossier::Model) -> Result<(Option<StepView>, Vec<ActionView>), AppError> {
+    let Some(wf) = process::workflow_of(&ui.state.db, d).await? else { return Ok((None, Vec::new())) };
+    let Some(state) = d.workflow_state.as_deref().and_then(|k| wf.states.iter().find(|s| s.key == k)) else {
+        return Ok((None, Vec::new()));
+    };
+    let en = ui.lang == crate::i18n::Lang::En;
+    let step = StepView {
+        key: state.key.clone(),
+        label: if en { state.label_en.clone() } else { state.label.clone() },
+        role: state.role.map(WfRole::as_str),
+        clock: state.clock.as_str(),
+    };
+    if !process::in_processing(d) {
+        return Ok((Some(step), Vec::new()));
+    }
+    let roles = process::roles_of(ui.principal()?, d);
+    let actions = engine::available(&wf, &state.key, &roles)
+        .into_iter()
+        .map(|a| ActionView {
+            key: a.key.clone(),
+            label: if en { a.label_en.clone() } else { a.label.clone() },
+            inputs: a.inputs.iter().map(|i| i.as_str()).collect(),
+        })
+        .collect();
+    Ok((Some(step), actions))
+}
+
+/// A workflow action posted from the dossier page (multipart: it may carry the result document).
+pub async fn act(ui: Ui, path: web::Path<(String, String)>, payload: Multipart) -> Result<HttpResponse, AppError> {
+    let (id, action) = path.into_inner();
+    let who = ui.principal()?.clone();
+    let d = access::load(&ui.state.db, &who, &id).await?;
+    let limits = Limits {
+        file_bytes: ui.state.settings.upload_max_bytes,
+        files: 1,
+        total_bytes: ui.state.settings.upload_max_bytes,
+    };
+    let form = multipart_form::read(payload, &ui.state.settings.data_dir.join("tmp"), &limits).await?;
+    if !csrf::verify(&ui.session, Some(form.get(csrf::FIELD))) {
+        return Err(AppError::Forbidden);
+    }
+    let version: i32 =
+        form.get("version").parse().map_err(|_| AppError::Validation(vec![FieldError::new("version", "required")]))?;
+    let now = Utc::now();
+    let mut given = Given {
+        reason: form.get("reason").to_owned(),
+        documents: form.get("documents").to_owned(),
+        note: form.get("note").to_owned(),
+        agency: form.get("agency").to_owned(),
+        assignee: None,
+        result_upload: None,
+    };
+    let mut kept = None;
+    if let Some(file) = form.files.iter().find(|f| f.field == Input::ResultDocument.as_str()) {
+        let upload = store::keep(&ui.state.db, &ui.state.storage, who.id, &file.received, now).await?;
+        given.result_upload = Some(upload.id);
+        kept = Some(upload);
+    }
+    match process::act(&ui.state, &d, version, &who, &ui.actor(), &action, &given, now).await {
+        Ok(_) => Ok(see_other(&format!("/can-bo/ho-so/{id}"))),
+        Err(e) => Err(super::dossier_edit::discard_after(&ui.state, kept.into_iter().collect(), e).await),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct InboxQuery {
+    #[serde(default)]
+    tab: Option<String>,
+}
+
+/// The official's inbox: dossiers of the unit whose current step is worked
+/// by one of the official's roles — "mine" (held by them) and "pool"
+/// (nobody holds them yet) — soonest step deadline first.
+pub async fn inbox(ui: Ui, query: web::Query<InboxQuery>) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?.clone();
+    let unit = who.unit_id.unwrap_or(-1);
+    let mine_tab = query.tab.as_deref() != Some("pool");
+    let candidates = dossier::Entity::find()
+        .filter(dossier::Column::AgencyId.eq(unit))
+        .filter(dossier::Column::WorkflowState.is_not_null())
+        .filter(dossier::Column::ReceivedAt.is_not_null())
+        .filter(dossier::Column::ClosedAt.is_null())
+        .order_by_asc(dossier::Column::StepDueAt)
+        .limit(PAGE)
+        .all(&ui.state.db)
+        .await?;
+    let mut workflows: std::collections::HashMap<i64, Workflow> = std::collections::HashMap::new();
+    let (mut mine, mut pool) = (Vec::new(), Vec::new());
+    for d in candidates {
+        let Some(version) = d.workflow_version_id else { continue };
+        let wf = match workflows.entry(version) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(crate::workflow::registry::version(&ui.state.db, version).await?)
+            }
+        };
+        let role = d.workflow_state.as_deref().and_then(|k| wf.states.iter().find(|s| s.key == k)).and_then(|s| s.role);
+        if !role.is_some_and(|r| process::roles_of(&who, &d).contains(&r)) {
+            continue;
+        }
+        match d.assignee_id {
+            Some(holder) if holder == who.id => mine.push(d),
+            None => pool.push(d),
+            Some(_) => {}
+        }
+    }
+    let shown = if mine_tab { &mine } else { &pool };
+    let mut ctx = ui.form_context();
+    ctx.insert("items", &crate::dossier::view::summaries(&ui.state.db, shown).await?);
+    ctx.insert(
+        "steps",
+        &shown.iter().map(|d| (d.public_id.clone(), d.step_due_at)).collect::<std::collections::HashMap<_, _>>(),
+    );
+    ctx.insert("tab", if mine_tab { "mine" } else { "pool" });
+    ctx.insert("mine_count", &mine.len());
+    ctx.insert("pool_count", &pool.len());
+    ui.render("reception/inbox.html", &ctx)
+}
+
+/// Takes a dossier from the unit's pool.
+pub async fn claim(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?.clone();
+    let d = access::load(&ui.state.db, &who, &id).await?;
+    let wf = process::workflow_of(&ui.state.db, &d).await?.ok_or_else(|| AppError::Conflict("no workflow".into()))?;
+    let role = d.workflow_state.as_deref().and_then(|k| wf.states.iter().find(|s| s.key == k)).and_then(|s| s.role);
+    if !process::in_processing(&d) || !role.is_some_and(|r| process::roles_of(&who, &d).contains(&r)) {
+        return Err(AppError::Forbidden);
+    }
+    let version: i32 = form.get("version").parse().unwrap_or(-1);
+    let taken = dossier::Entity::update_many()
+        .col_expr(dossier::Column::AssigneeId, Expr::value(Some(who.id)))
+        .col_expr(dossier::Column::Version, Expr::value(version + 1))
+        .filter(dossier::Column::Id.eq(d.id))
+        .filter(dossier::Column::Version.eq(version))
+        .filter(dossier::Column::AssigneeId.is_null())
+        .exec(&ui.state.db)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(AppError::Conflict("someone took the dossier first".into()));
+    }
+    Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
+/// The result document, to the applicant and the agency's officials.
+pub async fn result(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?;
+    let d = access::load(&ui.state.db, who, &id).await?;
+    let ready = matches!(DossierStatus::parse(&d.status), Some(DossierStatus::ResultReady | DossierStatus::Returned));
+    let upload_id = d.result_upload_id.filter(|_| ready || !who.is_applicant()).ok_or(AppError::NotFound)?;
+    let file = entity::upload::Entity::find_by_id(upload_id).one(&ui.state.db).await?.ok_or(AppError::NotFound)?;
+    uploads::serve(ui.request(), &ui.state, &file).await
+}
