@@ -34,6 +34,8 @@ pub enum Command {
     /// Workflow definitions.
     #[command(subcommand)]
     Workflow(WorkflowCommand),
+    /// Run one deadline sweep now (the scheduler runs one every five minutes) and print what changed.
+    SweepDeadlines,
 }
 
 #[derive(Debug, Subcommand)]

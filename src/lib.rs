@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod deadlines;
 pub mod documents;
 pub mod dossier;
 pub mod error;

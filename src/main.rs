@@ -149,6 +149,17 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
         }
         // Long-running commands were started above, before any one-off connection was opened.
+        Command::SweepDeadlines => {
+            let started = std::time::Instant::now();
+            let report = motcua::deadlines::sweep(&db, chrono::Utc::now()).await?;
+            println!(
+                "due soon: {}, overdue: {}, notices: {}, in {} ms",
+                report.due_soon,
+                report.overdue,
+                report.notices,
+                started.elapsed().as_millis()
+            );
+        }
         Command::Serve | Command::MockNationalPortal | Command::Workflow(_) => {}
     }
     Ok(())

@@ -56,6 +56,10 @@ pub struct Model {
     pub step_due_at: Option<DateTimeUtc>,
     /// Since when the clock stands still (a supplement, a fee), while it does.
     pub paused_at: Option<DateTimeUtc>,
+    /// `on_time`, `due_soon` or `overdue`, as the deadline sweep last set it.
+    pub due_state: String,
+    /// When the time left falls under the due-soon share of the limit.
+    pub due_soon_at: Option<DateTimeUtc>,
     /// The result document (an upload), once issued.
     pub result_upload_id: Option<i64>,
     /// Bumped by every change; a change names the version it started from.

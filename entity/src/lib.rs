@@ -13,6 +13,7 @@ pub mod dossier_document;
 pub mod dossier_event;
 pub mod dossier_sequence;
 pub mod field;
+pub mod notice;
 pub mod outbox;
 pub mod procedure;
 pub mod procedure_document;

@@ -11,6 +11,7 @@ mod m20261123_000005_upload;
 mod m20261123_000006_dossier;
 mod m20261123_000007_workflow_version;
 mod m20261123_000008_dossier_processing;
+mod m20261123_000009_deadline_watch;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_dossier::Migration),
             Box::new(m20261123_000007_workflow_version::Migration),
             Box::new(m20261123_000008_dossier_processing::Migration),
+            Box::new(m20261123_000009_deadline_watch::Migration),
         ]
     }
 }

@@ -46,6 +46,8 @@ pub struct Settings {
     /// The most files, and bytes in all, one dossier may hold.
     pub dossier_max_files: usize,
     pub dossier_max_bytes: u64,
+    /// A dossier is "due soon" when this share of its time limit is left.
+    pub due_soon_share: f64,
     /// Run the background workers (outbox delivery); tests drive them by hand.
     pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
@@ -90,6 +92,7 @@ pub(super) struct Raw {
     pub(super) upload_max_mb: Option<String>,
     pub(super) dossier_max_files: Option<String>,
     pub(super) dossier_max_mb: Option<String>,
+    pub(super) due_soon_share: Option<String>,
     pub(super) session_key: Option<String>,
     pub(super) secure_cookies: Option<String>,
     pub(super) log_format: Option<String>,
@@ -97,7 +100,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 36] = [
+        let slots: [(&str, &mut Option<String>); 37] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -131,6 +134,7 @@ impl Raw {
             ("UPLOAD_MAX_MB", &mut self.upload_max_mb),
             ("DOSSIER_MAX_FILES", &mut self.dossier_max_files),
             ("DOSSIER_MAX_MB", &mut self.dossier_max_mb),
+            ("DUE_SOON_SHARE", &mut self.due_soon_share),
             ("SESSION_KEY", &mut self.session_key),
             ("SECURE_COOKIES", &mut self.secure_cookies),
             ("LOG_FORMAT", &mut self.log_format),
@@ -190,6 +194,14 @@ impl Settings {
                 50 * 1024 * 1024
             }
         };
+        let due_soon_share = match raw.due_soon_share.as_deref().map(str::parse::<f64>) {
+            None => 0.2,
+            Some(Ok(x)) if (0.0..1.0).contains(&x) => x,
+            Some(_) => {
+                errors.push("MOTCUA_DUE_SOON_SHARE must be a share from 0 to below 1, e.g. 0.2".into());
+                0.2
+            }
+        };
         let listen = parse_addr("MOTCUA_LISTEN", raw.listen, "127.0.0.1:8080", &mut errors);
         let mock_listen = parse_addr(
             "MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN",
@@ -247,6 +259,7 @@ impl Settings {
             upload_max_bytes,
             dossier_max_files,
             dossier_max_bytes,
+            due_soon_share,
             listen,
             database_url,
             data_dir,

@@ -71,6 +71,8 @@ pub async fn start(
         step_due_at: Set(None),
         paused_at: Set(None),
         result_upload_id: Set(None),
+        due_state: Set("on_time".into()),
+        due_soon_at: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

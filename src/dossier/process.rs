@@ -195,6 +195,7 @@ pub async fn act(
 
     let cal = holidays::office_calendar();
     let mut due = d.due_at;
+    let mut soon = d.due_soon_at;
     let mut step_due = step_due(to, &p, now);
     let mut also: Vec<(dossier::Column, SimpleExpr)> = Vec::new();
     // Coming back from a pause: the time away is not the officials' time.
@@ -210,13 +211,20 @@ pub async fn act(
             ))
         };
         due = due.map(shift);
+        soon = soon.map(shift);
         also.push((dossier::Column::PausedAt, Expr::value(Option::<DateTime<Utc>>::None)));
     }
     match to.clock {
         Clock::Pauses => also.push((dossier::Column::PausedAt, Expr::value(Some(now)))),
         // The complete dossier starts the whole limit again (NĐ 297/2025 Art. 6).
-        Clock::Restarts => due = Some(super::receive::appointment(&p, now)),
+        Clock::Restarts => {
+            due = Some(super::receive::appointment(&p, now));
+            soon = Some(super::receive::due_soon(&p, now, state.settings.due_soon_share));
+        }
         Clock::Runs => {}
+    }
+    if due != d.due_at {
+        also.push((dossier::Column::DueState, Expr::value("on_time")));
     }
     if to.outcome.is_some() {
         also.push((dossier::Column::ClosedAt, Expr::value(Some(now))));
@@ -244,6 +252,7 @@ pub async fn act(
     also.extend([
         (dossier::Column::WorkflowState, Expr::value(Some(to.key.clone()))),
         (dossier::Column::DueAt, Expr::value(due)),
+        (dossier::Column::DueSoonAt, Expr::value(soon)),
         (dossier::Column::StepStartedAt, Expr::value(Some(now))),
         (dossier::Column::StepDueAt, Expr::value(step_due)),
         (dossier::Column::AssigneeId, Expr::value(assignee)),

@@ -24,6 +24,13 @@ pub fn appointment(p: &ProcedureView, received: DateTime<Utc>) -> DateTime<Utc> 
     local_time::to_utc(calendar.due(local_time::to_local(received), p.record.time_limit))
 }
 
+/// When the dossier received at `received` enters its last `share_left` of the limit.
+pub fn due_soon(p: &ProcedureView, received: DateTime<Utc>, share_left: f64) -> DateTime<Utc> {
+    let calendar = holidays::office_calendar();
+    let local = crate::sla::steps::due_soon(&calendar, local_time::to_local(received), p.record.time_limit, share_left);
+    local_time::to_utc(local)
+}
+
 /// Receives the submitted dossier `d` in the transaction `db`.
 pub async fn receive(
     db: &impl ConnectionTrait,
@@ -52,6 +59,7 @@ pub async fn receive(
         also: vec![
             (dossier::Column::ReceivedAt, Expr::value(now)),
             (dossier::Column::DueAt, Expr::value(due)),
+            (dossier::Column::DueSoonAt, Expr::value(Some(due_soon(p, now, state.settings.due_soon_share)))),
             (dossier::Column::StepStartedAt, Expr::value(Some(now))),
             (dossier::Column::StepDueAt, Expr::value(first_step)),
         ],

@@ -68,6 +68,8 @@ pub struct DossierView {
     pub assignee_id: Option<i32>,
     /// A result document is there for the applicant.
     pub has_result: bool,
+    /// `on_time`, `due_soon` or `overdue`.
+    pub due_state: String,
     pub version: i32,
     #[serde(skip)]
     pub procedure: ProcedureView,
@@ -117,6 +119,7 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Dossi
         assignee_id: d.assignee_id,
         has_result: d.result_upload_id.is_some()
             && matches!(status, DossierStatus::ResultReady | DossierStatus::Returned),
+        due_state: d.due_state.clone(),
         version: d.version,
         procedure,
     })

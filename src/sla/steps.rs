@@ -36,6 +36,23 @@ pub fn step_due(cal: &Calendar, entered: NaiveDateTime, budget: StepBudget, limi
     Some(cal.add_working_minutes(entered, minutes))
 }
 
+/// When a dossier received (complete) at `received` has only `share_left`
+/// of its time limit left: the moment it is "due soon".
+pub fn due_soon(cal: &Calendar, received: NaiveDateTime, limit: TimeLimit, share_left: f64) -> NaiveDateTime {
+    let share_left = share_left.clamp(0.0, 1.0);
+    match limit.unit {
+        TimeUnit::WorkingDays => {
+            let minutes = i64::from(limit.hours) * cal.minutes_per_day() / 8;
+            let used = ((1.0 - share_left) * minutes as f64).round() as i64;
+            cal.add_working_minutes(cal.clock_start(received), used)
+        }
+        TimeUnit::CalendarDays => {
+            cal.due(received, limit)
+                - chrono::Duration::minutes((share_left * f64::from(limit.hours) * 60.0).round() as i64)
+        }
+    }
+}
+
 /// A due time moved by the working time between `paused` and `resumed`.
 pub fn after_pause(cal: &Calendar, due: NaiveDateTime, paused: NaiveDateTime, resumed: NaiveDateTime) -> NaiveDateTime {
     match cal.working_minutes_between(paused, resumed) {
@@ -69,6 +86,14 @@ mod tests {
         let due = step_due(&cal(), at(13, 3, 15, 0), StepBudget::Days(0.5), THIRTY_DAYS).unwrap();
         assert_eq!(due, at(16, 3, 10, 0));
         assert_eq!(step_due(&cal(), at(13, 3, 15, 0), StepBudget::None, THIRTY_DAYS), None);
+    }
+
+    #[test]
+    fn due_soon_is_when_a_fifth_of_the_limit_is_left() {
+        // 10 working days from Monday 9 March 2026, 9:00: due Monday 23 March 9:00; soon after 8 days.
+        let ten = TimeLimit { hours: 80, unit: TimeUnit::WorkingDays };
+        assert_eq!(due_soon(&cal(), at(9, 3, 9, 0), ten, 0.2), at(19, 3, 9, 0));
+        assert_eq!(cal().due(at(9, 3, 9, 0), ten), at(23, 3, 9, 0));
     }
 
     #[test]

@@ -172,6 +172,7 @@ pub async fn applicant_home(ui: Ui) -> Result<HttpResponse, AppError> {
 pub async fn official_home(ui: Ui) -> Result<HttpResponse, AppError> {
     let mut ctx = ui.form_context();
     ctx.insert("roles", &ui.principal()?.roles);
+    ctx.insert("notices", &crate::deadlines::notices_of(&ui.state.db, ui.principal()?.id, 20).await?);
     ui.render("auth/official_home.html", &ctx)
 }
 

@@ -12,6 +12,7 @@ mod authorization_matrix;
 mod catalogue_api;
 mod catalogue_pages;
 mod catalogue_transfer;
+mod deadlines;
 mod dossier_api;
 mod dossier_codes;
 mod dossier_support;

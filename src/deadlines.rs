@@ -1,0 +1,163 @@
+//! The deadline sweep: flags open dossiers "due soon" and "overdue" and
+//! tells the holder (or the step's officials) and the unit's leaders, once
+//! per change. Each pass reads only the dossiers about to change (partial
+//! indexes on `due_soon_at` and `due_at` cover the open, unflagged ones) and
+//! flips their state in one UPDATE … RETURNING per batch, so two portal
+//! processes sweeping at once never flag or notify a dossier twice.
+//! Lateness is only a flag: it never blocks a step or the result.
+
+use chrono::{DateTime, Utc};
+use entity::{account, account_role, dossier, notice};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::auth::role::Role;
+use crate::error::AppError;
+use crate::workflow::model::WfRole;
+
+/// Dossiers flipped per statement.
+const BATCH: u64 = 1000;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    pub due_soon: usize,
+    pub overdue: usize,
+    pub notices: usize,
+}
+
+/// One pass at `now`.
+pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SweepReport, AppError> {
+    let mut report = SweepReport::default();
+    loop {
+        let (flipped, notices) = flip(db, "overdue", now).await?;
+        report.overdue += flipped;
+        report.notices += notices;
+        if flipped < BATCH as usize {
+            break;
+        }
+    }
+    loop {
+        let (flipped, notices) = flip(db, "due_soon", now).await?;
+        report.due_soon += flipped;
+        report.notices += notices;
+        if flipped < BATCH as usize {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// Flips one batch to `to` and writes its notices, in one transaction.
+async fn flip(db: &DatabaseConnection, to: &str, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
+    let mut select = Query::select();
+    select
+        .column(dossier::Column::Id)
+        .from(dossier::Entity)
+        .and_where(dossier::Column::ClosedAt.is_null())
+        .and_where(dossier::Column::PausedAt.is_null())
+        .limit(BATCH);
+    let still = if to == "overdue" {
+        select.and_where(dossier::Column::DueState.ne("overdue")).and_where(dossier::Column::DueAt.lt(now));
+        select.order_by(dossier::Column::DueAt, sea_orm::Order::Asc);
+        dossier::Column::DueState.ne("overdue")
+    } else {
+        select
+            .and_where(dossier::Column::DueState.eq("on_time"))
+            .and_where(dossier::Column::DueSoonAt.lte(now))
+            .and_where(dossier::Column::DueAt.gte(now));
+        select.order_by(dossier::Column::DueSoonAt, sea_orm::Order::Asc);
+        dossier::Column::DueState.eq("on_time")
+    };
+    let txn = crate::db::begin_write(db).await?;
+    // The state is checked again on the row itself: of two sweepers, the second finds nothing to flip.
+    let flipped = dossier::Entity::update_many()
+        .col_expr(dossier::Column::DueState, Expr::value(to))
+        .filter(dossier::Column::Id.in_subquery(select.to_owned()))
+        .filter(still)
+        .exec_with_returning(&txn)
+        .await?;
+    let mut notices = 0;
+    let mut workflows = std::collections::HashMap::new();
+    for d in &flipped {
+        let step_role = match d.workflow_version_id {
+            Some(version) => {
+                if let std::collections::hash_map::Entry::Vacant(e) = workflows.entry(version) {
+                    e.insert(crate::workflow::registry::version(&txn, version).await?);
+                }
+                let wf = &workflows[&version];
+                d.workflow_state.as_deref().and_then(|k| wf.states.iter().find(|s| s.key == k)).and_then(|s| s.role)
+            }
+            None => None,
+        };
+        for account in recipients(&txn, d, step_role).await? {
+            notice::Entity::insert(notice::ActiveModel {
+                account_id: Set(account),
+                dossier_id: Set(Some(d.id)),
+                kind: Set(to.into()),
+                text: Set(text(d, to)),
+                created_at: Set(now),
+                read_at: Set(None),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?;
+            notices += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok((flipped.len(), notices))
+}
+
+fn text(d: &dossier::Model, to: &str) -> String {
+    let code = d.code.as_deref().unwrap_or_default();
+    let due = d.due_at.map(crate::dossier::receipt::moment_vi).unwrap_or_default();
+    if to == "overdue" {
+        // The apology and new date (form 04, TT 03/2025/TT-VPCP) are due; the date moves once only.
+        format!(
+            "Hồ sơ {code} đã quá hạn trả kết quả ({due}). Đề nghị lập văn bản xin lỗi và hẹn lại ngày trả kết quả (Mẫu số 04)."
+        )
+    } else {
+        format!("Hồ sơ {code} sắp đến hạn trả kết quả ({due}).")
+    }
+}
+
+/// Who is told: the holder of the dossier, else the unit's officials who can
+/// work its current step (reception before any step); and the unit's leaders.
+async fn recipients(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    step_role: Option<WfRole>,
+) -> Result<Vec<i32>, AppError> {
+    let unit: Vec<i32> = account::Entity::find()
+        .filter(account::Column::UnitId.eq(d.agency_id))
+        .filter(account::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    let roles =
+        account_role::Entity::find().filter(account_role::Column::AccountId.is_in(unit.clone())).all(db).await?;
+    let with = |role: Role| roles.iter().filter(move |r| r.role == role.as_str()).map(|r| r.account_id);
+    let mut out: Vec<i32> = with(Role::Leader).collect();
+    match (d.assignee_id, step_role) {
+        (Some(holder), _) => out.push(holder),
+        (None, Some(WfRole::Specialist)) => out.extend(with(Role::Specialist)),
+        (None, Some(WfRole::Leader)) => {}
+        (None, _) => out.extend(with(Role::Reception)),
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// The official's notices, newest first.
+pub async fn notices_of(db: &impl ConnectionTrait, account: i32, limit: u64) -> Result<Vec<notice::Model>, AppError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(notice::Entity::find()
+        .filter(notice::Column::AccountId.eq(account))
+        .order_by_desc(notice::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
