@@ -151,6 +151,7 @@ impl Application {
     pub async fn build_with_listener(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
+        crate::work_calendar::seed_if_empty(&db, chrono::Utc::now()).await?;
         if settings.demo_data {
             seed::demo_if_empty(&db).await?;
         }

@@ -31,4 +31,5 @@ pub mod string_enum;
 pub mod telemetry;
 pub mod text;
 pub mod web;
+pub mod work_calendar;
 pub mod workflow;

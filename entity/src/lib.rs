@@ -20,4 +20,5 @@ pub mod procedure_document;
 pub mod procedure_fee;
 pub mod rate_limit;
 pub mod upload;
+pub mod work_calendar;
 pub mod workflow_version;

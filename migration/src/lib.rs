@@ -12,6 +12,7 @@ mod m20261123_000006_dossier;
 mod m20261123_000007_workflow_version;
 mod m20261123_000008_dossier_processing;
 mod m20261123_000009_deadline_watch;
+mod m20261123_000010_work_calendar;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_workflow_version::Migration),
             Box::new(m20261123_000008_dossier_processing::Migration),
             Box::new(m20261123_000009_deadline_watch::Migration),
+            Box::new(m20261123_000010_work_calendar::Migration),
         ]
     }
 }

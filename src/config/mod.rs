@@ -5,5 +5,8 @@
 mod services;
 mod settings;
 
+pub mod office_hours;
+
+pub use office_hours::OfficeHours;
 pub use services::{MailSettings, MailTransport, SmtpTls, StorageSettings};
 pub use settings::{DEMO_SSO_CLIENT_SECRET, SSO_CALLBACK_PATH, Settings};

@@ -48,6 +48,8 @@ pub struct Settings {
     pub dossier_max_bytes: u64,
     /// A dossier is "due soon" when this share of its time limit is left.
     pub due_soon_share: f64,
+    /// Office sessions, days of rest and the cut-off hour of the calendar.
+    pub office_hours: super::OfficeHours,
     /// Run the background workers (outbox delivery); tests drive them by hand.
     pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
@@ -93,6 +95,9 @@ pub(super) struct Raw {
     pub(super) dossier_max_files: Option<String>,
     pub(super) dossier_max_mb: Option<String>,
     pub(super) due_soon_share: Option<String>,
+    pub(super) office_hours: Option<String>,
+    pub(super) rest_days: Option<String>,
+    pub(super) cutoff: Option<String>,
     pub(super) session_key: Option<String>,
     pub(super) secure_cookies: Option<String>,
     pub(super) log_format: Option<String>,
@@ -100,7 +105,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 37] = [
+        let slots: [(&str, &mut Option<String>); 40] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -135,6 +140,9 @@ impl Raw {
             ("DOSSIER_MAX_FILES", &mut self.dossier_max_files),
             ("DOSSIER_MAX_MB", &mut self.dossier_max_mb),
             ("DUE_SOON_SHARE", &mut self.due_soon_share),
+            ("OFFICE_HOURS", &mut self.office_hours),
+            ("REST_DAYS", &mut self.rest_days),
+            ("CUTOFF", &mut self.cutoff),
             ("SESSION_KEY", &mut self.session_key),
             ("SECURE_COOKIES", &mut self.secure_cookies),
             ("LOG_FORMAT", &mut self.log_format),
@@ -202,6 +210,33 @@ impl Settings {
                 0.2
             }
         };
+        let mut office_hours = super::OfficeHours::default();
+        if let Some(text) = raw.office_hours.as_deref() {
+            match super::office_hours::parse_sessions(text) {
+                Some(sessions) => office_hours.sessions = sessions,
+                None => errors.push("MOTCUA_OFFICE_HOURS must look like 08:00-12:00,13:00-17:00".into()),
+            }
+        }
+        if let Some(text) = raw.rest_days.as_deref() {
+            match super::office_hours::parse_rest_days(text) {
+                Some(days) => office_hours.rest_days = days,
+                None => errors.push("MOTCUA_REST_DAYS must look like sat,sun".into()),
+            }
+        }
+        if let Some(text) = raw.cutoff.as_deref() {
+            match chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M") {
+                Ok(t) => office_hours.cutoff = t,
+                Err(_) => errors.push("MOTCUA_CUTOFF must be an hour like 15:00".into()),
+            }
+        }
+        if let Err(e) = crate::sla::Calendar::new(
+            office_hours.sessions.clone(),
+            office_hours.rest_days.clone(),
+            Default::default(),
+            office_hours.cutoff,
+        ) {
+            errors.push(format!("office hours: {e}"));
+        }
         let listen = parse_addr("MOTCUA_LISTEN", raw.listen, "127.0.0.1:8080", &mut errors);
         let mock_listen = parse_addr(
             "MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN",
@@ -260,6 +295,7 @@ impl Settings {
             dossier_max_files,
             dossier_max_bytes,
             due_soon_share,
+            office_hours,
             listen,
             database_url,
             data_dir,

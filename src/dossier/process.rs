@@ -18,7 +18,7 @@ use crate::auth::role::Role;
 use crate::catalogue::view::{self as procedure_view, ProcedureView};
 use crate::error::{AppError, FieldError};
 use crate::sla::steps::{self, StepBudget};
-use crate::sla::{holidays, local_time};
+use crate::sla::{Calendar, local_time};
 use crate::workflow::engine::{self, Facts, Refusal};
 use crate::workflow::model::{Assign, Budget, Clock, Effect, Input, State, WfRole, Workflow};
 use crate::workflow::registry;
@@ -110,12 +110,11 @@ fn budget(b: Budget) -> StepBudget {
 }
 
 /// The due time of `state` entered at `now`, unless the clock pauses there.
-pub fn step_due(state: &State, p: &ProcedureView, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn step_due(cal: &Calendar, state: &State, p: &ProcedureView, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     if state.clock == Clock::Pauses {
         return None;
     }
-    let cal = holidays::office_calendar();
-    steps::step_due(&cal, local_time::to_local(now), budget(state.budget), p.record.time_limit).map(local_time::to_utc)
+    steps::step_due(cal, local_time::to_local(now), budget(state.budget), p.record.time_limit).map(local_time::to_utc)
 }
 
 /// The official of the unit with `role` who has the fewest open dossiers,
@@ -193,10 +192,10 @@ pub async fn act(
         })?;
     let (from, to) = (decision.from, decision.to);
 
-    let cal = holidays::office_calendar();
+    let cal = crate::work_calendar::load(&state.db, &state.settings.office_hours).await?;
     let mut due = d.due_at;
     let mut soon = d.due_soon_at;
-    let mut step_due = step_due(to, &p, now);
+    let mut step_due = step_due(&cal, to, &p, now);
     let mut also: Vec<(dossier::Column, SimpleExpr)> = Vec::new();
     // Coming back from a pause: the time away is not the officials' time.
     if from.clock == Clock::Pauses
@@ -218,8 +217,8 @@ pub async fn act(
         Clock::Pauses => also.push((dossier::Column::PausedAt, Expr::value(Some(now)))),
         // The complete dossier starts the whole limit again (NĐ 297/2025 Art. 6).
         Clock::Restarts => {
-            due = Some(super::receive::appointment(&p, now));
-            soon = Some(super::receive::due_soon(&p, now, state.settings.due_soon_share));
+            due = Some(super::receive::appointment(&cal, &p, now));
+            soon = Some(super::receive::due_soon(&cal, &p, now, state.settings.due_soon_share));
         }
         Clock::Runs => {}
     }

@@ -14,20 +14,18 @@ use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
 use crate::error::AppError;
 use crate::notify::dossier as mail;
-use crate::sla::{holidays, local_time};
+use crate::sla::{Calendar, local_time};
 
 /// The appointment for a dossier complete at `received`: the procedure's
 /// time limit on the office calendar, after the cut-off hour from the next
 /// working morning.
-pub fn appointment(p: &ProcedureView, received: DateTime<Utc>) -> DateTime<Utc> {
-    let calendar = holidays::office_calendar();
+pub fn appointment(calendar: &Calendar, p: &ProcedureView, received: DateTime<Utc>) -> DateTime<Utc> {
     local_time::to_utc(calendar.due(local_time::to_local(received), p.record.time_limit))
 }
 
 /// When the dossier received at `received` enters its last `share_left` of the limit.
-pub fn due_soon(p: &ProcedureView, received: DateTime<Utc>, share_left: f64) -> DateTime<Utc> {
-    let calendar = holidays::office_calendar();
-    let local = crate::sla::steps::due_soon(&calendar, local_time::to_local(received), p.record.time_limit, share_left);
+pub fn due_soon(calendar: &Calendar, p: &ProcedureView, received: DateTime<Utc>, share_left: f64) -> DateTime<Utc> {
+    let local = crate::sla::steps::due_soon(calendar, local_time::to_local(received), p.record.time_limit, share_left);
     local_time::to_utc(local)
 }
 
@@ -43,11 +41,12 @@ pub async fn receive(
     if d.status != DossierStatus::Submitted.as_str() {
         return Err(AppError::Conflict("only a submitted dossier can be received".into()));
     }
-    let due = appointment(p, now);
+    let calendar = crate::work_calendar::load(db, &state.settings.office_hours).await?;
+    let due = appointment(&calendar, p, now);
     let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
     // Reception is the workflow's first step: its own deadline starts now.
     let first_step = match super::process::workflow_of(db, d).await? {
-        Some(wf) => super::process::step_due(&wf.states[wf.initial], p, now),
+        Some(wf) => super::process::step_due(&calendar, &wf.states[wf.initial], p, now),
         None => None,
     };
     let change = Change {
@@ -59,7 +58,7 @@ pub async fn receive(
         also: vec![
             (dossier::Column::ReceivedAt, Expr::value(now)),
             (dossier::Column::DueAt, Expr::value(due)),
-            (dossier::Column::DueSoonAt, Expr::value(Some(due_soon(p, now, state.settings.due_soon_share)))),
+            (dossier::Column::DueSoonAt, Expr::value(Some(due_soon(&calendar, p, now, state.settings.due_soon_share)))),
             (dossier::Column::StepStartedAt, Expr::value(Some(now))),
             (dossier::Column::StepDueAt, Expr::value(first_step)),
         ],

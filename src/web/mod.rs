@@ -6,6 +6,7 @@ pub mod access;
 pub mod admin;
 pub mod admin_agencies;
 pub mod admin_audit;
+pub mod admin_calendar;
 pub mod admin_form;
 pub mod admin_mail;
 pub mod admin_officials;

@@ -14,8 +14,8 @@ use actix_web::{HttpResponse, guard};
 
 use super::access::{self, ADMIN, Access, RECEPTION};
 use super::{
-    admin, admin_agencies, admin_audit, admin_mail, admin_officials, api, auth_pages, dossier_api, dossier_pages,
-    health, processing, public, reception, uploads,
+    admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_officials, api, auth_pages, dossier_api,
+    dossier_pages, health, processing, public, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -129,6 +129,9 @@ route_table! {
     POST "/quan-tri/co-quan" ADMIN => admin_agencies::create;
     GET "/quan-tri/co-quan/{code}" ADMIN => admin_agencies::edit_form;
     POST "/quan-tri/co-quan/{code}" ADMIN => admin_agencies::update;
+    GET "/quan-tri/lich-lam-viec" ADMIN => admin_calendar::list;
+    POST "/quan-tri/lich-lam-viec" ADMIN => admin_calendar::save;
+    POST "/quan-tri/lich-lam-viec/{day}/xoa" ADMIN => admin_calendar::remove;
     GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
     GET "/quan-tri/thu-dien-tu" ADMIN => admin_mail::list;
     POST "/quan-tri/thu-dien-tu" ADMIN => admin_mail::send_test;

@@ -251,7 +251,7 @@ async fn an_automatically_received_dossier_gets_its_appointment_and_receipt_at_o
     let received: chrono::DateTime<chrono::Utc> = d["received_at"].as_str().unwrap().parse().unwrap();
     let due: chrono::DateTime<chrono::Utc> = d["due_at"].as_str().unwrap().parse().unwrap();
     // 5 working days (40 office hours) on the office calendar from the moment the clock starts.
-    let calendar = motcua::sla::holidays::office_calendar();
+    let calendar = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
     let start = calendar.clock_start(motcua::sla::local_time::to_local(received));
     let due_local = motcua::sla::local_time::to_local(due);
     assert!(calendar.is_working_day(due_local.date()), "due on a working day: {due_local}");

@@ -27,7 +27,7 @@ async fn the_reception_officer_receives_and_the_applicant_gets_the_receipt() {
     assert_eq!(d["status"], "received");
     let due: chrono::DateTime<chrono::Utc> = d["due_at"].as_str().unwrap().parse().unwrap();
     let received: chrono::DateTime<chrono::Utc> = d["received_at"].as_str().unwrap().parse().unwrap();
-    let calendar = motcua::sla::holidays::office_calendar();
+    let calendar = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
     let start = calendar.clock_start(motcua::sla::local_time::to_local(received));
     let due_local = motcua::sla::local_time::to_local(due);
     assert_eq!(calendar.working_minutes_between(start, due_local), 30 * 8 * 60, "30 working days");
