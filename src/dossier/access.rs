@@ -16,6 +16,16 @@ pub fn may_read(who: &Principal, d: &dossier::Model) -> bool {
     }
 }
 
+/// The dossiers `who` applied for or created, newest first.
+pub async fn mine(db: &impl ConnectionTrait, who: i32) -> Result<Vec<dossier::Model>, AppError> {
+    use sea_orm::{Condition, QueryOrder};
+    Ok(dossier::Entity::find()
+        .filter(Condition::any().add(dossier::Column::ApplicantId.eq(who)).add(dossier::Column::CreatedBy.eq(who)))
+        .order_by_desc(dossier::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// The dossier `public_id` if `who` may read it: 404 when it does not
 /// exist, 403 when it belongs to someone else.
 pub async fn load(db: &impl ConnectionTrait, who: &Principal, public_id: &str) -> Result<dossier::Model, AppError> {

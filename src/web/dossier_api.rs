@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::Utc;
 use entity::dossier;
 use futures_util::StreamExt;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -210,11 +210,7 @@ pub async fn create(
 
 pub async fn list(viewer: Viewer, state: Data<AppState>) -> Result<HttpResponse, AppError> {
     let who = viewer.principal()?.id;
-    let rows = dossier::Entity::find()
-        .filter(Condition::any().add(dossier::Column::ApplicantId.eq(who)).add(dossier::Column::CreatedBy.eq(who)))
-        .order_by_desc(dossier::Column::Id)
-        .all(&state.db)
-        .await?;
+    let rows = access::mine(&state.db, who).await?;
     let items = view::summaries(&state.db, &rows).await?;
     Ok(HttpResponse::Ok().json(json!({ "total": items.len(), "items": items })))
 }

@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use entity::dossier;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::EntityTrait;
 use serde::Serialize;
 
 use super::dossier_edit::{self, Edits};
@@ -225,11 +225,7 @@ pub async fn submit(ui: Ui, id: web::Path<String>, _form: FormData) -> Result<Ht
 /// "Hồ sơ của tôi": newest first.
 pub async fn mine(ui: Ui) -> Result<HttpResponse, AppError> {
     let who = ui.principal()?.id;
-    let rows = dossier::Entity::find()
-        .filter(Condition::any().add(dossier::Column::ApplicantId.eq(who)).add(dossier::Column::CreatedBy.eq(who)))
-        .order_by_desc(dossier::Column::Id)
-        .all(&ui.state.db)
-        .await?;
+    let rows = access::mine(&ui.state.db, who).await?;
     let mut ctx = ui.context();
     ctx.insert("items", &view::summaries(&ui.state.db, &rows).await?);
     ui.render("dossier/mine.html", &ctx)

@@ -27,10 +27,6 @@ use crate::error::{AppError, FieldError};
 
 const PAGE: u64 = 100;
 
-fn reception_only(ui: &Ui) -> Result<(), AppError> {
-    if ui.principal()?.has_role(Role::Reception) { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
 #[derive(Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
@@ -84,7 +80,6 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
 
 /// Loads the dossier for an action and checks the form's version against it.
 async fn for_action(ui: &Ui, id: &str, form: &FormData) -> Result<(dossier::Model, ProcedureView), AppError> {
-    reception_only(ui)?;
     let d = access::load(&ui.state.db, ui.principal()?, id).await?;
     if form.get("version").parse::<i32>().ok() != Some(d.version) {
         return Err(AppError::Conflict("the dossier changed meanwhile".into()));
@@ -119,7 +114,6 @@ pub async fn refuse(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Htt
 
 /// Counter intake, step 1: the procedures of the officer's agency.
 pub async fn counter_choose(ui: Ui) -> Result<HttpResponse, AppError> {
-    reception_only(&ui)?;
     let unit = ui.principal()?.unit_id.ok_or(AppError::Forbidden)?;
     let procedures = procedure::Entity::find()
         .filter(procedure::Column::AgencyId.eq(unit))
@@ -133,7 +127,6 @@ pub async fn counter_choose(ui: Ui) -> Result<HttpResponse, AppError> {
 }
 
 async fn counter_procedure(ui: &Ui, code: &str) -> Result<ProcedureView, AppError> {
-    reception_only(ui)?;
     let p = procedure_view::public(&ui.state.db, code).await?;
     if ui.principal()?.unit_id != Some(p.agency_id) {
         return Err(AppError::Forbidden);

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 use sha2::{Digest, Sha256};
 
 use super::definition::{ActionDef, Definition};
+use super::lines::Source;
 use super::model::{Action, Assign, Budget, Clock, Effect, Guard, Input, Outcome, State, WfRole, Workflow};
 use crate::dossier::DossierStatus;
 use crate::string_enum;
@@ -45,46 +46,6 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// Finds the lines things are written on, to point at them.
-struct Source<'a> {
-    lines: Vec<&'a str>,
-}
-
-impl Source<'_> {
-    /// The first line at or after `from` (1-based) whose text, trimmed, starts with `prefix`.
-    fn find(&self, prefix: &str, from: usize) -> Option<usize> {
-        self.lines.iter().enumerate().skip(from.saturating_sub(1)).find_map(|(i, l)| {
-            let t = l.trim_start().trim_start_matches("- ");
-            t.starts_with(prefix).then_some(i + 1)
-        })
-    }
-
-    fn section(&self, name: &str) -> usize {
-        self.find(&format!("{name}:"), 1).unwrap_or(1)
-    }
-
-    /// The line of the item `key` in the list `section`.
-    fn item(&self, section: &str, key: &str) -> usize {
-        self.find(&format!("key: {key}"), self.section(section)).unwrap_or_else(|| self.section(section))
-    }
-
-    /// The line of the second item `key` in the list `section`.
-    fn second(&self, section: &str, key: &str) -> usize {
-        let first = self.item(section, key);
-        self.find(&format!("key: {key}"), first + 1).unwrap_or(first)
-    }
-
-    /// The line of `field` inside the item `key` of `section`.
-    fn field(&self, section: &str, key: &str, field: &str) -> usize {
-        let start = self.item(section, key);
-        self.find(&format!("{field}:"), start).filter(|l| self.within_item(start, *l)).unwrap_or(start)
-    }
-
-    fn within_item(&self, start: usize, line: usize) -> bool {
-        !self.lines[start..line.saturating_sub(1)].iter().any(|l| l.trim_start().starts_with("- key:"))
-    }
-}
-
 /// Checks the workflow in `source`, read from `file`.
 pub fn check(file: &str, source: &str) -> Result<Workflow, Vec<Problem>> {
     let problem =
@@ -96,7 +57,7 @@ pub fn check(file: &str, source: &str) -> Result<Workflow, Vec<Problem>> {
             return Err(vec![problem(line, ProblemKind::Syntax, e.to_string())]);
         }
     };
-    let src = Source { lines: source.lines().collect() };
+    let src = Source::new(source);
     let mut problems = Vec::new();
     let stem = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     if !stem.is_empty() && stem != def.key {

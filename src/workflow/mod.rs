@@ -7,6 +7,7 @@
 pub mod check;
 pub mod definition;
 pub mod engine;
+pub mod lines;
 pub mod load;
 pub mod model;
 pub mod registry;
