@@ -166,11 +166,22 @@ impl Application {
         if state.settings.workers {
             let from = state.settings.mail.from.clone();
             tokio::spawn(notify::worker::run_forever(state.db.clone(), state.mailer.clone(), from));
-            scheduler = Some(crate::scheduler::start(state.db.clone()).await?);
+            scheduler = Some(crate::scheduler::start(state.clone()).await?);
         }
         let server = run(state.clone(), listener)?;
         Ok(Application { server, port, state, scheduler })
     }
+}
+
+/// The state a one-off command needs to run a job that writes history and
+/// mail (templates, texts, workflows), without serving.
+pub async fn job_state(db: DatabaseConnection, settings: Settings) -> anyhow::Result<AppState> {
+    let texts = Texts::load().map_err(anyhow::Error::msg)?;
+    let tera = load_templates(&assets_dir())?;
+    let workflows = load_workflows(&db).await?;
+    let mut state = AppState::new(db, settings, tera, texts)?;
+    state.workflows = workflows;
+    Ok(state)
 }
 
 /// Loads and records the workflow definitions; a start with a broken file

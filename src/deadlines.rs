@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use entity::{account, account_role, dossier, notice};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::auth::role::Role;
 use crate::error::AppError;
@@ -22,6 +22,8 @@ const BATCH: u64 = 1000;
 pub struct SweepReport {
     pub due_soon: usize,
     pub overdue: usize,
+    /// Online dossiers still neither accepted nor queried in time.
+    pub unaccepted: usize,
     pub notices: usize,
 }
 
@@ -44,7 +46,50 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SweepR
             break;
         }
     }
+    loop {
+        let (flagged, notices) = flag_unaccepted(db, now).await?;
+        report.unaccepted += flagged;
+        report.notices += notices;
+        if flagged < BATCH as usize {
+            break;
+        }
+    }
     Ok(report)
+}
+
+/// Flags one batch of submitted dossiers past their acceptance time and
+/// tells the unit's reception officers and leaders.
+async fn flag_unaccepted(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
+    let mut select = Query::select();
+    select
+        .column(dossier::Column::Id)
+        .from(dossier::Entity)
+        .and_where(dossier::Column::Status.eq("submitted"))
+        .and_where(dossier::Column::AcceptLate.eq(false))
+        .and_where(dossier::Column::AcceptDueAt.lt(now))
+        .order_by(dossier::Column::AcceptDueAt, sea_orm::Order::Asc)
+        .limit(BATCH);
+    let txn = crate::db::begin_write(db).await?;
+    let flagged = dossier::Entity::update_many()
+        .col_expr(dossier::Column::AcceptLate, Expr::value(true))
+        .filter(dossier::Column::Id.in_subquery(select.to_owned()))
+        .filter(dossier::Column::AcceptLate.eq(false))
+        .exec_with_returning(&txn)
+        .await?;
+    let mut notices = 0;
+    for d in &flagged {
+        let code = d.code.as_deref().unwrap_or_default();
+        let text = format!(
+            "Hồ sơ trực tuyến {code} chưa được tiếp nhận hoặc yêu cầu bổ sung trong thời hạn (nộp lúc {}).",
+            d.submitted_at.map(crate::dossier::receipt::moment_vi).unwrap_or_default()
+        );
+        for account in recipients(&txn, d, Some(WfRole::Reception)).await? {
+            crate::notify::notice::post(&txn, account, d.id, "unaccepted", &text, now).await?;
+            notices += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok((flagged.len(), notices))
 }
 
 /// Flips one batch to `to` and writes its notices, in one transaction.
@@ -90,17 +135,7 @@ async fn flip(db: &DatabaseConnection, to: &str, now: DateTime<Utc>) -> Result<(
             None => None,
         };
         for account in recipients(&txn, d, step_role).await? {
-            notice::Entity::insert(notice::ActiveModel {
-                account_id: Set(account),
-                dossier_id: Set(Some(d.id)),
-                kind: Set(to.into()),
-                text: Set(text(d, to)),
-                created_at: Set(now),
-                read_at: Set(None),
-                ..Default::default()
-            })
-            .exec(&txn)
-            .await?;
+            crate::notify::notice::post(&txn, account, d.id, to, &text(d, to), now).await?;
             notices += 1;
         }
     }

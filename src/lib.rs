@@ -16,6 +16,7 @@ pub mod deadlines;
 pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod forms;
 pub mod i18n;
 pub mod mock_national_portal;
 pub mod notify;

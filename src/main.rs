@@ -151,12 +151,17 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         // Long-running commands were started above, before any one-off connection was opened.
         Command::SweepDeadlines => {
             let started = std::time::Instant::now();
-            let report = motcua::deadlines::sweep(&db, chrono::Utc::now()).await?;
+            let now = chrono::Utc::now();
+            let report = motcua::deadlines::sweep(&db, now).await?;
+            let state = motcua::app::job_state(db.clone(), settings.clone()).await?;
+            let closed = motcua::dossier::expiry::close_unanswered(&state, now).await?;
             println!(
-                "due soon: {}, overdue: {}, notices: {}, in {} ms",
+                "due soon: {}, overdue: {}, not accepted in time: {}, notices: {}, closed without supplement: {}, in {} ms",
                 report.due_soon,
                 report.overdue,
+                report.unaccepted,
                 report.notices,
+                closed,
                 started.elapsed().as_millis()
             );
         }

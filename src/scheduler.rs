@@ -1,4 +1,4 @@
-//! Wiring only: cron schedules → domain jobs (daily housekeeping, the deadline sweep). Every job is safe to run on
+//! Wiring only: cron schedules → domain jobs (daily housekeeping, the deadline sweep and supplement expiry). Every job is safe to run on
 //! several portal processes at once (each is a single idempotent statement).
 //! Times are UTC; 20:17 UTC is 03:17 in Hà Nội, outside office hours.
 
@@ -6,6 +6,7 @@ use chrono::{Duration, Utc};
 use sea_orm::DatabaseConnection;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
+use crate::app::AppState;
 use crate::{deadlines, outbox, ratelimit};
 
 /// Delivered messages are kept this long for the operator's view.
@@ -13,9 +14,10 @@ const KEEP_DELIVERED_DAYS: i64 = 30;
 /// Rate-limit counters older than this serve no window any more.
 const KEEP_COUNTERS_SECS: i64 = 24 * 3600;
 
-pub async fn start(db: DatabaseConnection) -> anyhow::Result<JobScheduler> {
+pub async fn start(state: actix_web::web::Data<AppState>) -> anyhow::Result<JobScheduler> {
     let scheduler = JobScheduler::new().await?;
-    let sweeper = db.clone();
+    let db = state.db.clone();
+    let sweeper = state.clone();
     scheduler
         .add(Job::new_async("0 17 20 * * *", move |_, _| {
             let db = db.clone();
@@ -25,25 +27,33 @@ pub async fn start(db: DatabaseConnection) -> anyhow::Result<JobScheduler> {
     // Deadlines every five minutes; the sweep reads only the dossiers about to change.
     scheduler
         .add(Job::new_async("0 */5 * * * *", move |_, _| {
-            let db = sweeper.clone();
-            Box::pin(async move {
-                match deadlines::sweep(&db, Utc::now()).await {
-                    Ok(r) if r.due_soon + r.overdue > 0 => {
-                        tracing::info!(
-                            due_soon = r.due_soon,
-                            overdue = r.overdue,
-                            notices = r.notices,
-                            "deadline sweep"
-                        )
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "deadline sweep failed"),
-                }
-            })
+            let state = sweeper.clone();
+            Box::pin(async move { deadline_jobs(&state).await })
         })?)
         .await?;
     scheduler.start().await?;
     Ok(scheduler)
+}
+
+/// The deadline sweep, then the dossiers whose supplement never came.
+async fn deadline_jobs(state: &AppState) {
+    let now = Utc::now();
+    match deadlines::sweep(&state.db, now).await {
+        Ok(r) if r.due_soon + r.overdue + r.unaccepted > 0 => tracing::info!(
+            due_soon = r.due_soon,
+            overdue = r.overdue,
+            unaccepted = r.unaccepted,
+            notices = r.notices,
+            "deadline sweep"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "deadline sweep failed"),
+    }
+    match crate::dossier::expiry::close_unanswered(state, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(closed = n, "dossiers closed for want of a supplement"),
+        Err(e) => tracing::error!(error = %e, "closing unanswered supplements failed"),
+    }
 }
 
 async fn housekeeping(db: &DatabaseConnection) {

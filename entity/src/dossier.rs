@@ -62,6 +62,19 @@ pub struct Model {
     pub due_soon_at: Option<DateTimeUtc>,
     /// The result document (an upload), once issued.
     pub result_upload_id: Option<i64>,
+    /// An online dossier is accepted or queried by then (8 working hours by default).
+    pub accept_due_at: Option<DateTimeUtc>,
+    /// Set once by the sweep when the dossier was still waiting at `accept_due_at`.
+    pub accept_late: bool,
+    /// Supplement requests made since submission; more than one counts as late.
+    pub supplement_count: i32,
+    /// An unanswered supplement request closes the dossier then (15 working days by default).
+    pub supplement_due_at: Option<DateTimeUtc>,
+    /// The appointment before the apology moved it (form 04); the date moves once only.
+    pub rescheduled_from: Option<DateTimeUtc>,
+    pub apology_at: Option<DateTimeUtc>,
+    /// The apology came later than one working day before the deadline.
+    pub apology_late: bool,
     /// Bumped by every change; a change names the version it started from.
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -13,6 +13,7 @@ mod m20261123_000007_workflow_version;
 mod m20261123_000008_dossier_processing;
 mod m20261123_000009_deadline_watch;
 mod m20261123_000010_work_calendar;
+mod m20261123_000011_lifecycle_policies;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_dossier_processing::Migration),
             Box::new(m20261123_000009_deadline_watch::Migration),
             Box::new(m20261123_000010_work_calendar::Migration),
+            Box::new(m20261123_000011_lifecycle_policies::Migration),
         ]
     }
 }

@@ -123,6 +123,11 @@ impl TimeLimit {
         }
     }
 
+    /// The limit in days of its unit, as workflow step budgets count it.
+    pub fn days(&self) -> f64 {
+        f64::from(self.hours) / f64::from(Self::hours_per_day(self.unit))
+    }
+
     /// Days as shown to people: "15", "0,5" in Vietnamese, "0.5" in English.
     pub fn days_text(&self, decimal_comma: bool) -> String {
         let per_day = Self::hours_per_day(self.unit);

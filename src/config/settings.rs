@@ -50,6 +50,8 @@ pub struct Settings {
     pub due_soon_share: f64,
     /// Office sessions, days of rest and the cut-off hour of the calendar.
     pub office_hours: super::OfficeHours,
+    /// Acceptance, supplement and apology time rules.
+    pub policies: super::policies::Policies,
     /// Run the background workers (outbox delivery); tests drive them by hand.
     pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
@@ -95,6 +97,9 @@ pub(super) struct Raw {
     pub(super) dossier_max_files: Option<String>,
     pub(super) dossier_max_mb: Option<String>,
     pub(super) due_soon_share: Option<String>,
+    pub(super) accept_within_hours: Option<String>,
+    pub(super) supplement_timeout_days: Option<String>,
+    pub(super) apology_lead_days: Option<String>,
     pub(super) office_hours: Option<String>,
     pub(super) rest_days: Option<String>,
     pub(super) cutoff: Option<String>,
@@ -105,7 +110,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 40] = [
+        let slots: [(&str, &mut Option<String>); 43] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -140,6 +145,9 @@ impl Raw {
             ("DOSSIER_MAX_FILES", &mut self.dossier_max_files),
             ("DOSSIER_MAX_MB", &mut self.dossier_max_mb),
             ("DUE_SOON_SHARE", &mut self.due_soon_share),
+            ("ACCEPT_WITHIN_HOURS", &mut self.accept_within_hours),
+            ("SUPPLEMENT_TIMEOUT_DAYS", &mut self.supplement_timeout_days),
+            ("APOLOGY_LEAD_DAYS", &mut self.apology_lead_days),
             ("OFFICE_HOURS", &mut self.office_hours),
             ("REST_DAYS", &mut self.rest_days),
             ("CUTOFF", &mut self.cutoff),
@@ -210,6 +218,12 @@ impl Settings {
                 0.2
             }
         };
+        let policies = super::policies::Policies::parse(
+            raw.accept_within_hours.as_deref(),
+            raw.supplement_timeout_days.as_deref(),
+            raw.apology_lead_days.as_deref(),
+            &mut errors,
+        );
         let mut office_hours = super::OfficeHours::default();
         if let Some(text) = raw.office_hours.as_deref() {
             match super::office_hours::parse_sessions(text) {
@@ -296,6 +310,7 @@ impl Settings {
             dossier_max_bytes,
             due_soon_share,
             office_hours,
+            policies,
             listen,
             database_url,
             data_dir,

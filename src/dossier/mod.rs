@@ -2,14 +2,19 @@
 //! reception with its appointment and receipt, and who may read them.
 
 pub mod access;
+pub mod apology;
 pub mod applicant;
 pub mod change;
 pub mod code;
 pub mod documents;
 pub mod draft;
+pub mod expiry;
 pub mod form_data;
+pub mod handover;
 pub mod history;
 pub mod lookup;
+pub mod officials;
+pub mod policy;
 pub mod process;
 pub mod receipt;
 pub mod receive;

@@ -4,7 +4,7 @@
 //! the effects' outbox rows. Everything else reacts to those rows.
 
 use chrono::{DateTime, Utc};
-use entity::{account, account_role, dossier};
+use entity::dossier;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -85,7 +85,10 @@ pub fn roles_of(who: &Principal, d: &dossier::Model) -> Vec<WfRole> {
 }
 
 /// The workflow the dossier started with, if it is in one.
-pub async fn workflow_of(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Option<Workflow>, AppError> {
+pub async fn workflow_of(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+) -> Result<Option<std::sync::Arc<Workflow>>, AppError> {
     match d.workflow_version_id {
         Some(id) => Ok(Some(registry::version(db, id).await?)),
         None => Ok(None),
@@ -120,25 +123,7 @@ pub fn step_due(cal: &Calendar, state: &State, p: &ProcedureView, now: DateTime<
 /// The official of the unit with `role` who has the fewest open dossiers,
 /// the soonest due first among equals (by id, for a stable choice).
 async fn least_loaded(db: &impl ConnectionTrait, unit: i32, role: WfRole) -> Result<Option<i32>, AppError> {
-    let staff_role = match role {
-        WfRole::Reception => Role::Reception,
-        WfRole::Specialist => Role::Specialist,
-        WfRole::Leader => Role::Leader,
-        WfRole::Applicant => return Ok(None),
-    };
-    let holders: Vec<i32> = account_role::Entity::find()
-        .filter(account_role::Column::Role.eq(staff_role.as_str()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.account_id)
-        .collect();
-    let officials = account::Entity::find()
-        .filter(account::Column::Id.is_in(holders))
-        .filter(account::Column::UnitId.eq(unit))
-        .filter(account::Column::Active.eq(true))
-        .all(db)
-        .await?;
+    let officials = super::officials::with_role(db, unit, role).await?;
     let mut best: Option<(u64, i32)> = None;
     for o in officials {
         let load = dossier::Entity::find()
@@ -242,8 +227,10 @@ pub async fn act(
             .collect::<Vec<_>>()
             .join("\n");
         also.push((dossier::Column::SupplementRequest, Expr::value(Some(asked))));
+        also.extend(super::supplement::asked(&cal, state, d, now));
     } else if from.status == DossierStatus::AwaitingSupplement {
         also.push((dossier::Column::SupplementRequest, Expr::value(Option::<String>::None)));
+        also.push((dossier::Column::SupplementDueAt, Expr::value(Option::<DateTime<Utc>>::None)));
     }
     if decision.effects.contains(&Effect::IssueResult) {
         also.push((dossier::Column::ResultUploadId, Expr::value(given.result_upload)));
@@ -256,7 +243,11 @@ pub async fn act(
         (dossier::Column::StepDueAt, Expr::value(step_due)),
         (dossier::Column::AssigneeId, Expr::value(assignee)),
     ]);
-    let note = given.note();
+    let note = if to.status == DossierStatus::AwaitingSupplement {
+        super::policy::supplement_note(d.supplement_count + 1, &given.note())
+    } else {
+        given.note()
+    };
     let txn = crate::db::begin_write(&state.db).await?;
     let change = Change {
         action: &decision.action.key,
@@ -290,19 +281,29 @@ async fn effects(
                 let extra = [("step", to.label.clone()), ("note", note.to_owned())];
                 crate::notify::dossier::notify_applicant(db, state, "dossier_step", d, p, &extra, false, now).await?;
             }
-            Effect::SyncNationalPortal => {
-                // Frozen now, delivered in order per dossier by the sync worker (national portal issue).
-                let payload = serde_json::json!({
-                    "MaHoSo": d.code,
-                    "TrangThaiHoSo": DossierStatus::parse(&d.status).and_then(|s| s.national_code()),
-                    "ThoiGian": now,
-                    "NoiDung": note,
-                });
-                crate::outbox::enqueue(db, "national_sync", d.code.as_deref(), &payload, now).await?;
-            }
-            // In-portal: the next handler sees it in their inbox; payments and transfers arrive with their issues.
-            Effect::NotifyNextHandler | Effect::IssueResult | Effect::RequestPayment | Effect::Transfer => {}
+            Effect::SyncNationalPortal => sync_event(db, d, note, now).await?,
+            Effect::NotifyNextHandler => super::handover::notify_next(db, state, d, p, to, note, now).await?,
+            // The result is set with the step; payments and transfers arrive with their issues.
+            Effect::IssueResult | Effect::RequestPayment | Effect::Transfer => {}
         }
     }
+    Ok(())
+}
+
+/// Queues the dossier's new status for the national portal, frozen now and
+/// delivered in order per dossier by the sync worker (national portal issue).
+pub async fn sync_event(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let payload = serde_json::json!({
+        "MaHoSo": d.code,
+        "TrangThaiHoSo": DossierStatus::parse(&d.status).and_then(|s| s.national_code()),
+        "ThoiGian": now,
+        "NoiDung": note,
+    });
+    crate::outbox::enqueue(db, "national_sync", d.code.as_deref(), &payload, now).await?;
     Ok(())
 }

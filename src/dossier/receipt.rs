@@ -114,7 +114,7 @@ pub fn pdf(r: &Receipt) -> Result<Vec<u8>, AppError> {
     let top = l.y();
     pdf::qr::draw(&mut l, &r.lookup_url, Layout::left(), top, qr_size);
     let header_x = Layout::left() + qr_size + 12.0;
-    let header_width = Layout::width() - qr_size - 12.0;
+    let header_width = l.width() - qr_size - 12.0;
     l.text_in(header_x, header_width, &r.parent_agency.to_uppercase(), 10.0, Weight::Regular, Align::Center);
     l.text_in(header_x, header_width, &r.agency.to_uppercase(), 10.0, Weight::Bold, Align::Center);
     l.text_in(header_x, header_width, "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", 10.0, Weight::Bold, Align::Center);
@@ -145,22 +145,8 @@ pub fn pdf(r: &Receipt) -> Result<Vec<u8>, AppError> {
     l.labelled("Đăng ký nhận kết quả tại", &r.result_at, 11.0);
     l.labelled("Tra cứu hồ sơ", &r.lookup_url, 9.0);
     l.gap(14.0);
-    l.text_in(
-        Layout::left() + Layout::width() / 2.0,
-        Layout::width() / 2.0,
-        "NGƯỜI TIẾP NHẬN",
-        11.0,
-        Weight::Bold,
-        Align::Center,
-    );
-    l.text_in(
-        Layout::left() + Layout::width() / 2.0,
-        Layout::width() / 2.0,
-        &r.receiver,
-        11.0,
-        Weight::Regular,
-        Align::Center,
-    );
+    l.text_in(Layout::left() + l.width() / 2.0, l.width() / 2.0, "NGƯỜI TIẾP NHẬN", 11.0, Weight::Bold, Align::Center);
+    l.text_in(Layout::left() + l.width() / 2.0, l.width() / 2.0, &r.receiver, 11.0, Weight::Regular, Align::Center);
     pdf::render(&l, &format!("Giấy tiếp nhận hồ sơ {}", r.code)).map_err(AppError::Internal)
 }
 

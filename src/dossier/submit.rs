@@ -79,6 +79,8 @@ pub async fn submit(
         Some((id, wf)) => (Some(id), Some(wf.states[wf.initial].key.clone())),
         None => (None, None),
     };
+    let cal = crate::work_calendar::load(&txn, &state.settings.office_hours).await?;
+    let accept_due = super::policy::accept_due(&cal, &state.settings.policies, now);
     let change = Change {
         from_state: None,
         to_state: None,
@@ -92,6 +94,7 @@ pub async fn submit(
             (dossier::Column::FormData, Expr::value(data.to_string())),
             (dossier::Column::ApplicantAddress, Expr::value(address.chars().take(500).collect::<String>())),
             (dossier::Column::SubmittedAt, Expr::value(now)),
+            (dossier::Column::AcceptDueAt, Expr::value(accept_due)),
         ],
     };
     let mut submitted = match change::apply(&txn, &d, change, actor, now).await {

@@ -33,20 +33,41 @@ pub async fn request(
     if !matches!(from, Some(DossierStatus::Submitted | DossierStatus::Received | DossierStatus::InProgress)) {
         return Err(AppError::Conflict("no supplement can be asked now".into()));
     }
+    let cal = crate::work_calendar::load(db, &state.settings.office_hours).await?;
+    let mut also = asked(&cal, state, d, now);
+    also.extend([
+        (dossier::Column::SupplementRequest, Expr::value(what.clone())),
+        (dossier::Column::ResumeStatus, Expr::value(d.status.clone())),
+    ]);
+    let note = super::policy::supplement_note(d.supplement_count + 1, &what);
     let change = Change {
         from_state: None,
         to_state: None,
         action: "request_supplement",
         to: DossierStatus::AwaitingSupplement,
-        note: &what,
-        also: vec![
-            (dossier::Column::SupplementRequest, Expr::value(what.clone())),
-            (dossier::Column::ResumeStatus, Expr::value(d.status.clone())),
-        ],
+        note: &note,
+        also,
     };
     let changed = change::apply(db, d, change, actor, now).await?;
     mail::notify_applicant(db, state, "dossier_supplement", &changed, p, &[("request", what)], false, now).await?;
     Ok(changed)
+}
+
+/// The columns every supplement request sets: one more round, and the
+/// moment the dossier closes if the answer does not come.
+pub fn asked(
+    cal: &crate::sla::Calendar,
+    state: &AppState,
+    d: &dossier::Model,
+    now: DateTime<Utc>,
+) -> Vec<(dossier::Column, sea_orm::sea_query::SimpleExpr)> {
+    vec![
+        (dossier::Column::SupplementCount, Expr::value(d.supplement_count + 1)),
+        (
+            dossier::Column::SupplementDueAt,
+            Expr::value(Some(super::policy::supplement_due(cal, &state.settings.policies, now))),
+        ),
+    ]
 }
 
 /// The applicant has added what was asked (the caller attached the files):
@@ -72,6 +93,7 @@ pub async fn answer(
         also: vec![
             (dossier::Column::SupplementRequest, Expr::value(Option::<String>::None)),
             (dossier::Column::ResumeStatus, Expr::value(Option::<String>::None)),
+            (dossier::Column::SupplementDueAt, Expr::value(Option::<DateTime<Utc>>::None)),
         ],
     };
     change::apply(db, d, change, actor, now).await

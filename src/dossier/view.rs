@@ -70,6 +70,14 @@ pub struct DossierView {
     pub has_result: bool,
     /// `on_time`, `due_soon` or `overdue`.
     pub due_state: String,
+    /// The appointment before the apology moved it (once only).
+    pub rescheduled_from: Option<DateTime<Utc>>,
+    pub apology_at: Option<DateTime<Utc>>,
+    pub apology_late: bool,
+    /// Supplement requests since submission; a second one counts as late.
+    pub supplement_count: i32,
+    pub accept_due_at: Option<DateTime<Utc>>,
+    pub accept_late: bool,
     pub version: i32,
     #[serde(skip)]
     pub procedure: ProcedureView,
@@ -120,9 +128,26 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Dossi
         has_result: d.result_upload_id.is_some()
             && matches!(status, DossierStatus::ResultReady | DossierStatus::Returned),
         due_state: d.due_state.clone(),
+        rescheduled_from: d.rescheduled_from,
+        apology_at: d.apology_at,
+        apology_late: d.apology_late,
+        supplement_count: d.supplement_count,
+        accept_due_at: d.accept_due_at,
+        accept_late: d.accept_late,
         version: d.version,
         procedure,
     })
+}
+
+/// History entries kept among the agency's officials.
+const INTERNAL: &[&str] = &["comment", "reassign"];
+
+impl DossierView {
+    /// The view the applicant gets: without the officials' internal entries.
+    pub fn for_applicant(mut self) -> Self {
+        self.history.retain(|e| !INTERNAL.contains(&e.event.action.as_str()));
+        self
+    }
 }
 
 async fn events(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Vec<Event>, AppError> {
@@ -189,6 +214,7 @@ pub struct Summary {
     pub created_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub due_at: Option<DateTime<Utc>>,
+    pub due_state: String,
     pub asks_applicant: bool,
 }
 
@@ -219,6 +245,7 @@ pub async fn summaries(db: &impl ConnectionTrait, rows: &[dossier::Model]) -> Re
                 created_at: d.created_at,
                 submitted_at: d.submitted_at,
                 due_at: d.due_at,
+                due_state: d.due_state.clone(),
                 asks_applicant: d.status == DossierStatus::AwaitingSupplement.as_str(),
             }
         })

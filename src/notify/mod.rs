@@ -5,6 +5,7 @@
 pub mod dossier;
 pub mod email;
 pub mod mailer;
+pub mod notice;
 pub mod worker;
 
 pub use mailer::Mailer;

@@ -10,6 +10,9 @@ pub struct Layout {
     pages: Vec<Vec<Op>>,
     /// Top of the next line on the current page.
     y: f32,
+    /// Page size in points: A4 upright, or lying for wide registers.
+    page_width: f32,
+    page_height: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub enum Align {
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout { pages: vec![Vec::new()], y: MARGIN }
+        Layout { pages: vec![Vec::new()], y: MARGIN, page_width: PAGE_WIDTH, page_height: PAGE_HEIGHT }
     }
 }
 
@@ -29,8 +32,17 @@ impl Layout {
         &self.pages
     }
 
-    pub fn width() -> f32 {
-        PAGE_WIDTH - 2.0 * MARGIN
+    /// A4 lying on its side, for tables with many columns.
+    pub fn landscape() -> Self {
+        Layout { page_width: PAGE_HEIGHT, page_height: PAGE_WIDTH, ..Layout::default() }
+    }
+
+    pub fn page_size(&self) -> (f32, f32) {
+        (self.page_width, self.page_height)
+    }
+
+    pub fn width(&self) -> f32 {
+        self.page_width - 2.0 * MARGIN
     }
 
     pub fn left() -> f32 {
@@ -58,7 +70,7 @@ impl Layout {
     }
 
     fn room_for(&mut self, height: f32) {
-        if self.y + height > PAGE_HEIGHT - MARGIN {
+        if self.y + height > self.page_height - MARGIN {
             self.pages.push(Vec::new());
             self.y = MARGIN;
         }
@@ -85,17 +97,17 @@ impl Layout {
     }
 
     pub fn paragraph(&mut self, text: &str, size: f32, weight: Weight) {
-        self.text_in(MARGIN, Self::width(), text, size, weight, Align::Left);
+        self.text_in(MARGIN, self.width(), text, size, weight, Align::Left);
     }
 
     pub fn centered(&mut self, text: &str, size: f32, weight: Weight) {
-        self.text_in(MARGIN, Self::width(), text, size, weight, Align::Center);
+        self.text_in(MARGIN, self.width(), text, size, weight, Align::Center);
     }
 
     /// "Label: value" with the value wrapped under itself.
     pub fn labelled(&mut self, label: &str, value: &str, size: f32) {
         let label_text = format!("{label}: ");
-        let label_width = measure(&label_text, size, Weight::Regular).min(Self::width() / 2.0);
+        let label_width = measure(&label_text, size, Weight::Regular).min(self.width() / 2.0);
         self.room_for(size * LINE_GAP);
         let top = self.y;
         self.current().push(Op::Text {
@@ -105,7 +117,52 @@ impl Layout {
             weight: Weight::Regular,
             text: label_text,
         });
-        self.text_in(MARGIN + label_width, Self::width() - label_width, value, size, Weight::Bold, Align::Left);
+        self.text_in(MARGIN + label_width, self.width() - label_width, value, size, Weight::Bold, Align::Left);
+    }
+}
+
+impl Layout {
+    /// A ruled table: `widths` are shares of the text width; the header is
+    /// bold and repeated on each new page; a row never splits across pages.
+    pub fn table(&mut self, widths: &[f32], header: &[String], rows: &[Vec<String>], size: f32) {
+        let total: f32 = widths.iter().sum();
+        let cols: Vec<f32> = widths.iter().map(|w| w / total * self.width()).collect();
+        let pad = 3.0;
+        let line = size * LINE_GAP;
+        let height = |cells: &[String], weight: Weight| {
+            cells.iter().zip(&cols).map(|(c, w)| wrap(c, size, weight, w - 2.0 * pad).len().max(1)).max().unwrap_or(1)
+                as f32
+                * line
+                + 2.0 * pad
+        };
+        let header_height = height(header, Weight::Bold);
+        self.room_for(header_height);
+        self.row(&cols, header, Weight::Bold, size, header_height, pad);
+        for r in rows {
+            let h = height(r, Weight::Regular);
+            if self.y + h > self.page_height - MARGIN {
+                self.pages.push(Vec::new());
+                self.y = MARGIN;
+                self.row(&cols, header, Weight::Bold, size, header_height, pad);
+            }
+            self.row(&cols, r, Weight::Regular, size, h, pad);
+        }
+    }
+
+    fn row(&mut self, cols: &[f32], cells: &[String], weight: Weight, size: f32, height: f32, pad: f32) {
+        let top = self.y;
+        let rule = 0.5;
+        let mut x = MARGIN;
+        self.rect(MARGIN, top, self.width(), rule);
+        for (cell, w) in cells.iter().zip(cols) {
+            self.rect(x, top, rule, height);
+            self.y = top + pad;
+            self.text_in(x + pad, w - 2.0 * pad, cell, size, weight, Align::Left);
+            x += w;
+        }
+        self.rect(MARGIN + self.width() - rule, top, rule, height);
+        self.rect(MARGIN, top + height, self.width(), rule);
+        self.y = top + height;
     }
 }
 

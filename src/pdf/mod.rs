@@ -65,7 +65,8 @@ pub fn render(layout: &Layout, title: &str) -> anyhow::Result<Vec<u8>> {
     let mut document = Document::new();
     document.set_metadata(Metadata::new().title(title.to_owned()).language("vi".into()).creator("motcua".into()));
     for ops in layout.pages() {
-        let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or_else(|| anyhow::anyhow!("page size"))?;
+        let (w, h) = layout.page_size();
+        let settings = PageSettings::from_wh(w, h).ok_or_else(|| anyhow::anyhow!("page size"))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
         for op in ops {

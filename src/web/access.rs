@@ -34,6 +34,7 @@ pub enum Access {
 
 pub const ADMIN: Access = Access::Staff(&[Role::Admin]);
 pub const RECEPTION: Access = Access::Staff(&[Role::Reception]);
+pub const LEADER: Access = Access::Staff(&[Role::Leader]);
 
 /// Where someone who is not signed in goes for this access, and back to
 /// where they were afterwards — only to a page, never to repeat a form post.

@@ -11,6 +11,7 @@ use super::catalogue_query::CatalogueQuery;
 use super::form::FormData;
 use super::render::{Ui, see_other};
 use crate::catalogue::model::{OnlineMode, ProcedureStatus, TimeUnit};
+use crate::catalogue::record::ProcedureRecord;
 use crate::catalogue::search::{self, Scope};
 use crate::catalogue::store::Refs;
 use crate::catalogue::{admin, transfer, view};
@@ -50,9 +51,26 @@ async fn form_page(
     ctx.insert("fields", &fields);
     ctx.insert("modes", &OnlineMode::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>());
     ctx.insert("units", &TimeUnit::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>());
+    let workflows: Vec<(&String, &String)> = ui
+        .state
+        .workflows
+        .current
+        .iter()
+        .map(|(k, (_, wf))| (k, if ui.lang == crate::i18n::Lang::En { &wf.name_en } else { &wf.name }))
+        .collect();
+    ctx.insert("workflow_keys", &workflows.iter().map(|w| w.0).collect::<Vec<_>>());
+    ctx.insert("workflows", &workflows);
     ctx.insert("v", values);
     ctx.insert("editing", &editing);
     ui.render_form("admin/procedure_form.html", &mut ctx, errors)
+}
+
+/// The procedure's workflow must exist and its steps fit the procedure's time limit.
+fn workflow_fits(ui: &Ui, record: ProcedureRecord) -> Result<ProcedureRecord, Vec<FieldError>> {
+    match ui.state.workflows.unfit(&record.workflow_key, record.time_limit) {
+        Some(code) => Err(vec![FieldError::new("workflow_key", code)]),
+        None => Ok(record),
+    }
 }
 
 pub async fn new_form(ui: Ui) -> Result<HttpResponse, AppError> {
@@ -61,7 +79,7 @@ pub async fn new_form(ui: Ui) -> Result<HttpResponse, AppError> {
 
 pub async fn create(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
     let mut values = FormValues::from_form(&form);
-    let result = match values.to_record() {
+    let result = match values.to_record().and_then(|r| workflow_fits(&ui, r)) {
         Ok(record) => admin::create(&ui.state.db, record, &ui.actor(), Utc::now()).await,
         Err(errors) => Err(AppError::Validation(errors)),
     };
@@ -83,7 +101,7 @@ pub async fn edit_form(ui: Ui, code: Path<String>) -> Result<HttpResponse, AppEr
 pub async fn update(ui: Ui, code: Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let mut values = FormValues::from_form(&form);
     values.code = code.clone();
-    let result = match values.to_record() {
+    let result = match values.to_record().and_then(|r| workflow_fits(&ui, r)) {
         Ok(record) => admin::update(&ui.state.db, &code, values.version, record, &ui.actor(), Utc::now()).await,
         Err(errors) => Err(AppError::Validation(errors)),
     };

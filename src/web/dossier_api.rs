@@ -217,7 +217,7 @@ pub async fn list(viewer: Viewer, state: Data<AppState>) -> Result<HttpResponse,
 
 pub async fn show(viewer: Viewer, state: Data<AppState>, id: Path<String>) -> Result<HttpResponse, AppError> {
     let d = access::load(&state.db, viewer.principal()?, &id).await?;
-    Ok(HttpResponse::Ok().json(view::load(&state.db, &d).await?))
+    Ok(HttpResponse::Ok().json(view::load(&state.db, &d).await?.for_applicant()))
 }
 
 /// The public status of a dossier: no personal data, rate-limited per address.

@@ -204,7 +204,7 @@ pub async fn review(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppEr
         Err(errors) => return edit_page(&ui, &p, Some(&d), &draft::typed(&d), &errors).await,
     };
     let mut ctx = ui.form_context();
-    ctx.insert("d", &view::load(&ui.state.db, &d).await?);
+    ctx.insert("d", &view::load(&ui.state.db, &d).await?.for_applicant());
     ctx.insert("rows", &view::rows(&submit::schema_of(&p)?, &checked));
     ctx.insert("p", &p);
     ui.render("dossier/review.html", &ctx)
@@ -234,7 +234,7 @@ pub async fn mine(ui: Ui) -> Result<HttpResponse, AppError> {
 pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let mut ctx = ui.form_context();
-    ctx.insert("d", &view::load(&ui.state.db, &d).await?);
+    ctx.insert("d", &view::load(&ui.state.db, &d).await?.for_applicant());
     ctx.insert("store", &store::mine(&ui.state.db, ui.principal()?.id).await?);
     ui.render("dossier/show.html", &ctx)
 }

@@ -16,7 +16,7 @@ use super::render::{Ui, see_other};
 use super::{csrf, uploads};
 use crate::documents::store;
 use crate::dossier::process::{self, Given};
-use crate::dossier::{DossierStatus, access};
+use crate::dossier::{DossierStatus, access, handover, history};
 use crate::error::{AppError, FieldError};
 use crate::workflow::engine;
 use crate::workflow::model::{Input, WfRole, Workflow};
@@ -103,29 +103,73 @@ pub async fn act(ui: Ui, path: web::Path<(String, String)>, payload: Multipart) 
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct InboxQuery {
     #[serde(default)]
     tab: Option<String>,
+    /// A procedure code.
+    #[serde(default)]
+    procedure: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    /// `on_time`, `due_soon` or `overdue`.
+    #[serde(default)]
+    due: Option<String>,
+    /// `step` (the step's deadline, the default) or `dossier` (the appointment).
+    #[serde(default)]
+    sort: Option<String>,
 }
+
+const DUE_STATES: &[&str] = &["on_time", "due_soon", "overdue"];
 
 /// The official's inbox: dossiers of the unit whose current step is worked
 /// by one of the official's roles — "mine" (held by them) and "pool"
-/// (nobody holds them yet) — soonest step deadline first.
+/// (nobody holds them yet) — soonest deadline first, filtered by procedure,
+/// status and deadline state.
 pub async fn inbox(ui: Ui, query: web::Query<InboxQuery>) -> Result<HttpResponse, AppError> {
     let who = ui.principal()?.clone();
     let unit = who.unit_id.unwrap_or(-1);
     let mine_tab = query.tab.as_deref() != Some("pool");
-    let candidates = dossier::Entity::find()
+    let given = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
+    let mut find = dossier::Entity::find()
         .filter(dossier::Column::AgencyId.eq(unit))
         .filter(dossier::Column::WorkflowState.is_not_null())
         .filter(dossier::Column::ReceivedAt.is_not_null())
-        .filter(dossier::Column::ClosedAt.is_null())
-        .order_by_asc(dossier::Column::StepDueAt)
-        .limit(PAGE)
+        .filter(dossier::Column::ClosedAt.is_null());
+    let procedures = entity::procedure::Entity::find()
+        .filter(entity::procedure::Column::AgencyId.eq(unit))
+        .order_by_asc(entity::procedure::Column::Code)
         .all(&ui.state.db)
         .await?;
-    let mut workflows: std::collections::HashMap<i64, Workflow> = std::collections::HashMap::new();
+    if let Some(code) = given(&query.procedure) {
+        let p = procedures
+            .iter()
+            .find(|p| p.code == code)
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("procedure", "invalid_choice")]))?;
+        find = find.filter(dossier::Column::ProcedureId.eq(p.id));
+    }
+    if let Some(status) = given(&query.status) {
+        let s = DossierStatus::parse(&status)
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("status", "invalid_choice")]))?;
+        find = find.filter(dossier::Column::Status.eq(s.as_str()));
+    }
+    if let Some(due) = given(&query.due) {
+        if !DUE_STATES.contains(&due.as_str()) {
+            return Err(AppError::Validation(vec![FieldError::new("due", "invalid_choice")]));
+        }
+        find = find.filter(dossier::Column::DueState.eq(due));
+    }
+    let by_appointment = query.sort.as_deref() == Some("dossier");
+    let candidates = if by_appointment {
+        find.order_by_asc(dossier::Column::DueAt)
+    } else {
+        find.order_by_asc(dossier::Column::StepDueAt)
+    }
+    .order_by_asc(dossier::Column::Id)
+    .limit(PAGE)
+    .all(&ui.state.db)
+    .await?;
+    let mut workflows: std::collections::HashMap<i64, std::sync::Arc<Workflow>> = std::collections::HashMap::new();
     let (mut mine, mut pool) = (Vec::new(), Vec::new());
     for d in candidates {
         let Some(version) = d.workflow_version_id else { continue };
@@ -153,6 +197,22 @@ pub async fn inbox(ui: Ui, query: web::Query<InboxQuery>) -> Result<HttpResponse
         &shown.iter().map(|d| (d.public_id.clone(), d.step_due_at)).collect::<std::collections::HashMap<_, _>>(),
     );
     ctx.insert("tab", if mine_tab { "mine" } else { "pool" });
+    ctx.insert("q", &*query);
+    ctx.insert("procedures", &procedures.iter().map(|p| (&p.code, &p.name)).collect::<Vec<_>>());
+    ctx.insert(
+        "statuses",
+        &[
+            DossierStatus::Received,
+            DossierStatus::InProgress,
+            DossierStatus::AwaitingSupplement,
+            DossierStatus::AwaitingPayment,
+            DossierStatus::ResultReady,
+        ]
+        .map(|s| s.as_str()),
+    );
+    ctx.insert("due_states", DUE_STATES);
+    let filters = serde_urlencoded::to_string(InboxQuery { tab: None, ..(*query).clone() }).unwrap_or_default();
+    ctx.insert("filters", &filters);
     ctx.insert("mine_count", &mine.len());
     ctx.insert("pool_count", &pool.len());
     ui.render("reception/inbox.html", &ctx)
@@ -180,6 +240,60 @@ pub async fn claim(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Http
         return Err(AppError::Conflict("someone took the dossier first".into()));
     }
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
+/// A leader gives the dossier to another official of the step's role.
+pub async fn reassign(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?.clone();
+    let d = access::load(&ui.state.db, &who, &id).await?;
+    let version: i32 = form.get("version").parse().unwrap_or(-1);
+    let to: i32 = form
+        .get("assignee")
+        .parse()
+        .map_err(|_| AppError::Validation(vec![FieldError::new("assignee", "required")]))?;
+    handover::reassign(&ui.state, &d, version, &who, &ui.actor(), to, Utc::now()).await?;
+    Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
+/// A leader apologises for a late dossier and gives the new date (form 04).
+pub async fn apologise(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?.clone();
+    let d = access::load(&ui.state.db, &who, &id).await?;
+    let version: i32 = form.get("version").parse().unwrap_or(-1);
+    let day = chrono::NaiveDate::parse_from_str(form.get("new_due").trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Validation(vec![FieldError::new("new_due", "invalid_date")]))?;
+    crate::dossier::apology::apologise(&ui.state, &d, version, &who, &ui.actor(), form.get("reason"), day, Utc::now())
+        .await?;
+    Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
+/// The longest comment kept, in characters.
+const COMMENT_MAX: usize = 2000;
+
+/// An official's comment on the dossier, for the agency's officials only.
+/// It is not a change: it does not move the version, so nobody's open
+/// action form goes stale because a colleague wrote a note.
+pub async fn comment(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?.clone();
+    let d = access::load(&ui.state.db, &who, &id).await?;
+    let text = crate::text::nfc(form.get("comment").trim());
+    if text.is_empty() {
+        return Err(AppError::Validation(vec![FieldError::new("comment", "required")]));
+    }
+    if text.chars().count() > COMMENT_MAX {
+        return Err(AppError::Validation(vec![FieldError::new("comment", "too_long")]));
+    }
+    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let entry = history::Entry {
+        action: "comment",
+        from: Some(status),
+        to: status,
+        note: &text,
+        from_state: d.workflow_state.as_deref(),
+        to_state: d.workflow_state.as_deref(),
+    };
+    history::append(&ui.state.db, d.id, &ui.actor(), entry, Utc::now()).await?;
+    Ok(see_other(&format!("/can-bo/ho-so/{id}#history")))
 }
 
 /// The result document, to the applicant and the agency's officials.

@@ -68,8 +68,31 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
             .and_then(|s| s.role)
             .is_some_and(|r| crate::dossier::process::roles_of(who, &d).iter().any(|mine| mine.as_str() == r))
         && crate::dossier::process::in_processing(&d);
+    // A leader may hand the step to another official who works it.
+    let mut reassign_to = Vec::new();
+    if who.has_role(Role::Leader)
+        && crate::dossier::process::in_processing(&d)
+        && let Some(role) = step.as_ref().and_then(|s| s.role).and_then(crate::workflow::model::WfRole::parse)
+    {
+        reassign_to = crate::dossier::officials::with_role(&ui.state.db, d.agency_id, role)
+            .await?
+            .into_iter()
+            .filter(|o| Some(o.id) != d.assignee_id)
+            .map(|o| (o.id, o.full_name))
+            .collect();
+    }
+    let holder = match d.assignee_id {
+        Some(id) => entity::account::Entity::find_by_id(id).one(&ui.state.db).await?.map(|a| a.full_name),
+        None => None,
+    };
     let mut ctx = ui.form_context();
     ctx.insert("d", &view::load(&ui.state.db, &d).await?);
+    ctx.insert("reassign_to", &reassign_to);
+    ctx.insert(
+        "can_apologise",
+        &(who.has_role(Role::Leader) && crate::dossier::process::in_processing(&d) && d.rescheduled_from.is_none()),
+    );
+    ctx.insert("holder", &holder);
     ctx.insert("can_receive", &who.has_role(Role::Reception));
     ctx.insert("step", &step);
     ctx.insert("actions", &actions);

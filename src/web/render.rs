@@ -187,8 +187,12 @@ pub fn register_filters(tera: &mut Tera) {
     });
     tera.register_filter("vn_time", |v: &Value, _: &HashMap<String, Value>| {
         let text = v.as_str().ok_or_else(|| tera::Error::msg("vn_time: not a string"))?;
-        let at = chrono::DateTime::parse_from_rfc3339(text).map_err(|e| tera::Error::msg(format!("vn_time: {e}")))?;
-        let local = crate::sla::local_time::to_local(at.with_timezone(&chrono::Utc));
+        // An instant (RFC 3339) is shown in Hà Nội time; a time without zone already is one.
+        let local = match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(at) => crate::sla::local_time::to_local(at.with_timezone(&chrono::Utc)),
+            Err(e) => chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+                .map_err(|_| tera::Error::msg(format!("vn_time: {e}")))?,
+        };
         Ok(Value::String(local.format("%H:%M %d/%m/%Y").to_string()))
     });
     tera.register_filter("urlencode", |v: &Value, _: &HashMap<String, Value>| {

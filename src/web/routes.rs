@@ -12,10 +12,10 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, guard};
 
-use super::access::{self, ADMIN, Access, RECEPTION};
+use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
-    admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_officials, api, auth_pages, dossier_api,
-    dossier_pages, health, processing, public, reception, uploads,
+    admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_officials, admin_workflows, api, auth_pages,
+    dossier_api, dossier_pages, forms, health, processing, public, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -68,6 +68,12 @@ route_table! {
 
     GET "/can-bo/hop-thu" Official => processing::inbox;
     POST "/can-bo/ho-so/{id}/nhan" Official => processing::claim;
+    POST "/can-bo/ho-so/{id}/giao-lai" LEADER => processing::reassign;
+    POST "/can-bo/ho-so/{id}/xin-loi" LEADER => processing::apologise;
+    GET "/can-bo/ho-so/{id}/mau/{form}" Official => forms::dossier_form;
+    GET "/can-bo/so-theo-doi" Official => forms::register;
+    GET "/can-bo/so-theo-doi.pdf" Official => forms::register_pdf;
+    POST "/can-bo/ho-so/{id}/y-kien" Official => processing::comment;
     POST "/can-bo/ho-so/{id}/xu-ly/{action}" Official => processing::act;
     GET "/can-bo/ho-so/{id}/ket-qua" Official => processing::result;
     GET "/ho-so/{id}/ket-qua" Applicant => processing::result;
@@ -132,6 +138,8 @@ route_table! {
     GET "/quan-tri/lich-lam-viec" ADMIN => admin_calendar::list;
     POST "/quan-tri/lich-lam-viec" ADMIN => admin_calendar::save;
     POST "/quan-tri/lich-lam-viec/{day}/xoa" ADMIN => admin_calendar::remove;
+    GET "/quan-tri/quy-trinh" ADMIN => admin_workflows::list;
+    GET "/quan-tri/quy-trinh/{key}" ADMIN => admin_workflows::show;
     GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
     GET "/quan-tri/thu-dien-tu" ADMIN => admin_mail::list;
     POST "/quan-tri/thu-dien-tu" ADMIN => admin_mail::send_test;

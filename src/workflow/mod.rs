@@ -6,6 +6,8 @@
 
 pub mod check;
 pub mod definition;
+pub mod diagram;
+pub mod dry_run;
 pub mod engine;
 pub mod lines;
 pub mod load;

@@ -3,7 +3,8 @@
 //! one reuses its row); dossiers point at the version they started with, so
 //! editing a file never moves a running dossier onto new rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use chrono::{DateTime, Utc};
 use entity::workflow_version;
@@ -11,6 +12,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use super::check::check;
 use super::model::Workflow;
+use crate::catalogue::model::TimeLimit;
 use crate::error::AppError;
 
 /// The current version of each workflow, with its row id.
@@ -22,6 +24,15 @@ pub struct Registry {
 impl Registry {
     pub fn get(&self, key: &str) -> Option<(i64, &Workflow)> {
         self.current.get(key).map(|(id, wf)| (*id, wf))
+    }
+
+    /// Why a procedure with `limit` cannot use workflow `key`: there is no
+    /// such workflow, or some way through it takes longer than the limit.
+    pub fn unfit(&self, key: &str, limit: TimeLimit) -> Option<&'static str> {
+        match self.get(key) {
+            None => Some("unknown_workflow"),
+            Some((_, wf)) => wf.fits(limit.days()).err().map(|_| "workflow_too_long"),
+        }
     }
 }
 
@@ -55,10 +66,72 @@ pub async fn register(
     Ok(Registry { current })
 }
 
+/// Checked workflows by content hash. A version's text never changes, so
+/// it is parsed once per process; keyed by hash rather than row id because
+/// one process may serve several databases (the tests do).
+static PARSED: LazyLock<Mutex<HashMap<String, Arc<Workflow>>>> = LazyLock::new(Default::default);
+
 /// The workflow as it was in version `id`, for a dossier that started on it.
-pub async fn version(db: &impl ConnectionTrait, id: i64) -> Result<Workflow, AppError> {
+pub async fn version(db: &impl ConnectionTrait, id: i64) -> Result<Arc<Workflow>, AppError> {
     let row = workflow_version::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-    check(&format!("{}.yaml", row.key), &row.source).map_err(|problems| {
+    if let Some(wf) = PARSED.lock().unwrap_or_else(|e| e.into_inner()).get(&row.content_hash) {
+        return Ok(wf.clone());
+    }
+    let wf = check(&format!("{}.yaml", row.key), &row.source).map_err(|problems| {
         AppError::Internal(anyhow::anyhow!("stored workflow version {id} no longer checks: {}", problems[0]))
-    })
+    })?;
+    let wf = Arc::new(wf);
+    PARSED.lock().unwrap_or_else(|e| e.into_inner()).insert(row.content_hash, wf.clone());
+    Ok(wf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::model::TimeUnit;
+
+    /// Reception takes two working days, then the leader half of what is left of the limit.
+    const DAYS: &str = "key: hai-ngay
+name: Hai ngày
+version: 1
+initial: a
+states:
+  - key: a
+    label: A
+    role: reception
+    status: received
+    budget_days: 2
+  - key: b
+    label: B
+    role: leader
+    status: in_progress
+    budget_share: 0.5
+  - key: done
+    label: Xong
+    status: returned
+    outcome: returned
+actions:
+  - key: go
+    label: Go
+    from: [a]
+    to: b
+    roles: [reception]
+  - key: finish
+    label: Finish
+    from: [b]
+    to: done
+    roles: [leader]
+";
+
+    #[test]
+    fn a_procedure_needs_a_known_workflow_whose_steps_fit_its_limit() {
+        let wf = check("hai-ngay.yaml", DAYS).unwrap();
+        let registry = Registry { current: BTreeMap::from([("hai-ngay".to_owned(), (1, wf))]) };
+        let days = |d: i32| TimeLimit { hours: d * 8, unit: TimeUnit::WorkingDays };
+        assert_eq!(registry.unfit("khong-co", days(10)), Some("unknown_workflow"));
+        // 2 days + half of 3 = 3.5 > 3.
+        assert_eq!(registry.unfit("hai-ngay", days(3)), Some("workflow_too_long"));
+        // 2 + 2 = 4 ≤ 4.
+        assert_eq!(registry.unfit("hai-ngay", days(4)), None);
+    }
 }

@@ -176,3 +176,19 @@ async fn the_edit_form_shows_the_stored_procedure() {
     assert!(html.contains("value=\"130000\""));
     assert!(html.contains("<label for=\"time_limit_days\">"));
 }
+
+#[tokio::test]
+async fn a_procedure_must_name_a_workflow_that_exists() {
+    let app = TestApp::spawn().await;
+    app.sign_in_admin().await;
+    let before = app.export().await;
+    let mut form = procedure_form("1.910009", "Cấp giấy phép thử nghiệm quy trình");
+    form.retain(|(k, _)| *k != "workflow_key");
+    form.push(("workflow_key", "quy-trinh-khong-co".into()));
+    let res = app.post_form("/quan-tri/thu-tuc", &as_pairs(&form)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Không có quy trình với mã này"), "said next to the field");
+    assert!(html.contains("<option value=\"mot-cua-3-buoc\""), "the admin picks from the workflows there are");
+    assert_eq!(app.export().await, before, "nothing changed");
+}

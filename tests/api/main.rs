@@ -9,6 +9,7 @@ mod admin_agencies;
 mod admin_procedures;
 mod audit_log;
 mod authorization_matrix;
+mod back_office;
 mod calendar;
 mod catalogue_api;
 mod catalogue_pages;

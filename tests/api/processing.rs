@@ -10,38 +10,6 @@ use serde_json::{Value, json};
 use crate::dossier_support::*;
 use crate::helpers::{TestApp, get_html_with, location};
 
-/// Posts workflow `action` on dossier `id` as `client`, with `fields` and an optional result document.
-async fn act(
-    app: &TestApp,
-    client: &reqwest::Client,
-    id: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-    result: Option<Vec<u8>>,
-) -> reqwest::Response {
-    // The version as the database has it: an official the step is not for has no form to read it from.
-    let version = state_of(app, id).await.version.to_string();
-    let csrf = app.csrf_of(client).await;
-    let mut form = Form::new().text("_csrf", csrf).text("version", version);
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    if let Some(bytes) = result {
-        form = form.part("result_document", Part::bytes(bytes).file_name("ket-qua.pdf"));
-    }
-    client.post(app.url(&format!("/can-bo/ho-so/{id}/xu-ly/{action}"))).multipart(form).send().await.unwrap()
-}
-
-async fn state_of(app: &TestApp, id: &str) -> entity::dossier::Model {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    entity::dossier::Entity::find()
-        .filter(entity::dossier::Column::PublicId.eq(id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 /// A business dossier of `procedure` submitted over the API with `documents` PDFs; returns its id.
 async fn business_dossier(app: &TestApp, procedure: &str, documents: usize) -> String {
     app.sso_sign_in("cong-ty-sao-mai").await;

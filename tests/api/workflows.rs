@@ -91,3 +91,49 @@ async fn a_dossier_keeps_the_workflow_version_it_started_with() {
     assert_eq!(row(first).await.workflow_version_id, Some(old_version));
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn admins_see_each_workflow_drawn_and_can_dry_run_a_path() {
+    let app = TestApp::spawn().await;
+    app.sign_in_admin().await;
+    let (status, list) = app.get_html("/quan-tri/quy-trinh").await;
+    assert_eq!(status, StatusCode::OK);
+    for key in ["mot-cua-3-buoc", "lien-thong", "thu-phi-sau-tham-dinh", "tham-dinh-thuc-te"] {
+        assert!(list.contains(&format!("/quan-tri/quy-trinh/{key}")), "{key} listed");
+    }
+    let (_, page) = app.get_html("/quan-tri/quy-trinh/mot-cua-3-buoc").await;
+    let svg = &page[page.find("<svg").expect("an SVG diagram")..page.find("</svg>").unwrap()];
+    assert_eq!(svg.matches("class=\"wf-state\"").count(), 9, "every state drawn");
+    assert!(svg.contains("Thẩm định hồ sơ") && svg.contains("Trình phê duyệt"), "states and actions labelled");
+    assert!(page.contains("1.004227"), "the procedures on it are listed");
+
+    let path = "chuyen_tham_dinh, trinh_phe_duyet\nphe_duyet_ket_qua xac_nhan_tra_ket_qua";
+    let url = format!(
+        "/quan-tri/quy-trinh/mot-cua-3-buoc?procedure=1.004227&received=2026-12-07T09:00&path={}",
+        motcua::web::render::urlencode(path)
+    );
+    let (status, run) = app.get_html(&url).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = &run[run.find("id=\"dry-run\"").expect("the dry run's table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr").count(), 1 + 1 + 4, "header, reception and four actions");
+    assert!(table.contains("Phê duyệt kết quả") && table.contains("Lãnh đạo"), "who acts");
+    // 30 working days from Monday 7 December 2026, 9:00.
+    let cal = motcua::sla::holidays::office_calendar();
+    let due = cal.add_working_minutes(
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap().and_hms_opt(9, 0, 0).unwrap(),
+        30 * cal.minutes_per_day(),
+    );
+    assert!(table.contains(&due.format("%H:%M %d/%m/%Y").to_string()), "the appointment it gives");
+
+    let url = "/quan-tri/quy-trinh/mot-cua-3-buoc?procedure=1.004227&received=2026-12-07T09:00&path=chuyen_tham_dinh,xac_nhan_tra_ket_qua";
+    let (status, stopped) = app.get_html(url).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stopped.contains("Dừng ở thao tác thứ 2"), "says where the path breaks");
+    let (status, _) = app
+        .get_html("/quan-tri/quy-trinh/mot-cua-3-buoc?procedure=1.004227&received=hom-qua&path=chuyen_tham_dinh")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app.get_html("/quan-tri/quy-trinh/khong-co").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

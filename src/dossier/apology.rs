@@ -1,0 +1,94 @@
+//! The apology and new appointment (form 04 of TT 03/2025/TT-VPCP): when a
+//! dossier will be late, the agency's leader apologises, says why and gives
+//! a new date. The date moves once only; an apology later than the lead the
+//! rules ask for (one working day before the deadline) is recorded as late.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::dossier;
+use sea_orm::sea_query::Expr;
+
+use super::change::{self, Change};
+use super::status::DossierStatus;
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::auth::principal::Principal;
+use crate::auth::role::Role;
+use crate::error::{AppError, FieldError};
+use crate::sla::local_time;
+
+fn invalid(field: &str, code: &str) -> AppError {
+    AppError::Validation(vec![FieldError::new(field, code)])
+}
+
+/// The leader `who` apologises for dossier `d` (read at `version`) and moves
+/// its appointment to the end of office hours on `new_day`.
+#[allow(clippy::too_many_arguments)]
+pub async fn apologise(
+    state: &AppState,
+    d: &dossier::Model,
+    version: i32,
+    who: &Principal,
+    actor: &Actor,
+    reason: &str,
+    new_day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
+    if !who.has_role(Role::Leader) || who.unit_id != Some(d.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    if d.version != version {
+        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
+    }
+    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let Some(old_due) = d.due_at.filter(|_| d.received_at.is_some() && !status.is_closed()) else {
+        return Err(AppError::Conflict("only a dossier being processed has an appointment to move".into()));
+    };
+    if d.rescheduled_from.is_some() {
+        return Err(invalid("new_due", "rescheduled_once"));
+    }
+    let reason = crate::text::nfc(reason.trim());
+    if reason.chars().count() < 5 {
+        return Err(invalid("reason", "required"));
+    }
+    let cal = crate::work_calendar::load(&state.db, &state.settings.office_hours).await?;
+    if !cal.is_working_day(new_day) {
+        return Err(invalid("new_due", "not_working_day"));
+    }
+    let new_due = local_time::to_utc(cal.closing(new_day));
+    if new_due <= old_due || new_due <= now {
+        return Err(invalid("new_due", "not_later"));
+    }
+    let late = super::policy::apology_late(&cal, &state.settings.policies, now, old_due);
+    let note = format!(
+        "Xin lỗi và hẹn lại ngày trả kết quả: {} (hẹn cũ: {}).\nLý do: {reason}",
+        super::receipt::moment_vi(new_due),
+        super::receipt::moment_vi(old_due)
+    );
+    let txn = crate::db::begin_write(&state.db).await?;
+    let change = Change {
+        action: "apology",
+        to: status,
+        note: &note,
+        also: vec![
+            (dossier::Column::DueAt, Expr::value(Some(new_due))),
+            (dossier::Column::RescheduledFrom, Expr::value(Some(old_due))),
+            (dossier::Column::ApologyAt, Expr::value(Some(now))),
+            (dossier::Column::ApologyLate, Expr::value(late)),
+            (dossier::Column::DueState, Expr::value("on_time")),
+            (dossier::Column::DueSoonAt, Expr::value(Option::<DateTime<Utc>>::None)),
+        ],
+        from_state: d.workflow_state.as_deref(),
+        to_state: d.workflow_state.as_deref(),
+    };
+    let changed = change::apply(&txn, d, change, actor, now).await?;
+    let p = crate::catalogue::view::by_id(&txn, d.procedure_id).await?;
+    let extra = [
+        ("reason", reason.clone()),
+        ("old_due", super::receipt::moment_vi(old_due)),
+        ("new_due", super::receipt::moment_vi(new_due)),
+    ];
+    crate::notify::dossier::notify_applicant(&txn, state, "dossier_apology", &changed, &p, &extra, false, now).await?;
+    super::process::sync_event(&txn, &changed, &note, now).await?;
+    txn.commit().await?;
+    Ok(changed)
+}

@@ -1,0 +1,115 @@
+//! Handing a dossier to the next handler: the holder (or, for a pooled
+//! step, every official of the unit who can work it) gets a notice, and a
+//! holder with an address an e-mail; a leader can give the dossier to
+//! another official of the step's role. Both happen in the transaction of
+//! the change, so a handover is never told without having happened.
+
+use chrono::{DateTime, Utc};
+use entity::{account, dossier};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::change::{self, Change};
+use super::status::DossierStatus;
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::auth::principal::Principal;
+use crate::auth::role::Role;
+use crate::catalogue::view::ProcedureView;
+use crate::error::{AppError, FieldError};
+use crate::notify::email::{self, Email};
+use crate::workflow::model::State;
+
+/// Tells the next handler of `d`, now in step `to`.
+pub async fn notify_next(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    to: &State,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let code = d.code.clone().unwrap_or_default();
+    let recipients = match (d.assignee_id, to.role) {
+        (Some(holder), _) => account::Entity::find_by_id(holder).one(db).await?.into_iter().collect(),
+        (None, Some(role)) => super::officials::with_role(db, d.agency_id, role).await?,
+        (None, None) => Vec::new(),
+    };
+    let text = format!("Hồ sơ {code} ({}) chờ xử lý ở bước “{}”.", p.record.name, to.label);
+    let kind = if d.assignee_id.is_some() { "assigned" } else { "waiting" };
+    for official in &recipients {
+        crate::notify::notice::post(db, official.id, d.id, kind, &text, now).await?;
+    }
+    // Only the one holder is mailed: a pool learns of its work from the inbox.
+    if let (Some(_), [holder]) = (d.assignee_id, recipients.as_slice())
+        && let Some(address) = holder.email.as_deref().filter(|a| !a.is_empty())
+    {
+        let mut ctx = tera::Context::new();
+        ctx.insert("name", &holder.full_name);
+        ctx.insert("code", &code);
+        ctx.insert("procedure", &p.record.name);
+        ctx.insert("step", &to.label);
+        ctx.insert("note", note);
+        ctx.insert("step_due", &d.step_due_at.map(super::receipt::moment_vi));
+        ctx.insert("dossier_url", &format!("{}/can-bo/ho-so/{}", state.settings.public_url, d.public_id));
+        email::enqueue(db, &Email::compose(&state.tera, "dossier_assigned", address, &ctx)?, now).await?;
+    }
+    Ok(())
+}
+
+/// A leader gives dossier `d` (read at `version`) to official `to`, who
+/// must work the dossier's current step in its unit.
+#[allow(clippy::too_many_arguments)]
+pub async fn reassign(
+    state: &AppState,
+    d: &dossier::Model,
+    version: i32,
+    who: &Principal,
+    actor: &Actor,
+    to: i32,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
+    if !who.has_role(Role::Leader) || who.unit_id != Some(d.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    if d.version != version {
+        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
+    }
+    if !super::process::in_processing(d) {
+        return Err(AppError::Conflict("the dossier is not being processed".into()));
+    }
+    let wf = super::process::workflow_of(&state.db, d)
+        .await?
+        .ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
+    let step = d
+        .workflow_state
+        .as_deref()
+        .and_then(|k| wf.states.iter().find(|s| s.key == k))
+        .ok_or_else(|| AppError::Conflict("the dossier has no step".into()))?;
+    let role = step.role.ok_or_else(|| AppError::Conflict("nobody works this step".into()))?;
+    let candidates = super::officials::with_role(&state.db, d.agency_id, role).await?;
+    let official = candidates
+        .iter()
+        .find(|o| o.id == to)
+        .ok_or_else(|| AppError::Validation(vec![FieldError::new("assignee", "invalid_choice")]))?;
+    if d.assignee_id == Some(to) {
+        return Err(AppError::Validation(vec![FieldError::new("assignee", "already_holder")]));
+    }
+    let p = crate::catalogue::view::by_id(&state.db, d.procedure_id).await?;
+    let note = format!("Giao cho: {}", official.full_name);
+    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let change = Change {
+        action: "reassign",
+        to: status,
+        note: &note,
+        also: vec![(dossier::Column::AssigneeId, Expr::value(Some(to)))],
+        from_state: Some(&step.key),
+        to_state: Some(&step.key),
+    };
+    let changed = change::apply(&txn, d, change, actor, now).await?;
+    notify_next(&txn, state, &changed, &p, step, &note, now).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
