@@ -18,11 +18,18 @@ pub struct Actor {
     pub id: Option<i32>,
     pub label: String,
     pub ip: String,
+    /// The role an official acts in, where one step names it (for the dossier's history).
+    pub role: Option<String>,
 }
 
 impl Actor {
     pub fn system(what: &str) -> Actor {
-        Actor { id: None, label: format!("system: {what}"), ip: String::new() }
+        Actor { id: None, label: format!("system: {what}"), ip: String::new(), role: None }
+    }
+
+    /// The same person, acting in `role`.
+    pub fn in_role(&self, role: &str) -> Actor {
+        Actor { role: Some(role.to_owned()), ..self.clone() }
     }
 }
 

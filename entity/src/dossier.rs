@@ -75,6 +75,8 @@ pub struct Model {
     pub apology_at: Option<DateTimeUtc>,
     /// The apology came later than one working day before the deadline.
     pub apology_late: bool,
+    /// The partner agency of an inter-agency transfer (liên thông): its officials may read the dossier.
+    pub partner_agency_id: Option<i32>,
     /// Bumped by every change; a change names the version it started from.
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -11,6 +11,8 @@ pub struct Model {
     pub at: DateTimeUtc,
     pub actor_id: Option<i32>,
     pub actor_label: String,
+    /// The role the official acted in (reception, specialist, leader), for the control slip.
+    pub actor_role: Option<String>,
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: String,

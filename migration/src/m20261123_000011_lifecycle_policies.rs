@@ -1,7 +1,8 @@
 //! The lifecycle policies of REGULATIONS §2.1: the time by which an online
 //! dossier must be accepted or queried, supplement rounds and the moment an
 //! unanswered supplement closes the dossier, and the apology with its new
-//! date (once). Partial indexes keep the sweep's reads to the dossiers about
+//! date (once); the partner agency of an inter-agency transfer; the role in
+//! which an official acted, for the history. Partial indexes keep the sweep's reads to the dossiers about
 //! to change.
 
 use sea_orm_migration::prelude::*;
@@ -20,6 +21,13 @@ enum Dossier {
     RescheduledFrom,
     ApologyAt,
     ApologyLate,
+    PartnerAgencyId,
+}
+
+#[derive(DeriveIden)]
+enum DossierEvent {
+    Table,
+    ActorRole,
 }
 
 #[async_trait::async_trait]
@@ -34,10 +42,19 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone_null(Dossier::RescheduledFrom),
             timestamp_with_time_zone_null(Dossier::ApologyAt),
             boolean(Dossier::ApologyLate).default(false).to_owned(),
+            integer_null(Dossier::PartnerAgencyId),
         ];
         for mut column in columns {
             manager.alter_table(Table::alter().table(Dossier::Table).add_column(&mut column).to_owned()).await?;
         }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(DossierEvent::Table)
+                    .add_column(string_len_null(DossierEvent::ActorRole, 32))
+                    .to_owned(),
+            )
+            .await?;
         let db = manager.get_connection();
         db.execute_unprepared(
             "CREATE INDEX dossier_accept_watch_idx ON dossier (accept_due_at) \
@@ -56,7 +73,11 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         db.execute_unprepared("DROP INDEX dossier_supplement_watch_idx").await?;
         db.execute_unprepared("DROP INDEX dossier_accept_watch_idx").await?;
+        manager
+            .alter_table(Table::alter().table(DossierEvent::Table).drop_column(DossierEvent::ActorRole).to_owned())
+            .await?;
         for column in [
+            Dossier::PartnerAgencyId,
             Dossier::ApologyLate,
             Dossier::ApologyAt,
             Dossier::RescheduledFrom,

@@ -1,5 +1,6 @@
-//! Who may read a dossier: its applicant (and whoever created it), and the
-//! officials of the agency that processes it. Nobody else, whatever they
+//! Who may read a dossier: its applicant (and whoever created it), the
+//! officials of the agency that processes it, and those of a partner agency
+//! it was transferred to. Nobody else, whatever they
 //! know of its address.
 
 use entity::dossier;
@@ -12,7 +13,8 @@ pub fn may_read(who: &Principal, d: &dossier::Model) -> bool {
     if who.is_applicant() {
         d.applicant_id == Some(who.id) || d.created_by == who.id
     } else {
-        who.unit_id == Some(d.agency_id)
+        // The partner agency of a transfer reads it too (and may comment); acting stays with the agency.
+        who.unit_id == Some(d.agency_id) || (d.partner_agency_id.is_some() && who.unit_id == d.partner_agency_id)
     }
 }
 

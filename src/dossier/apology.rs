@@ -80,7 +80,7 @@ pub async fn apologise(
         from_state: d.workflow_state.as_deref(),
         to_state: d.workflow_state.as_deref(),
     };
-    let changed = change::apply(&txn, d, change, actor, now).await?;
+    let changed = change::apply(&txn, d, change, &actor.in_role("leader"), now).await?;
     let p = crate::catalogue::view::by_id(&txn, d.procedure_id).await?;
     let extra = [
         ("reason", reason.clone()),

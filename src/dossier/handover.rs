@@ -58,6 +58,30 @@ pub async fn notify_next(
     Ok(())
 }
 
+/// Tells the partner agency of a transfer (liên thông) that dossier `d`
+/// waits for its part: its specialists and leaders may now read it and
+/// leave their answer as comments, while the dossier stays with its agency.
+pub async fn notify_partner(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(partner) = d.partner_agency_id else { return Ok(()) };
+    let code = d.code.clone().unwrap_or_default();
+    let text = format!("Hồ sơ {code} ({}) của {} được chuyển để phối hợp giải quyết.", p.record.name, p.agency_name);
+    let mut told = Vec::new();
+    for role in [crate::workflow::model::WfRole::Specialist, crate::workflow::model::WfRole::Leader] {
+        for official in super::officials::with_role(db, partner, role).await? {
+            if !told.contains(&official.id) {
+                crate::notify::notice::post(db, official.id, d.id, "transfer", &text, now).await?;
+                told.push(official.id);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A leader gives dossier `d` (read at `version`) to official `to`, who
 /// must work the dossier's current step in its unit.
 #[allow(clippy::too_many_arguments)]
@@ -108,7 +132,7 @@ pub async fn reassign(
         from_state: Some(&step.key),
         to_state: Some(&step.key),
     };
-    let changed = change::apply(&txn, d, change, actor, now).await?;
+    let changed = change::apply(&txn, d, change, &actor.in_role("leader"), now).await?;
     notify_next(&txn, state, &changed, &p, step, &note, now).await?;
     txn.commit().await?;
     Ok(changed)

@@ -32,6 +32,7 @@ pub async fn append(
         at: Set(now),
         actor_id: Set(actor.id),
         actor_label: Set(actor.label.chars().take(250).collect()),
+        actor_role: Set(actor.role.clone()),
         action: Set(entry.action.into()),
         from_status: Set(entry.from.map(|s| s.as_str().to_owned())),
         to_status: Set(entry.to.as_str().into()),

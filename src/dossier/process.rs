@@ -73,6 +73,10 @@ pub fn roles_of(who: &Principal, d: &dossier::Model) -> Vec<WfRole> {
     if who.is_applicant() {
         return if d.applicant_id == Some(who.id) { vec![WfRole::Applicant] } else { Vec::new() };
     }
+    // Officials act only on their own unit's dossiers; a partner agency of a transfer reads them.
+    if who.unit_id != Some(d.agency_id) {
+        return Vec::new();
+    }
     who.roles
         .iter()
         .filter_map(|r| match r {
@@ -176,6 +180,21 @@ pub async fn act(
             }
         })?;
     let (from, to) = (decision.from, decision.to);
+    // A transfer names its partner agency by code: a real one, not the dossier's own.
+    let mut given = given.clone();
+    let mut partner = None;
+    if decision.action.inputs.contains(&Input::Agency) {
+        let code = given.agency.trim().to_owned();
+        let found = entity::agency::Entity::find()
+            .filter(entity::agency::Column::Code.eq(&code))
+            .one(&state.db)
+            .await?
+            .filter(|a| a.id != d.agency_id)
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("agency", "invalid_choice")]))?;
+        given.agency = format!("Cơ quan phối hợp: {} ({})", found.name, found.code);
+        partner = Some(found);
+    }
+    let given = &given;
 
     let cal = crate::work_calendar::load(&state.db, &state.settings.office_hours).await?;
     let mut due = d.due_at;
@@ -232,6 +251,9 @@ pub async fn act(
         also.push((dossier::Column::SupplementRequest, Expr::value(Option::<String>::None)));
         also.push((dossier::Column::SupplementDueAt, Expr::value(Option::<DateTime<Utc>>::None)));
     }
+    if let Some(a) = &partner {
+        also.push((dossier::Column::PartnerAgencyId, Expr::value(Some(a.id))));
+    }
     if decision.effects.contains(&Effect::IssueResult) {
         also.push((dossier::Column::ResultUploadId, Expr::value(given.result_upload)));
     }
@@ -257,7 +279,10 @@ pub async fn act(
         from_state: Some(&from.key),
         to_state: Some(&to.key),
     };
-    let changed = change::apply(&txn, d, change, actor, now).await?;
+    // The role the step was taken in, for the history and the control slip.
+    let mine = roles_of(who, d);
+    let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
+    let changed = change::apply(&txn, d, change, &actor.in_role(acting), now).await?;
     effects(&txn, state, &changed, &p, decision.effects, to, &note, now).await?;
     txn.commit().await?;
     Ok(changed)
@@ -283,8 +308,9 @@ async fn effects(
             }
             Effect::SyncNationalPortal => sync_event(db, d, note, now).await?,
             Effect::NotifyNextHandler => super::handover::notify_next(db, state, d, p, to, note, now).await?,
-            // The result is set with the step; payments and transfers arrive with their issues.
-            Effect::IssueResult | Effect::RequestPayment | Effect::Transfer => {}
+            Effect::Transfer => super::handover::notify_partner(db, d, p, now).await?,
+            // The result is set with the step; payments arrive with their issue.
+            Effect::IssueResult | Effect::RequestPayment => {}
         }
     }
     Ok(())

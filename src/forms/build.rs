@@ -167,12 +167,11 @@ pub async fn form(
             doc.date_line = date_line(received);
             doc.lines.push(Line::Field("Mã hồ sơ".into(), code.clone()));
             doc.lines.push(Line::Field("Cơ quan (bộ phận) giải quyết hồ sơ".into(), agency.clone()));
-            let partners: Vec<String> = events
-                .iter()
-                .filter(|e| e.action.contains("lien_thong") || e.action.contains("chuyen_phoi_hop"))
-                .map(|e| e.note.clone())
-                .collect();
-            doc.lines.push(Line::Field("Cơ quan phối hợp giải quyết hồ sơ".into(), partners.join("; ")));
+            let partner = match d.partner_agency_id {
+                Some(id) => agency::Entity::find_by_id(id).one(db).await?.map(|a| a.name),
+                None => None,
+            };
+            doc.lines.push(Line::Field("Cơ quan phối hợp giải quyết hồ sơ".into(), partner.unwrap_or_default()));
             doc.lines.push(Line::Field("Thời gian nhận hồ sơ".into(), moment_vi(received)));
             doc.lines
                 .push(Line::Field("Thời gian hẹn trả kết quả".into(), d.due_at.map(moment_vi).unwrap_or_default()));

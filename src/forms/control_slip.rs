@@ -52,6 +52,18 @@ pub struct Handover {
     pub note: String,
 }
 
+/// "Name #id (Chuyên viên)": who acted, in which role.
+fn who(e: &dossier_event::Model) -> String {
+    let role = match e.actor_role.as_deref() {
+        Some("reception") => "Một cửa",
+        Some("specialist") => "Chuyên viên",
+        Some("leader") => "Lãnh đạo",
+        Some("applicant") => "Người nộp",
+        _ => return e.actor_label.clone(),
+    };
+    format!("{} ({role})", e.actor_label)
+}
+
 /// What is not a handover: notes and changes of holder within a step.
 const NOT_HANDOVERS: &[&str] = &["comment", "reassign", "apology"];
 
@@ -103,12 +115,12 @@ pub fn handovers(
             label(e.to_state.as_deref())
         };
         // Who took it: whoever acted next on the dossier.
-        let taker = moves.get(i + 1).map(|n| n.actor_label.clone()).unwrap_or_default();
+        let taker = moves.get(i + 1).map(|n| who(n)).unwrap_or_default();
         out.push(Handover {
             at: e.at,
             from_step,
             to_step,
-            giver: e.actor_label.clone(),
+            giver: who(e),
             taker,
             due,
             timing: due.map(|d| Timing::of(e.at, d)),
@@ -141,6 +153,7 @@ mod tests {
             at,
             actor_id: None,
             actor_label: who.into(),
+            actor_role: Some("specialist".into()),
             action: action.into(),
             from_status: None,
             to_status: "in_progress".into(),
@@ -172,7 +185,7 @@ mod tests {
         assert_eq!(rows.len(), 4, "the submission and the comment are not handovers");
         assert_eq!(rows[0].timing, Some(Timing::OnTime), "received on the day its 8 hours end");
         assert_eq!(rows[1].timing, Some(Timing::Early));
-        assert_eq!(rows[1].taker, "Phạm Chuyên Viên");
+        assert_eq!(rows[1].taker, "Phạm Chuyên Viên (Chuyên viên)");
         assert_eq!(rows[2].due, Some(hn(15, 11)));
         assert_eq!(rows[2].timing, Some(Timing::OnTime));
         assert_eq!(rows[3].timing, Some(Timing::Late));

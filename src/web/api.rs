@@ -77,7 +77,7 @@ pub async fn import_catalogue(
     body: Json<Catalogue>,
 ) -> Result<HttpResponse, AppError> {
     let who = viewer.principal()?;
-    let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req) };
+    let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req), role: None };
     let summary = transfer::import(&state.db, body.into_inner(), &actor, Utc::now()).await?;
     tracing::info!(procedures = summary.procedures, "catalogue imported");
     Ok(HttpResponse::Ok().json(summary))

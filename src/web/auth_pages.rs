@@ -99,7 +99,7 @@ pub async fn sso_callback(ui: Ui, query: Query<Callback>) -> Result<HttpResponse
     };
     let who = accounts::sign_in_applicant(&ui.state.db, &identity, now).await?;
     session::begin(&ui.session, &who, now)?;
-    let actor = Actor { id: Some(who.id), label: who.label(), ip: ui.ip() };
+    let actor = Actor { id: Some(who.id), label: who.label(), ip: ui.ip(), role: None };
     audit::record(&ui.state.db, &actor, "sign_in", "sso", json!({"kind": who.kind.as_str()}), now).await?;
     Ok(see_other(&pending.next))
 }
@@ -125,11 +125,11 @@ pub async fn official_sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, Ap
     if rate_limited(&ui, "sign-in", SIGN_IN_LIMIT).await? {
         return refuse("sign_in_throttled", StatusCode::TOO_MANY_REQUESTS);
     }
-    let attempt = Actor { id: None, label: username.clone(), ip: ui.ip() };
+    let attempt = Actor { id: None, label: username.clone(), ip: ui.ip(), role: None };
     match accounts::sign_in_official(&ui.state.db, &username, form.get("password"), now).await? {
         Ok(who) => {
             session::begin(&ui.session, &who, now)?;
-            let actor = Actor { id: Some(who.id), label: format!("{} ({username})", who.label()), ip: attempt.ip };
+            let actor = Actor { id: Some(who.id), label: format!("{} ({username})", who.label()), ip: attempt.ip, role: None };
             audit::record(&ui.state.db, &actor, "sign_in", "password", json!({}), now).await?;
             Ok(see_other(&next))
         }

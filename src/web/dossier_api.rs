@@ -189,7 +189,7 @@ pub async fn create(
         dossier::Entity::delete_by_id(d.id).exec(&state.db).await?;
         return Err(AppError::Conflict("a request with this Idempotency-Key was interrupted; send it again".into()));
     }
-    let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req) };
+    let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req), role: None };
     let slots = documents::slots(&p);
     let outcome = match dossier_edit::apply_documents(&state, &d, &slots, &edits, who.id, 0, now).await {
         Ok(new_files) => submit::submit(&state, d.id, &actor, now).await.map_err(|e| (e, new_files)),

@@ -88,6 +88,17 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
     let mut ctx = ui.form_context();
     ctx.insert("d", &view::load(&ui.state.db, &d).await?);
     ctx.insert("reassign_to", &reassign_to);
+    if actions.iter().any(|a| a.inputs.contains(&"agency")) {
+        let mut partners: Vec<(String, String)> = entity::agency::Entity::find()
+            .all(&ui.state.db)
+            .await?
+            .into_iter()
+            .filter(|a| a.id != d.agency_id)
+            .map(|a| (a.code, a.name))
+            .collect();
+        partners.sort_by(|a, b| a.1.cmp(&b.1));
+        ctx.insert("partners", &partners);
+    }
     ctx.insert(
         "can_apologise",
         &(who.has_role(Role::Leader) && crate::dossier::process::in_processing(&d) && d.rescheduled_from.is_none()),
@@ -114,7 +125,7 @@ async fn for_action(ui: &Ui, id: &str, form: &FormData) -> Result<(dossier::Mode
 pub async fn receive(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let (d, p) = for_action(&ui, &id, &form).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    receive::receive(&txn, &ui.state, &d, &p, &ui.actor(), Utc::now()).await?;
+    receive::receive(&txn, &ui.state, &d, &p, &ui.actor().in_role("reception"), Utc::now()).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
@@ -122,7 +133,7 @@ pub async fn receive(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Ht
 pub async fn request_supplement(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let (d, p) = for_action(&ui, &id, &form).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    supplement::request(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor(), Utc::now()).await?;
+    supplement::request(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), Utc::now()).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
@@ -130,7 +141,7 @@ pub async fn request_supplement(ui: Ui, id: web::Path<String>, form: FormData) -
 pub async fn refuse(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let (d, p) = for_action(&ui, &id, &form).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    refuse::refuse(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor(), Utc::now()).await?;
+    refuse::refuse(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), Utc::now()).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }

@@ -80,6 +80,7 @@ impl Ui {
             id: self.viewer.as_ref().map(|p| p.id),
             label: self.viewer.as_ref().map_or_else(|| "anonymous".into(), Principal::label),
             ip: client_ip(&self.req),
+            role: None,
         }
     }
 

@@ -68,6 +68,15 @@ pub async fn download(
 /// How long a presigned download address stays valid.
 const PRESIGNED_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// Lets a previewed file be shown in a frame of the portal's own pages, and
+/// nowhere else; it may run nothing.
+fn framed_by_us(res: &mut HttpResponse) {
+    use actix_web::http::header::{CONTENT_SECURITY_POLICY, HeaderValue, X_FRAME_OPTIONS};
+    let headers = res.headers_mut();
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'self'"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+}
+
 /// Sends a stored file the caller has been authorised to read: streamed
 /// from disk, or, from S3, by a redirect to a short-lived presigned address.
 pub async fn serve(
@@ -77,8 +86,15 @@ pub async fn serve(
 ) -> Result<HttpResponse, AppError> {
     let kind = DocumentKind::parse(&found.kind).ok_or_else(|| io("stored kind unknown"))?;
     let storage_error = |e: crate::storage::StorageError| AppError::Internal(e.into());
-    let disposition =
-        format!("attachment; filename*=UTF-8''{}", super::render::urlencode(&found.file_name).replace('+', "%20"));
+    // `?xem` asks to view a PDF or a picture in the page (its kind was read from its bytes);
+    // anything else, and everything by default, downloads.
+    let inline = req.query_string().split('&').any(|p| p == "xem")
+        && matches!(kind, DocumentKind::Pdf | DocumentKind::Jpeg | DocumentKind::Png);
+    let disposition = format!(
+        "{}; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        super::render::urlencode(&found.file_name).replace('+', "%20")
+    );
     if let Some(path) = state.storage.local_path(&found.storage_key).map_err(storage_error)? {
         let file = actix_files::NamedFile::open_async(&path).await.map_err(io)?;
         let mut res = file
@@ -90,6 +106,17 @@ pub async fn serve(
             actix_web::http::header::CONTENT_DISPOSITION,
             actix_web::http::header::HeaderValue::from_str(&disposition).map_err(io)?,
         );
+        if inline {
+            framed_by_us(&mut res);
+        }
+        return Ok(res);
+    }
+    // A preview is framed by our own page, so it comes from our origin, not the object store's.
+    if inline {
+        let bytes = state.storage.get(&found.storage_key).await.map_err(storage_error)?;
+        let mut res =
+            HttpResponse::Ok().content_type(kind.content_type()).insert_header(("Content-Disposition", disposition)).body(bytes);
+        framed_by_us(&mut res);
         return Ok(res);
     }
     match state.storage.presigned_get(&found.storage_key, PRESIGNED_TTL).await.map_err(storage_error)? {

@@ -383,3 +383,67 @@ async fn forms_06_and_07_come_from_the_records() {
     let (status, _) = get_html_with(&outsider, &app.url(&format!("/can-bo/ho-so/{id}/mau/06"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "another agency's dossier is not theirs to print");
 }
+
+#[tokio::test]
+async fn a_transfer_names_a_real_partner_agency_whose_officials_read_but_do_not_act() {
+    let app = TestApp::spawn_with_sso().await;
+    for (name, role, unit) in [
+        ("tn.xb", Role::Reception, "000.02.00.G12"),
+        ("cv.xb", Role::Specialist, "000.02.00.G12"),
+        ("cv.tanso", Role::Specialist, "000.03.00.G12"),
+    ] {
+        app.create_official(name, &[role], Some(unit)).await;
+    }
+    let (reception, specialist, partner) =
+        (official(&app, "tn.xb").await, official(&app, "cv.xb").await, official(&app, "cv.tanso").await);
+    app.sso_sign_in("cong-ty-sao-mai").await;
+    let id = crate::processing::business_dossier(&app, "1.003725", 3).await;
+    reception_action(&app, &reception, &id, "tiep-nhan", "").await;
+    act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await;
+    let (status, _) = get_html_with(&partner, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not theirs before the transfer");
+    let (_, page) = get_html_with(&specialist, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
+    assert!(page.contains("<option value=\"000.03.00.G12\">"), "the partner is picked from the agencies");
+    for bad in ["Bộ Công an", "000.02.00.G12", ""] {
+        let res = act(&app, &specialist, &id, "chuyen_lien_thong", &[("agency", bad), ("note", "Xin ý kiến")], None).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: unknown, its own, or none");
+    }
+    let res =
+        act(&app, &specialist, &id, "chuyen_lien_thong", &[("agency", "000.03.00.G12"), ("note", "Xin ý kiến về tần số")], None)
+            .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let d = state_of(&app, &id).await;
+    assert_eq!(d.workflow_state.as_deref(), Some("lien_thong"));
+    let partner_id = account_id(&app, "cv.tanso").await;
+    assert!(notices_of(&app, partner_id).await.iter().any(|n| n.kind == "transfer"), "the partner is told");
+    let (status, page) = get_html_with(&partner, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
+    assert_eq!(status, StatusCode::OK, "the partner reads it");
+    assert!(page.contains("Cục Tần số vô tuyến điện"));
+    let res = post(&app, &partner, &format!("/can-bo/ho-so/{id}/y-kien"), &[("comment", "Không có ý kiến khác")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "and answers with a comment");
+    let res = act(&app, &partner, &id, "nhan_ket_qua_lien_thong", &[], Some(pdf(2000, "y kien"))).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "acting stays with the agency");
+    let (_, slip) = get_html_with(&specialist, &app.url(&format!("/can-bo/ho-so/{id}/mau/06"))).await;
+    assert!(slip.contains("Cục Tần số vô tuyến điện"), "form 06 names the partner agency");
+    assert!(slip.contains("(Chuyên viên)"), "and the roles of the officers");
+}
+
+#[tokio::test]
+async fn officials_preview_pdfs_in_the_page_and_download_the_rest() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let reception = official(&app, "tiepnhan").await;
+    let (id, _) = submitted_press_card(&app, &app.client).await;
+    let (_, page) = get_html_with(&reception, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
+    let start = page.find("<iframe src=\"").expect("a PDF is previewed in the page") + "<iframe src=\"".len();
+    let src = crate::helpers::decode_entities(&page[start..start + page[start..].find('"').unwrap()]);
+    assert!(src.ends_with("?xem"), "{src}");
+    let res = reception.get(app.url(&src)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let header = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert!(header("content-disposition").starts_with("inline"));
+    assert_eq!(header("x-frame-options"), "SAMEORIGIN");
+    assert!(header("content-security-policy").contains("default-src 'none'"), "the file runs nothing");
+    let res = reception.get(app.url(src.trim_end_matches("?xem"))).send().await.unwrap();
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"), "downloads by default");
+}

@@ -11,7 +11,7 @@ use crate::dossier_support::*;
 use crate::helpers::{TestApp, get_html_with, location};
 
 /// A business dossier of `procedure` submitted over the API with `documents` PDFs; returns its id.
-async fn business_dossier(app: &TestApp, procedure: &str, documents: usize) -> String {
+pub async fn business_dossier(app: &TestApp, procedure: &str, documents: usize) -> String {
     app.sso_sign_in("cong-ty-sao-mai").await;
     let csrf = app.csrf_of(&app.client).await;
     let mut form = Form::new().text("procedure", procedure.to_owned()).text(
@@ -202,7 +202,7 @@ async fn inter_agency_and_field_inspection_workflows_run_to_the_result() {
             "1.003725",
             &[
                 ("chuyen_tham_dinh", &[]),
-                ("chuyen_lien_thong", &[("agency", "Bộ Công an"), ("note", "Xin ý kiến")]),
+                ("chuyen_lien_thong", &[("agency", "000.03.00.G12"), ("note", "Xin ý kiến")]),
                 ("nhan_ket_qua_lien_thong", &[]),
             ],
         ),

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Workflow actions benchmark (issue 5): the release portal on PostgreSQL,
+# WORKERS threads taking workflow steps over HTTP for SECONDS on DOSSIERS
+# dossiers. See workflow_actions.py.
+#
+#   bash tests/bench/workflow_actions.sh        # needs PostgreSQL and python3
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PORT=${PORT:-18381}
+MOCK_PORT=${MOCK_PORT:-18390}
+WORKERS=${WORKERS:-8}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-30}
+DOSSIERS=${DOSSIERS:-400}
+DB=motcua_bench_steps
+ADMIN_URL=${ADMIN_URL:-postgres://motcua:motcua@127.0.0.1:5432/postgres}
+DB_URL="${ADMIN_URL%/*}/$DB"
+
+cargo build --release --quiet
+psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+data=$(mktemp -d)
+MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$data" MOTCUA_LOG=warn MOTCUA_WORKERS=off \
+  MOTCUA_LISTEN="127.0.0.1:$PORT" MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN="127.0.0.1:$MOCK_PORT" \
+  target/release/motcua serve >/dev/null 2>"$data/portal.log" &
+server=$!
+trap 'kill $server 2>/dev/null; psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+python3 tests/bench/workflow_actions.py "http://127.0.0.1:$PORT" "$server" "$WORKERS" "$SECONDS_PER_RUN" "$DOSSIERS"
+echo "  history entries: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM dossier_event') · notices: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM notice')"
