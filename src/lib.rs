@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod mock_national_portal;
 pub mod notify;
 pub mod outbox;
+pub mod payment;
 pub mod pdf;
 pub mod random;
 pub mod ratelimit;

@@ -31,6 +31,26 @@ pub async fn start(state: actix_web::web::Data<AppState>) -> anyhow::Result<JobS
             Box::pin(async move { deadline_jobs(&state).await })
         })?)
         .await?;
+    // Payments pending too long are asked about at the gateway; refunds are sent.
+    let payer = state.clone();
+    scheduler
+        .add(Job::new_async("30 * * * * *", move |_, _| {
+            let state = payer.clone();
+            Box::pin(async move {
+                match crate::payment::reconcile::run(&state, Utc::now()).await {
+                    Ok(r) if r.settled + r.expired + r.refunded > 0 => tracing::info!(
+                        asked = r.asked,
+                        settled = r.settled,
+                        expired = r.expired,
+                        refunded = r.refunded,
+                        "payment reconciliation"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "payment reconciliation failed"),
+                }
+            })
+        })?)
+        .await?;
     scheduler.start().await?;
     Ok(scheduler)
 }

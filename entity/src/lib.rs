@@ -15,6 +15,7 @@ pub mod dossier_sequence;
 pub mod field;
 pub mod notice;
 pub mod outbox;
+pub mod payment;
 pub mod procedure;
 pub mod procedure_document;
 pub mod procedure_fee;

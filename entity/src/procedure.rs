@@ -38,6 +38,8 @@ pub struct Model {
     pub workflow_key: String,
     /// Online dossiers are received at once, without a reception officer.
     pub auto_receive: bool,
+    /// A paid fee is returned when the dossier is refused or withdrawn.
+    pub fee_refundable: bool,
     /// Folded (lower case, no diacritics) code, name and texts, for search.
     #[sea_orm(column_type = "Text")]
     pub search_text: String,

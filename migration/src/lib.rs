@@ -14,6 +14,7 @@ mod m20261123_000008_dossier_processing;
 mod m20261123_000009_deadline_watch;
 mod m20261123_000010_work_calendar;
 mod m20261123_000011_lifecycle_policies;
+mod m20261123_000012_payment;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_deadline_watch::Migration),
             Box::new(m20261123_000010_work_calendar::Migration),
             Box::new(m20261123_000011_lifecycle_policies::Migration),
+            Box::new(m20261123_000012_payment::Migration),
         ]
     }
 }

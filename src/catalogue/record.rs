@@ -41,6 +41,9 @@ pub struct ProcedureRecord {
     /// Online dossiers are received at once, without a reception officer.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub auto_receive: bool,
+    /// A paid fee is returned when the dossier is refused or withdrawn.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub fee_refundable: bool,
     #[validate(nested, length(max = 50, code = "too_many"))]
     pub documents: Vec<DocumentRecord>,
     #[validate(nested, length(max = 20, code = "too_many"))]
@@ -122,6 +125,14 @@ fn procedure_code(code: &str) -> Result<(), ValidationError> {
 
 fn time_limit(t: &TimeLimit) -> Result<(), ValidationError> {
     if t.is_valid() { Ok(()) } else { Err(ValidationError::new("time_limit")) }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
 }
 
 fn workflow_key(key: &str) -> Result<(), ValidationError> {

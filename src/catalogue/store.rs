@@ -136,6 +136,7 @@ fn to_record(
         eform_schema: serde_json::from_str(&p.eform_schema).map_err(|_| corrupt("e-form schema", &p.code))?,
         workflow_key: p.workflow_key.clone(),
         auto_receive: p.auto_receive,
+        fee_refundable: p.fee_refundable,
         documents,
         fees,
     })
@@ -175,6 +176,7 @@ pub async fn upsert(
         eform_schema: Set(serde_json::to_string(&record.eform_schema).map_err(anyhow::Error::from)?),
         workflow_key: Set(record.workflow_key.clone()),
         auto_receive: Set(record.auto_receive),
+        fee_refundable: Set(record.fee_refundable),
         search_text: Set(search_text),
         name_search: Set(fold(&format!("{} {}", record.code, record.name))),
         updated_at: Set(now),

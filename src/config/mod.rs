@@ -6,6 +6,7 @@ mod services;
 mod settings;
 
 pub mod office_hours;
+pub mod payment;
 pub mod policies;
 
 pub use office_hours::OfficeHours;

@@ -52,6 +52,7 @@ pub struct Settings {
     pub office_hours: super::OfficeHours,
     /// Acceptance, supplement and apology time rules.
     pub policies: super::policies::Policies,
+    pub payment: super::payment::PaymentSettings,
     /// Run the background workers (outbox delivery); tests drive them by hand.
     pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
@@ -98,6 +99,12 @@ pub(super) struct Raw {
     pub(super) dossier_max_mb: Option<String>,
     pub(super) due_soon_share: Option<String>,
     pub(super) accept_within_hours: Option<String>,
+    pub(super) payment_gateway_url: Option<String>,
+    pub(super) vnpay_tmn_code: Option<String>,
+    pub(super) vnpay_hash_secret: Option<String>,
+    pub(super) payment_expire_minutes: Option<String>,
+    pub(super) payment_reconcile_after_minutes: Option<String>,
+    pub(super) mock_vnpay_ipn_url: Option<String>,
     pub(super) supplement_timeout_days: Option<String>,
     pub(super) apology_lead_days: Option<String>,
     pub(super) office_hours: Option<String>,
@@ -110,7 +117,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 43] = [
+        let slots: [(&str, &mut Option<String>); 49] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -146,6 +153,12 @@ impl Raw {
             ("DOSSIER_MAX_MB", &mut self.dossier_max_mb),
             ("DUE_SOON_SHARE", &mut self.due_soon_share),
             ("ACCEPT_WITHIN_HOURS", &mut self.accept_within_hours),
+            ("PAYMENT_GATEWAY_URL", &mut self.payment_gateway_url),
+            ("VNPAY_TMN_CODE", &mut self.vnpay_tmn_code),
+            ("VNPAY_HASH_SECRET", &mut self.vnpay_hash_secret),
+            ("PAYMENT_EXPIRE_MINUTES", &mut self.payment_expire_minutes),
+            ("PAYMENT_RECONCILE_AFTER_MINUTES", &mut self.payment_reconcile_after_minutes),
+            ("MOCK_VNPAY_IPN_URL", &mut self.mock_vnpay_ipn_url),
             ("SUPPLEMENT_TIMEOUT_DAYS", &mut self.supplement_timeout_days),
             ("APOLOGY_LEAD_DAYS", &mut self.apology_lead_days),
             ("OFFICE_HOURS", &mut self.office_hours),
@@ -280,6 +293,20 @@ impl Settings {
                 errors.push(format!("{name} must be an http(s) URL, not {url:?}"));
             }
         }
+        let payment = super::payment::PaymentSettings::parse(
+            super::payment::Raw {
+                gateway_url: raw.payment_gateway_url.as_deref(),
+                tmn_code: raw.vnpay_tmn_code.as_deref(),
+                hash_secret: raw.vnpay_hash_secret.as_deref(),
+                expire_minutes: raw.payment_expire_minutes.as_deref(),
+                reconcile_after_minutes: raw.payment_reconcile_after_minutes.as_deref(),
+                mock_ipn_url: raw.mock_vnpay_ipn_url.as_deref(),
+            },
+            &sso_issuer,
+            &public_url,
+            demo_data,
+            &mut errors,
+        );
         let callback = format!("{public_url}{SSO_CALLBACK_PATH}");
         let behind_https = public_url.starts_with("https://");
         let mock_redirect_uris = match raw.mock_sso_redirect_uris {
@@ -311,6 +338,7 @@ impl Settings {
             due_soon_share,
             office_hours,
             policies,
+            payment,
             listen,
             database_url,
             data_dir,

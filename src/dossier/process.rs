@@ -20,7 +20,7 @@ use crate::error::{AppError, FieldError};
 use crate::sla::steps::{self, StepBudget};
 use crate::sla::{Calendar, local_time};
 use crate::workflow::engine::{self, Facts, Refusal};
-use crate::workflow::model::{Assign, Budget, Clock, Effect, Input, State, WfRole, Workflow};
+use crate::workflow::model::{Assign, Budget, Clock, Effect, Input, Outcome, State, WfRole, Workflow};
 use crate::workflow::registry;
 
 /// What the person acting gave with the action.
@@ -165,8 +165,7 @@ pub async fn act(
     let p = procedure_view::by_id(&state.db, d.procedure_id).await?;
     let attached = documents::list(&state.db, d.id).await?;
     let facts = Facts {
-        // Payments arrive with their own issue; a procedure without fees owes nothing.
-        fee_paid: p.fee_total_vnd == 0,
+        fee_paid: crate::payment::owed_vnd(&state.db, d.id, p.fee_total_vnd).await? == 0,
         documents_complete: documents::missing(&documents::slots(&p), &attached).is_empty(),
     };
     let current = d.workflow_state.as_deref().unwrap_or_default();
@@ -283,6 +282,9 @@ pub async fn act(
     let mine = roles_of(who, d);
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
     let changed = change::apply(&txn, d, change, &actor.in_role(acting), now).await?;
+    if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
+        crate::payment::refund::request(&txn, &changed, p.record.fee_refundable, actor, now).await?;
+    }
     effects(&txn, state, &changed, &p, decision.effects, to, &note, now).await?;
     txn.commit().await?;
     Ok(changed)

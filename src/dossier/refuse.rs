@@ -38,6 +38,7 @@ pub async fn refuse(
         also: vec![(dossier::Column::ClosedAt, Expr::value(now))],
     };
     let changed = change::apply(db, d, change, actor, now).await?;
+    crate::payment::refund::request(db, &changed, p.record.fee_refundable, actor, now).await?;
     mail::notify_applicant(db, state, "dossier_refused", &changed, p, &[("reason", reason)], false, now).await?;
     Ok(changed)
 }

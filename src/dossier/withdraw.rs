@@ -30,5 +30,8 @@ pub async fn withdraw(
         note: &reason,
         also: vec![(dossier::Column::ClosedAt, Expr::value(now))],
     };
-    change::apply(db, d, change, actor, now).await
+    let changed = change::apply(db, d, change, actor, now).await?;
+    let p = crate::catalogue::view::by_id(db, d.procedure_id).await?;
+    crate::payment::refund::request(db, &changed, p.record.fee_refundable, actor, now).await?;
+    Ok(changed)
 }

@@ -78,7 +78,9 @@ pub fn pdf(doc: &FormDoc) -> Result<Vec<u8>, AppError> {
     if let Some(sub) = &doc.subtitle {
         l.centered(sub, 10.0, Weight::Regular);
     }
-    l.centered(&format!("(Mẫu số {}, Thông tư 03/2025/TT-VPCP)", doc.number), 8.5, Weight::Regular);
+    if !doc.number.is_empty() {
+        l.centered(&format!("(Mẫu số {}, Thông tư 03/2025/TT-VPCP)", doc.number), 8.5, Weight::Regular);
+    }
     l.gap(10.0);
     if let Some(to) = &doc.addressee {
         l.centered(&format!("Kính gửi: {to}"), 11.0, Weight::Regular);

@@ -1,10 +1,13 @@
 //! The stand-in for the National Public Service Portal (Cổng DVCQG), run as
 //! its own process (`motcua mock-national-portal`) with its own SQLite file.
-//! It offers what the real one offers a ministry; so far the single sign-on:
-//! an OpenID Connect provider shaped like the national SSO (WSO2 paths,
-//! authorization code with PKCE S256, userinfo claims of REGULATIONS §8).
+//! It offers what the real one offers a ministry: the single sign-on (an
+//! OpenID Connect provider shaped like the national SSO: WSO2 paths,
+//! authorization code with PKCE S256, userinfo claims of REGULATIONS §8) and
+//! the payment platform (a VNPay-style gateway stub, `payment`).
 
 pub mod identities;
+pub mod payment;
+pub mod payment_store;
 pub mod server;
 pub mod sso;
 pub mod store;

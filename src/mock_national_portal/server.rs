@@ -9,7 +9,7 @@ use actix_web::{App, HttpServer};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tera::Tera;
 
-use super::{sso, store};
+use super::{payment, sso, store};
 use crate::config::Settings;
 
 #[derive(Debug, Clone)]
@@ -20,6 +20,10 @@ pub struct MockSettings {
     pub client_secret: String,
     pub redirect_uris: Vec<String>,
     pub code_ttl_secs: i64,
+    /// The merchant the gateway stub serves: code, secret, and where its IPN goes.
+    pub vnpay_tmn_code: String,
+    pub vnpay_secret: String,
+    pub vnpay_ipn_url: String,
 }
 
 impl From<&Settings> for MockSettings {
@@ -31,6 +35,9 @@ impl From<&Settings> for MockSettings {
             client_secret: s.sso_client_secret.clone(),
             redirect_uris: s.mock_redirect_uris.clone(),
             code_ttl_secs: s.mock_code_ttl_secs,
+            vnpay_tmn_code: s.payment.tmn_code.clone(),
+            vnpay_secret: s.payment.hash_secret.clone(),
+            vnpay_ipn_url: s.payment.mock_ipn_url.clone(),
         }
     }
 }
@@ -44,6 +51,11 @@ pub struct MockState {
     pub client_secret: String,
     pub redirect_uris: Vec<String>,
     pub code_ttl_secs: i64,
+    pub vnpay_tmn_code: String,
+    pub vnpay_secret: String,
+    pub vnpay_ipn_url: String,
+    /// For the IPN to the merchant.
+    pub http: reqwest::Client,
 }
 
 pub struct MockPortal {
@@ -70,6 +82,10 @@ impl MockPortal {
             client_secret: settings.client_secret,
             redirect_uris: settings.redirect_uris,
             code_ttl_secs: settings.code_ttl_secs,
+            vnpay_tmn_code: settings.vnpay_tmn_code,
+            vnpay_secret: settings.vnpay_secret,
+            vnpay_ipn_url: settings.vnpay_ipn_url,
+            http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?,
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -79,6 +95,10 @@ impl MockPortal {
                 .route("/authenticationendpoint/login", web::post().to(sso::login))
                 .route("/oauth2/token", web::post().to(sso::token))
                 .route("/oauth2/userinfo", web::get().to(sso::userinfo))
+                .route("/paymentv2/vpcpay.html", web::get().to(payment::pay_page))
+                .route("/paymentv2/pay", web::post().to(payment::pay))
+                .route("/merchant_webapi/api/transaction", web::post().to(payment::transaction))
+                .route("/_test/vnpay/faults", web::post().to(payment::set_fault))
         })
         .workers(2)
         .listen(listener)?

@@ -62,14 +62,14 @@ pub struct AuthorizeQuery {
     acr_values: Option<String>,
 }
 
-fn page(state: &MockState, status: StatusCode, template: &str, ctx: &tera::Context) -> HttpResponse {
+pub(super) fn page(state: &MockState, status: StatusCode, template: &str, ctx: &tera::Context) -> HttpResponse {
     match state.tera.render(template, ctx) {
         Ok(html) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html),
         Err(e) => HttpResponse::InternalServerError().body(format!("template: {e}")),
     }
 }
 
-fn error_page(state: &MockState, message: &str) -> HttpResponse {
+pub(super) fn error_page(state: &MockState, message: &str) -> HttpResponse {
     let mut ctx = tera::Context::new();
     ctx.insert("message", message);
     page(state, StatusCode::BAD_REQUEST, "mock/error.html", &ctx)

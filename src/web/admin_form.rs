@@ -34,6 +34,7 @@ pub struct FormValues {
     pub eform_schema: String,
     pub workflow_key: String,
     pub auto_receive: bool,
+    pub fee_refundable: bool,
     pub documents: Vec<DocumentRow>,
     pub fees: Vec<FeeRow>,
     pub version: i32,
@@ -64,6 +65,7 @@ impl FormValues {
             time_limit_unit: TimeUnit::WorkingDays.as_str().into(),
             eform_schema: "{\n  \"fields\": []\n}".into(),
             workflow_key: "mot-cua-3-buoc".into(),
+            fee_refundable: true,
             ..Default::default()
         };
         v.pad();
@@ -89,6 +91,7 @@ impl FormValues {
             eform_schema: serde_json::to_string_pretty(&r.eform_schema).unwrap_or_default(),
             workflow_key: r.workflow_key.clone(),
             auto_receive: r.auto_receive,
+            fee_refundable: r.fee_refundable,
             documents: r
                 .documents
                 .iter()
@@ -160,6 +163,7 @@ impl FormValues {
             eform_schema: form.get("eform_schema").into(),
             workflow_key: form.get("workflow_key").trim().into(),
             auto_receive: form.checked("auto_receive"),
+            fee_refundable: form.checked("fee_refundable"),
             documents,
             fees,
             version: form.get("version").parse().unwrap_or(0),
@@ -233,6 +237,7 @@ impl FormValues {
                 eform_schema,
                 workflow_key: self.workflow_key.clone(),
                 auto_receive: self.auto_receive,
+                fee_refundable: self.fee_refundable,
                 documents: documents.into_iter().flatten().collect(),
                 fees: fees.into_iter().flatten().collect(),
             }),

@@ -129,7 +129,8 @@ pub async fn official_sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, Ap
     match accounts::sign_in_official(&ui.state.db, &username, form.get("password"), now).await? {
         Ok(who) => {
             session::begin(&ui.session, &who, now)?;
-            let actor = Actor { id: Some(who.id), label: format!("{} ({username})", who.label()), ip: attempt.ip, role: None };
+            let actor =
+                Actor { id: Some(who.id), label: format!("{} ({username})", who.label()), ip: attempt.ip, role: None };
             audit::record(&ui.state.db, &actor, "sign_in", "password", json!({}), now).await?;
             Ok(see_other(&next))
         }

@@ -234,7 +234,9 @@ pub async fn mine(ui: Ui) -> Result<HttpResponse, AppError> {
 pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let mut ctx = ui.form_context();
-    ctx.insert("d", &view::load(&ui.state.db, &d).await?.for_applicant());
+    let shown = view::load(&ui.state.db, &d).await?.for_applicant();
+    ctx.insert("pay", &super::payments::summary(&ui.state.db, &d, shown.procedure.fee_total_vnd).await?);
+    ctx.insert("d", &shown);
     ctx.insert("store", &store::mine(&ui.state.db, ui.principal()?.id).await?);
     ui.render("dossier/show.html", &ctx)
 }

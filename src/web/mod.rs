@@ -26,6 +26,7 @@ pub mod forms;
 pub mod headers;
 pub mod health;
 pub mod multipart_form;
+pub mod payments;
 pub mod processing;
 pub mod public;
 pub mod reception;

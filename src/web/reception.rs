@@ -133,7 +133,8 @@ pub async fn receive(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Ht
 pub async fn request_supplement(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let (d, p) = for_action(&ui, &id, &form).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    supplement::request(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), Utc::now()).await?;
+    supplement::request(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), Utc::now())
+        .await?;
     txn.commit().await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }

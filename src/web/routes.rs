@@ -15,7 +15,7 @@ use actix_web::{HttpResponse, guard};
 use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_officials, admin_workflows, api, auth_pages,
-    dossier_api, dossier_pages, forms, health, processing, public, reception, uploads,
+    dossier_api, dossier_pages, forms, health, payments, processing, public, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -55,6 +55,10 @@ route_table! {
     GET "/tra-cuu" Public => dossier_api::lookup_page;
 
     GET "/ho-so" Applicant => dossier_pages::mine;
+    POST "/ho-so/{id}/thanh-toan" Applicant => payments::pay;
+    GET "/ho-so/{id}/bien-lai/{txn}" Applicant => payments::receipt;
+    GET "/thanh-toan/ket-qua" Public => payments::returned;
+    GET "/api/v1/thanh-toan/vnpay/ipn" Public => payments::ipn;
     GET "/ho-so/{id}" Applicant => dossier_pages::show;
     GET "/ho-so/{id}/sua" Applicant => dossier_pages::edit_form;
     POST "/ho-so/{id}/sua" Applicant => dossier_pages::edit;
@@ -72,6 +76,8 @@ route_table! {
     POST "/can-bo/ho-so/{id}/xin-loi" LEADER => processing::apologise;
     GET "/can-bo/ho-so/{id}/mau/{form}" Official => forms::dossier_form;
     GET "/can-bo/so-theo-doi" Official => forms::register;
+    GET "/can-bo/ho-so/{id}/bien-lai/{txn}" Official => payments::receipt;
+    GET "/can-bo/thanh-toan" Official => payments::list;
     GET "/can-bo/so-theo-doi.pdf" Official => forms::register_pdf;
     POST "/can-bo/ho-so/{id}/y-kien" Official => processing::comment;
     POST "/can-bo/ho-so/{id}/xu-ly/{action}" Official => processing::act;
@@ -140,6 +146,7 @@ route_table! {
     POST "/quan-tri/lich-lam-viec/{day}/xoa" ADMIN => admin_calendar::remove;
     GET "/quan-tri/quy-trinh" ADMIN => admin_workflows::list;
     GET "/quan-tri/quy-trinh/{key}" ADMIN => admin_workflows::show;
+    GET "/quan-tri/doi-soat" ADMIN => payments::report;
     GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
     GET "/quan-tri/thu-dien-tu" ADMIN => admin_mail::list;
     POST "/quan-tri/thu-dien-tu" ADMIN => admin_mail::send_test;

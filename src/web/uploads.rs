@@ -114,8 +114,10 @@ pub async fn serve(
     // A preview is framed by our own page, so it comes from our origin, not the object store's.
     if inline {
         let bytes = state.storage.get(&found.storage_key).await.map_err(storage_error)?;
-        let mut res =
-            HttpResponse::Ok().content_type(kind.content_type()).insert_header(("Content-Disposition", disposition)).body(bytes);
+        let mut res = HttpResponse::Ok()
+            .content_type(kind.content_type())
+            .insert_header(("Content-Disposition", disposition))
+            .body(bytes);
         framed_by_us(&mut res);
         return Ok(res);
     }

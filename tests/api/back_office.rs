@@ -405,12 +405,19 @@ async fn a_transfer_names_a_real_partner_agency_whose_officials_read_but_do_not_
     let (_, page) = get_html_with(&specialist, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
     assert!(page.contains("<option value=\"000.03.00.G12\">"), "the partner is picked from the agencies");
     for bad in ["Bộ Công an", "000.02.00.G12", ""] {
-        let res = act(&app, &specialist, &id, "chuyen_lien_thong", &[("agency", bad), ("note", "Xin ý kiến")], None).await;
+        let res =
+            act(&app, &specialist, &id, "chuyen_lien_thong", &[("agency", bad), ("note", "Xin ý kiến")], None).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: unknown, its own, or none");
     }
-    let res =
-        act(&app, &specialist, &id, "chuyen_lien_thong", &[("agency", "000.03.00.G12"), ("note", "Xin ý kiến về tần số")], None)
-            .await;
+    let res = act(
+        &app,
+        &specialist,
+        &id,
+        "chuyen_lien_thong",
+        &[("agency", "000.03.00.G12"), ("note", "Xin ý kiến về tần số")],
+        None,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let d = state_of(&app, &id).await;
     assert_eq!(d.workflow_state.as_deref(), Some("lien_thong"));

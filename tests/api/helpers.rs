@@ -14,6 +14,8 @@ use serde_json::Value;
 
 /// The test admin every test portal has, and the password of every test official.
 pub const ADMIN: &str = "quantri.test";
+/// The merchant secret the test portal and its gateway stub share.
+pub const VNPAY_SECRET: &str = "test-vnpay-secret-0123456789";
 pub const PASSWORD: &str = "mat-khau-thu-nghiem";
 pub const SSO_SECRET: &str = "test-sso-secret-0123456789";
 
@@ -88,6 +90,7 @@ impl TestApp {
             ("MOTCUA_SSO_ISSUER", issuer),
             ("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET.to_owned()),
             ("MOTCUA_WORKERS", "off".to_owned()),
+            ("MOTCUA_VNPAY_HASH_SECRET", VNPAY_SECRET.to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -309,6 +312,7 @@ pub fn procedure_form(code: &str, name: &str) -> Vec<(&'static str, String)> {
         ("result", "Văn bản xác nhận".into()),
         ("eform_schema", r#"{"fields":[{"name":"ten","label":"Tên","type":"text","required":true}]}"#.into()),
         ("workflow_key", "mot-cua-3-buoc".into()),
+        ("fee_refundable", "on".into()),
         ("doc_name", "Đơn đề nghị".into()),
         ("doc_required", "yes".into()),
         ("doc_copy_kind", "electronic".into()),

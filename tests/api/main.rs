@@ -25,6 +25,7 @@ mod housekeeping;
 mod identity_sso;
 mod mail;
 mod officials;
+mod payments;
 mod processing;
 mod reception;
 mod storage;

@@ -13,6 +13,12 @@ pub struct MockNationalPortal {
     _process: tokio::process::Child,
 }
 
+/// The portal's IPN address, from the origin of its SSO callback.
+fn ipn_url(redirect_uri: &str) -> String {
+    let origin = redirect_uri.split("/dang-nhap").next().unwrap_or(redirect_uri);
+    format!("{origin}{}", motcua::payment::IPN_PATH)
+}
+
 pub async fn spawn_mock(dir: &std::path::Path, redirect_uri: &str, code_ttl_secs: u32) -> MockNationalPortal {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
         .arg("mock-national-portal")
@@ -21,6 +27,8 @@ pub async fn spawn_mock(dir: &std::path::Path, redirect_uri: &str, code_ttl_secs
         .env("MOTCUA_MOCK_SSO_REDIRECT_URIS", redirect_uri)
         .env("MOTCUA_MOCK_SSO_CODE_TTL_SECS", code_ttl_secs.to_string())
         .env("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET)
+        .env("MOTCUA_VNPAY_HASH_SECRET", crate::helpers::VNPAY_SECRET)
+        .env("MOTCUA_MOCK_VNPAY_IPN_URL", ipn_url(redirect_uri))
         .env("MOTCUA_DEMO_DATA", "off")
         .env("MOTCUA_LOG", "warn")
         .stdout(std::process::Stdio::piped())

@@ -12,6 +12,7 @@ fn workflow_check(dir: &std::path::Path) -> std::process::Output {
         .args(["workflow", "check"])
         .arg(dir)
         .env("MOTCUA_SSO_CLIENT_SECRET", "test-sso-secret-0123456789")
+        .env("MOTCUA_VNPAY_HASH_SECRET", crate::helpers::VNPAY_SECRET)
         .env("MOTCUA_LOG", "warn")
         .output()
         .unwrap()

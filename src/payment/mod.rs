@@ -1,0 +1,59 @@
+//! Online payment of a dossier's fees through a VNPay-style gateway: an
+//! attempt (`payment` row) with a unique reference and an expiry, settled
+//! exactly once — by the gateway's server-to-server notice (IPN) or by
+//! reconciliation asking the gateway (`querydr`), whichever comes first —
+//! and refunded when a paid dossier is refused or withdrawn and its
+//! procedure returns the fee. Money is whole đồng; every state change goes
+//! into the dossier's history and the audit log in its own transaction.
+
+pub mod gateway;
+pub mod reconcile;
+pub mod refund;
+pub mod settle;
+pub mod start;
+pub mod vnpay;
+
+use entity::payment;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::error::AppError;
+use crate::string_enum;
+
+/// Where the gateway sends its IPN, under the portal's public address.
+pub const IPN_PATH: &str = "/api/v1/thanh-toan/vnpay/ipn";
+/// Where the payer's browser comes back.
+pub const RETURN_PATH: &str = "/thanh-toan/ket-qua";
+
+string_enum! {
+    pub enum PaymentStatus {
+        Pending = "pending",
+        Paid = "paid",
+        Failed = "failed",
+        Cancelled = "cancelled",
+        Expired = "expired",
+    }
+}
+
+/// The dossier's payments, newest first.
+pub async fn of_dossier(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Vec<payment::Model>, AppError> {
+    Ok(payment::Entity::find()
+        .filter(payment::Column::DossierId.eq(dossier_id))
+        .order_by_desc(payment::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// What has been paid (and not refunded) for the dossier, in đồng.
+pub async fn paid_vnd(db: &impl ConnectionTrait, dossier_id: i64) -> Result<i64, AppError> {
+    Ok(of_dossier(db, dossier_id)
+        .await?
+        .iter()
+        .filter(|p| p.status == PaymentStatus::Paid.as_str())
+        .map(|p| p.amount_vnd - p.refunded_vnd)
+        .sum())
+}
+
+/// What is still owed on a dossier whose fees total `fee_total`.
+pub async fn owed_vnd(db: &impl ConnectionTrait, dossier_id: i64, fee_total: i64) -> Result<i64, AppError> {
+    Ok((fee_total - paid_vnd(db, dossier_id).await?).max(0))
+}

@@ -1,0 +1,129 @@
+//! Settling a payment exactly once. The gateway's IPN and reconciliation
+//! both end here: one UPDATE … WHERE status = 'pending' decides who settles
+//! it, and the winner writes the history, the audit entry and the mail in
+//! the same transaction. The loser changes nothing and says so.
+
+use chrono::{DateTime, Utc};
+use entity::{dossier, payment};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::PaymentStatus;
+use super::vnpay::{self, IpnAnswer, Outcome, Params};
+use crate::app::AppState;
+use crate::audit::{self, Actor};
+use crate::dossier::{DossierStatus, history};
+use crate::error::AppError;
+
+/// What the gateway reported about a payment.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub outcome: Outcome,
+    pub response_code: String,
+    pub transaction_no: String,
+    pub bank_code: String,
+    pub pay_date: Option<DateTime<Utc>>,
+}
+
+/// A payment entry in the dossier's history; the dossier's status stays as it is.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    action: &str,
+    note: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let entry = history::Entry {
+        action,
+        from: Some(status),
+        to: status,
+        note,
+        from_state: d.workflow_state.as_deref(),
+        to_state: d.workflow_state.as_deref(),
+    };
+    history::append(db, d.id, actor, entry, now).await
+}
+
+/// Settles `p` as `report` says; `Ok(false)` when it was settled already.
+pub async fn settle(
+    state: &AppState,
+    p: &payment::Model,
+    report: &Report,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let to = match report.outcome {
+        Outcome::Paid => PaymentStatus::Paid,
+        Outcome::Cancelled => PaymentStatus::Cancelled,
+        Outcome::Failed => PaymentStatus::Failed,
+    };
+    let txn = crate::db::begin_write(&state.db).await?;
+    let changed = payment::Entity::update_many()
+        .col_expr(payment::Column::Status, Expr::value(to.as_str()))
+        .col_expr(payment::Column::SettledAt, Expr::value(Some(now)))
+        .col_expr(payment::Column::GatewayTxnNo, Expr::value(Some(report.transaction_no.clone())))
+        .col_expr(payment::Column::BankCode, Expr::value(Some(report.bank_code.clone())))
+        .col_expr(payment::Column::ResponseCode, Expr::value(Some(report.response_code.clone())))
+        .col_expr(payment::Column::PayDate, Expr::value(report.pay_date))
+        .col_expr(payment::Column::Version, Expr::col(payment::Column::Version).add(1))
+        .filter(payment::Column::Id.eq(p.id))
+        .filter(payment::Column::Status.eq(PaymentStatus::Pending.as_str()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    let d = dossier::Entity::find_by_id(p.dossier_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let note = match to {
+        PaymentStatus::Paid => format!(
+            "Đã thanh toán {} đ (mã giao dịch {}, số giao dịch cổng thanh toán {}, ngân hàng {})",
+            p.amount_vnd, p.txn_ref, report.transaction_no, report.bank_code
+        ),
+        PaymentStatus::Cancelled => format!("Người nộp hủy thanh toán (mã giao dịch {})", p.txn_ref),
+        _ => format!("Thanh toán không thành công, mã lỗi {} (mã giao dịch {})", report.response_code, p.txn_ref),
+    };
+    let action = format!("payment_{}", to.as_str());
+    history(&txn, &d, &action, &note, actor, now).await?;
+    let detail = serde_json::json!({"status": to.as_str(), "response_code": report.response_code,
+        "transaction_no": report.transaction_no, "amount_vnd": p.amount_vnd});
+    audit::record(&txn, actor, "payment.settle", &p.txn_ref, detail, now).await?;
+    if to == PaymentStatus::Paid {
+        let procedure = crate::catalogue::view::by_id(&txn, d.procedure_id).await?;
+        let extra = [("step", "Đã thanh toán phí, lệ phí".to_owned()), ("note", note.clone())];
+        crate::notify::dossier::notify_applicant(&txn, state, "dossier_step", &d, &procedure, &extra, false, now)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Answers the gateway's IPN: signature, order, amount, state, then settles.
+pub async fn ipn(state: &AppState, params: &Params, now: DateTime<Utc>) -> Result<IpnAnswer, AppError> {
+    let s = &state.settings.payment;
+    if !vnpay::verify(params, &s.hash_secret) || params.get("vnp_TmnCode") != Some(&s.tmn_code) {
+        return Ok(IpnAnswer::InvalidSignature);
+    }
+    let get = |k: &str| params.get(k).cloned().unwrap_or_default();
+    let Some(p) = payment::Entity::find().filter(payment::Column::TxnRef.eq(get("vnp_TxnRef"))).one(&state.db).await?
+    else {
+        return Ok(IpnAnswer::OrderNotFound);
+    };
+    if vnpay::parse_amount(&get("vnp_Amount")) != Some(p.amount_vnd) {
+        return Ok(IpnAnswer::InvalidAmount);
+    }
+    if p.status != PaymentStatus::Pending.as_str() {
+        return Ok(IpnAnswer::AlreadyConfirmed);
+    }
+    let report = Report {
+        outcome: vnpay::outcome(&get("vnp_ResponseCode"), &get("vnp_TransactionStatus")),
+        response_code: get("vnp_ResponseCode"),
+        transaction_no: get("vnp_TransactionNo"),
+        bank_code: get("vnp_BankCode"),
+        pay_date: vnpay::parse_time(&get("vnp_PayDate")),
+    };
+    let won = settle(state, &p, &report, &Actor::system("payment gateway IPN"), now).await?;
+    Ok(if won { IpnAnswer::Confirmed } else { IpnAnswer::AlreadyConfirmed })
+}
