@@ -91,9 +91,12 @@ mod tests {
     const EVERYTHING: Facts = Facts { fee_paid: true, documents_complete: true };
 
     #[test]
-    fn the_four_shipped_workflows_load() {
+    fn the_shipped_workflows_load() {
         let keys: Vec<String> = all().into_keys().collect();
-        assert_eq!(keys, ["lien-thong", "mot-cua-3-buoc", "tham-dinh-thuc-te", "thu-phi-sau-tham-dinh"]);
+        assert_eq!(
+            keys,
+            ["lien-thong", "mot-cua-3-buoc", "tham-dinh-thuc-te", "thu-phi-khi-nop", "thu-phi-sau-tham-dinh"]
+        );
     }
 
     /// Every state × action × role of every shipped workflow: allowed exactly

@@ -302,3 +302,42 @@ async fn the_fee_after_appraisal_opens_approval_once_paid() {
     assert_eq!(act(&app, &specialist, &id, "xac_nhan_da_nop_phi", &[], None).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(state_of(&app, &id).await.paused_at, None, "the clock runs again");
 }
+
+#[tokio::test]
+async fn a_fee_due_at_submission_is_paid_before_reception_sends_the_dossier_on() {
+    let app = TestApp::spawn_with_sso().await;
+    use motcua::auth::role::Role;
+    for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist)] {
+        app.create_official(name, &[role], Some("000.02.00.G12")).await;
+    }
+    let reception = official(&app, "tn.xb").await;
+    app.sso_sign_in("cong-ty-sao-mai").await;
+    let id = crate::processing::business_dossier(&app, "1.003727", 2).await;
+    reception_action(&app, &reception, &id, "tiep-nhan", "").await;
+    let res = act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "the fee (200.000 đ) is not paid yet");
+    assert_eq!(state_of(&app, &id).await.workflow_state.as_deref(), Some("tiep_nhan"));
+    pay(&app, &id, "success").await;
+    assert_eq!(payments_of(&app, &id).await[0].amount_vnd, 200_000);
+    assert_eq!(act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_late_ipn_settles_the_payment_after_the_payer_is_back() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (id, _) = submitted_press_card(&app, &app.client).await;
+    set_fault(&app, "late", 1).await;
+    let back = pay(&app, &id, "success").await;
+    assert!(back.contains("đang chờ xác nhận"), "{back}");
+    assert_eq!(payments_of(&app, &id).await[0].status, "pending");
+    for _ in 0..50 {
+        if payments_of(&app, &id).await[0].status == "paid" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(payments_of(&app, &id).await[0].status, "paid", "the notice came, late");
+    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
+    assert!(page.contains("Đã nộp đủ"));
+}

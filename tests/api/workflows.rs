@@ -24,7 +24,7 @@ fn the_command_line_checks_a_folder_of_workflows() {
     let out = workflow_check(&shipped);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("4 workflows") && text.contains("mot-cua-3-buoc"), "{text}");
+    assert!(text.contains("5 workflows") && text.contains("thu-phi-khi-nop"), "{text}");
 
     let dir = tempfile::tempdir().unwrap();
     let good = std::fs::read_to_string(shipped.join("mot-cua-3-buoc.yaml")).unwrap();
