@@ -10,7 +10,7 @@ use super::model::{WfRole, Workflow};
 
 const BOX_W: f32 = 176.0;
 const BOX_H: f32 = 56.0;
-const COL_GAP: f32 = 110.0;
+const COL_GAP: f32 = 150.0;
 const ROW_GAP: f32 = 56.0;
 const MARGIN: f32 = 24.0;
 /// Characters per line of a state's label inside its box.
@@ -80,8 +80,15 @@ pub fn svg(wf: &Workflow, en: bool) -> String {
     let pos = |i: usize| (MARGIN + col[i] as f32 * (BOX_W + COL_GAP), MARGIN + row[i] as f32 * (BOX_H + ROW_GAP));
     let rows = per_col.iter().copied().max().unwrap_or(1) as f32;
     let width = MARGIN * 2.0 + per_col.len() as f32 * (BOX_W + COL_GAP) - COL_GAP;
-    // Room below the last row for arrows that go back.
-    let height = MARGIN * 2.0 + rows * (BOX_H + ROW_GAP) + 40.0;
+    // Arrows that go back run in lanes under the last row, one lane each.
+    let backs = wf
+        .actions
+        .iter()
+        .flat_map(|a| a.from.iter().map(move |f| (*f, a.to)))
+        .filter(|(f, t)| col[*t] < col[*f])
+        .count();
+    let lanes_top = MARGIN + rows * (BOX_H + ROW_GAP) - ROW_GAP + 18.0;
+    let height = lanes_top + backs as f32 * 14.0 + MARGIN;
     let title = if en { &wf.name_en } else { &wf.name };
 
     let mut out = String::new();
@@ -91,31 +98,55 @@ pub fn svg(wf: &Workflow, en: bool) -> String {
         key = escape(&wf.key),
         title = escape(title),
     );
-    for (n, a) in wf.actions.iter().enumerate() {
+    let (mut lane, mut side) = (0usize, 0usize);
+    for a in &wf.actions {
         for from in &a.from {
             let ((x1, y1), (x2, y2)) = (pos(*from), pos(a.to));
+            let (cy1, cy2) = (y1 + BOX_H / 2.0, y2 + BOX_H / 2.0);
             let label = escape(if en { &a.label_en } else { &a.label });
-            let (path, lx, ly) = if col[a.to] > col[*from] {
-                let (sx, sy, ex, ey) = (x1 + BOX_W, y1 + BOX_H / 2.0, x2, y2 + BOX_H / 2.0);
+            let (path, lx, ly, anchor) = if col[a.to] > col[*from] {
+                let (sx, ex) = (x1 + BOX_W, x2);
                 let mid = (sx + ex) / 2.0;
                 (
-                    format!("M{sx:.1},{sy:.1} C{mid:.1},{sy:.1} {mid:.1},{ey:.1} {ex:.1},{ey:.1}"),
+                    format!("M{sx:.1},{cy1:.1} C{mid:.1},{cy1:.1} {mid:.1},{cy2:.1} {ex:.1},{cy2:.1}"),
                     mid,
-                    (sy + ey) / 2.0 - 4.0,
+                    (cy1 + cy2) / 2.0 - 4.0,
+                    "middle",
+                )
+            } else if col[a.to] < col[*from] {
+                // Back: out of the left side into the gap, down to a lane of its own under
+                // every row, along it, and up the gap right of the target into its right side.
+                let y = lanes_top + lane as f32 * 14.0;
+                let gx1 = x1 - 14.0 - (lane % 4) as f32 * 6.0;
+                let gx2 = x2 + BOX_W + 14.0 + (lane % 4) as f32 * 6.0;
+                lane += 1;
+                (
+                    format!(
+                        "M{x1:.1},{cy1:.1} L{gx1:.1},{cy1:.1} L{gx1:.1},{y:.1} L{gx2:.1},{y:.1} L{gx2:.1},{cy2:.1} L{:.1},{cy2:.1}",
+                        x2 + BOX_W
+                    ),
+                    (gx1 + gx2) / 2.0,
+                    y - 3.0,
+                    "middle",
                 )
             } else {
-                // Back or sideways: under the boxes, lower for each further action so labels part.
-                let (sx, sy, ex, ey) = (x1 + BOX_W * 0.65, y1 + BOX_H, x2 + BOX_W * 0.35, y2 + BOX_H);
-                let dip = sy.max(ey) + 22.0 + (n % 3) as f32 * 10.0;
+                // Within a column: down (or up) the gap on the right.
+                let gx = x1 + BOX_W + 16.0 + (side % 3) as f32 * 8.0;
+                side += 1;
                 (
-                    format!("M{sx:.1},{sy:.1} C{sx:.1},{dip:.1} {ex:.1},{dip:.1} {ex:.1},{ey:.1}"),
-                    (sx + ex) / 2.0,
-                    dip - 2.0,
+                    format!(
+                        "M{:.1},{cy1:.1} L{gx:.1},{cy1:.1} L{gx:.1},{cy2:.1} L{:.1},{cy2:.1}",
+                        x1 + BOX_W,
+                        x1 + BOX_W
+                    ),
+                    gx + 4.0,
+                    (cy1 + cy2) / 2.0,
+                    "start",
                 )
             };
             let _ = write!(
                 out,
-                r##"<g class="wf-action"><path d="{path}" fill="none" stroke="#333" stroke-width="1.3" marker-end="url(#arrow-{key})"/><text x="{lx:.1}" y="{ly:.1}" font-size="10" text-anchor="middle" fill="#1a1a1a" paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text></g>"##,
+                r##"<g class="wf-action"><path d="{path}" fill="none" stroke="#333" stroke-width="1.3" marker-end="url(#arrow-{key})"/><text x="{lx:.1}" y="{ly:.1}" font-size="10" text-anchor="{anchor}" fill="#1a1a1a" paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text></g>"##,
                 key = escape(&wf.key),
             );
         }
@@ -168,6 +199,9 @@ mod tests {
                 assert!(svg.contains(words), "{} lacks {}", wf.key, s.label);
             }
             assert!(svg.contains(&format!("data-state=\"{}\"", wf.states[wf.initial].key)));
+            if let Ok(dir) = std::env::var("MOTCUA_SVG_SAMPLE_DIR") {
+                std::fs::write(std::path::Path::new(&dir).join(format!("{}.svg", wf.key)), &svg).unwrap();
+            }
         }
     }
 
