@@ -14,6 +14,8 @@ pub struct Model {
     pub name: String,
     pub amount_vnd: i64,
     pub note: String,
+    /// The e-form number field counting the items, or empty for a fixed fee.
+    pub per_item: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! Online fee payments: one row per attempt at the gateway, money in whole
-//! đồng, a unique transaction reference, and its refund. A partial index
+//! đồng, a unique transaction reference, and its refund; whether a
+//! procedure returns its fee, and fees counted per item of the e-form. A partial index
 //! keeps reconciliation's reads to the payments still pending.
 
 use sea_orm_migration::prelude::*;
@@ -36,6 +37,12 @@ enum Payment {
 enum Procedure {
     Table,
     FeeRefundable,
+}
+
+#[derive(DeriveIden)]
+enum ProcedureFee {
+    Table,
+    PerItem,
 }
 
 #[async_trait::async_trait]
@@ -87,10 +94,21 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(ProcedureFee::Table)
+                    .add_column(string_len(ProcedureFee::PerItem, 64).default(""))
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(Table::alter().table(ProcedureFee::Table).drop_column(ProcedureFee::PerItem).to_owned())
+            .await?;
         manager
             .alter_table(Table::alter().table(Procedure::Table).drop_column(Procedure::FeeRefundable).to_owned())
             .await?;

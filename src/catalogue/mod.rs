@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod agencies;
 pub mod eform;
+pub mod fees;
 pub mod model;
 pub mod record;
 pub mod search;

@@ -76,6 +76,10 @@ pub struct FeeRecord {
     #[serde(default)]
     #[validate(length(max = 500, code = "too_long"))]
     pub note: String,
+    /// Per item: the e-form's number field whose value multiplies the amount; empty for a fixed fee.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[validate(length(max = 64, code = "too_long"))]
+    pub per_item: String,
 }
 
 impl ProcedureRecord {

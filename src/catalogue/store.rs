@@ -46,6 +46,16 @@ impl Refs {
         if !record.field_code.is_empty() && !self.fields.contains_key(&record.field_code) {
             errors.push(FieldError::new("field_code", "unknown"));
         }
+        // A per-item fee counts with a number field of the procedure's own e-form.
+        let schema = super::eform::Schema::parse(&record.eform_schema, "eform_schema").ok();
+        for (i, fee) in record.fees.iter().enumerate().filter(|(_, f)| !f.per_item.is_empty()) {
+            let counts = schema.as_ref().is_some_and(|s| {
+                s.fields.iter().any(|f| f.name == fee.per_item && f.kind == super::eform::FieldKind::Number)
+            });
+            if !counts {
+                errors.push(FieldError::new(format!("fees.{i}.per_item"), "not_a_number_field"));
+            }
+        }
         errors
     }
 }
@@ -113,6 +123,7 @@ fn to_record(
                 name: f.name,
                 amount_vnd: f.amount_vnd,
                 note: f.note,
+                per_item: f.per_item,
             })
         })
         .collect::<Result<_, AppError>>()?;
@@ -238,6 +249,7 @@ async fn insert_children(
             name: Set(f.name.clone()),
             amount_vnd: Set(f.amount_vnd),
             note: Set(f.note.clone()),
+            per_item: Set(f.per_item.clone()),
             ..Default::default()
         })
         .collect();

@@ -165,7 +165,13 @@ pub async fn act(
     let p = procedure_view::by_id(&state.db, d.procedure_id).await?;
     let attached = documents::list(&state.db, d.id).await?;
     let facts = Facts {
-        fee_paid: crate::payment::owed_vnd(&state.db, d.id, p.fee_total_vnd).await? == 0,
+        fee_paid: crate::payment::owed_vnd(
+            &state.db,
+            d.id,
+            crate::catalogue::fees::due_for(&p.record.fees, &d.form_data),
+        )
+        .await?
+            == 0,
         documents_complete: documents::missing(&documents::slots(&p), &attached).is_empty(),
     };
     let current = d.workflow_state.as_deref().unwrap_or_default();

@@ -55,6 +55,7 @@ pub struct FeeRow {
     pub name: String,
     pub amount: String,
     pub note: String,
+    pub per_item: String,
 }
 
 impl FormValues {
@@ -111,6 +112,7 @@ impl FormValues {
                     name: f.name.clone(),
                     amount: f.amount_vnd.to_string(),
                     note: f.note.clone(),
+                    per_item: f.per_item.clone(),
                 })
                 .collect(),
             version,
@@ -136,12 +138,14 @@ impl FormValues {
             .collect();
         let fee_names = form.all("fee_name");
         let (fee_kinds, amounts, notes) = (form.all("fee_kind"), form.all("fee_amount"), form.all("fee_note"));
+        let per_items = form.all("fee_per_item");
         let fees = (0..fee_names.len())
             .map(|i| FeeRow {
                 kind: at(&fee_kinds, i),
                 name: at(&fee_names, i),
                 amount: at(&amounts, i),
                 note: at(&notes, i),
+                per_item: at(&per_items, i),
             })
             .filter(|f| !f.name.is_empty() || !f.amount.is_empty())
             .collect();
@@ -207,7 +211,13 @@ impl FormValues {
             .map(|(i, f)| {
                 let kind = choice(&mut errors, &format!("fees.{i}.kind"), FeeKind::parse(&f.kind));
                 let amount = choice(&mut errors, &format!("fees.{i}.amount_vnd"), parse_amount(&f.amount));
-                Some(FeeRecord { kind: kind?, name: f.name.clone(), amount_vnd: amount?, note: f.note.clone() })
+                Some(FeeRecord {
+                    kind: kind?,
+                    name: f.name.clone(),
+                    amount_vnd: amount?,
+                    note: f.note.clone(),
+                    per_item: f.per_item.clone(),
+                })
             })
             .collect();
         let time_limit = unit.and_then(|u| TimeLimit::from_days_text(&self.time_limit_days, u));

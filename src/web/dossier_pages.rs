@@ -206,6 +206,7 @@ pub async fn review(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppEr
     let mut ctx = ui.form_context();
     ctx.insert("d", &view::load(&ui.state.db, &d).await?.for_applicant());
     ctx.insert("rows", &view::rows(&submit::schema_of(&p)?, &checked));
+    ctx.insert("fee_due", &crate::catalogue::fees::due(&p.record.fees, &checked));
     ctx.insert("p", &p);
     ui.render("dossier/review.html", &ctx)
 }
@@ -235,7 +236,8 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let mut ctx = ui.form_context();
     let shown = view::load(&ui.state.db, &d).await?.for_applicant();
-    ctx.insert("pay", &super::payments::summary(&ui.state.db, &d, shown.procedure.fee_total_vnd).await?);
+    let due = crate::catalogue::fees::due_for(&shown.procedure.record.fees, &d.form_data);
+    ctx.insert("pay", &super::payments::summary(&ui.state.db, &d, due).await?);
     ctx.insert("d", &shown);
     ctx.insert("store", &store::mine(&ui.state.db, ui.principal()?.id).await?);
     ui.render("dossier/show.html", &ctx)

@@ -25,7 +25,8 @@ use crate::sla::local_time;
 pub async fn pay(ui: Ui, id: web::Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let p = crate::catalogue::view::by_id(&ui.state.db, d.procedure_id).await?;
-    let created = start::start(&ui.state, &d, p.fee_total_vnd, &ui.actor(), Utc::now()).await?;
+    let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
+    let created = start::start(&ui.state, &d, due, &ui.actor(), Utc::now()).await?;
     Ok(see_other(&start::pay_url(&ui.state, &created, &ui.ip())))
 }
 

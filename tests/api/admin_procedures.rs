@@ -192,3 +192,29 @@ async fn a_procedure_must_name_a_workflow_that_exists() {
     assert!(html.contains("<option value=\"mot-cua-3-buoc\""), "the admin picks from the workflows there are");
     assert_eq!(app.export().await, before, "nothing changed");
 }
+
+#[tokio::test]
+async fn a_per_item_fee_counts_with_a_number_field_of_the_form() {
+    let app = TestApp::spawn().await;
+    app.sign_in_admin().await;
+    let mut form = procedure_form("1.910010", "Cấp giấy phép thử nghiệm tính phí theo số lượng");
+    form.push(("fee_per_item", "ten".into()));
+    let res = app.post_form("/quan-tri/thu-tuc", &as_pairs(&form)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "`ten` is a text field");
+    assert!(res.text().await.unwrap().contains("Phải là mã một trường kiểu số"));
+    for (key, value) in form.iter_mut() {
+        match *key {
+            "eform_schema" => {
+                *value = r#"{"fields":[{"name":"ten","label":"Tên","type":"text","required":true},
+                    {"name":"so_luong","label":"Số lượng","type":"number","required":true}]}"#
+                    .into()
+            }
+            "fee_per_item" => *value = "so_luong".into(),
+            _ => {}
+        }
+    }
+    assert_eq!(app.post_form("/quan-tri/thu-tuc", &as_pairs(&form)).await.status(), StatusCode::SEE_OTHER);
+    let exported = app.export().await;
+    let p = exported["procedures"].as_array().unwrap().iter().find(|p| p["code"] == "1.910010").unwrap().clone();
+    assert_eq!(p["fees"][0]["per_item"], "so_luong", "kept, and exported with the catalogue");
+}

@@ -299,6 +299,8 @@ async fn the_fee_after_appraisal_opens_approval_once_paid() {
     assert_eq!(act(&app, &specialist, &id, "xac_nhan_da_nop_phi", &[], None).await.status(), StatusCode::CONFLICT);
     let back = pay(&app, &id, "success").await;
     assert!(back.contains("Đã thanh toán"), "{back}");
+    let paid = payments_of(&app, &id).await.remove(0);
+    assert_eq!(paid.amount_vnd, 1_500_000, "500.000 đ per title, three titles");
     assert_eq!(act(&app, &specialist, &id, "xac_nhan_da_nop_phi", &[], None).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(state_of(&app, &id).await.paused_at, None, "the clock runs again");
 }

@@ -17,7 +17,8 @@ pub async fn business_dossier(app: &TestApp, procedure: &str, documents: usize) 
     let mut form = Form::new().text("procedure", procedure.to_owned()).text(
         "form",
         json!({"ten_to_chuc": "Công ty TNHH Sao Mai", "ma_so_thue": "0101234567", "nguoi_dai_dien": "Đỗ Văn Mai",
-               "dia_chi_tru_so": "Số 2 Láng Hạ, Hà Nội", "dien_thoai": "02439990000", "email": "saomai@example.vn"})
+               "dia_chi_tru_so": "Số 2 Láng Hạ, Hà Nội", "dien_thoai": "02439990000", "email": "saomai@example.vn",
+               "so_ten_xuat_ban_pham": "3"})
         .to_string(),
     );
     for slot in 1..=documents {
