@@ -92,6 +92,14 @@ pub async fn settle(
     audit::record(&txn, actor, "payment.settle", &p.txn_ref, detail, now).await?;
     if to == PaymentStatus::Paid {
         let procedure = crate::catalogue::view::by_id(&txn, d.procedure_id).await?;
+        // Paid after the dossier was refused or withdrawn (the payer was at the gateway meanwhile): returned.
+        let closed_without_result = matches!(
+            DossierStatus::parse(&d.status),
+            Some(DossierStatus::Refused | DossierStatus::Withdrawn | DossierStatus::Stopped)
+        );
+        if closed_without_result {
+            super::refund::request(&txn, &d, procedure.record.fee_refundable, actor, now).await?;
+        }
         let extra = [("step", "Đã thanh toán phí, lệ phí".to_owned()), ("note", note.clone())];
         crate::notify::dossier::notify_applicant(&txn, state, "dossier_step", &d, &procedure, &extra, false, now)
             .await?;

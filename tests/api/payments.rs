@@ -343,3 +343,27 @@ async fn a_late_ipn_settles_the_payment_after_the_payer_is_back() {
     let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
     assert!(page.contains("Đã nộp đủ"));
 }
+
+#[tokio::test]
+async fn a_payment_completed_after_the_refusal_is_returned() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (id, _) = submitted_press_card(&app, &app.client).await;
+    // The payer opens the gateway's page, and meanwhile the dossier is refused.
+    let res = start(&app, &id).await;
+    let browser = TestApp::new_client();
+    let (_, page) = get_html_with(&browser, &location(&res)).await;
+    let reception = official(&app, "tiepnhan").await;
+    reception_action(&app, &reception, &id, "tu-choi", "Không thuộc thẩm quyền của Cục Báo chí").await;
+    let res = browser
+        .post(format!("{}/paymentv2/pay", app.mock.as_ref().unwrap().address))
+        .form(&[("txn_ref", attribute(&page, "txn_ref").as_str()), ("choice", "success")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let p = payments_of(&app, &id).await.remove(0);
+    assert_eq!((p.status.as_str(), p.refund_status.as_str()), ("paid", "requested"));
+    motcua::payment::reconcile::run(&app.state, chrono::Utc::now()).await.unwrap();
+    assert_eq!(payments_of(&app, &id).await[0].refund_status, "refunded");
+}
