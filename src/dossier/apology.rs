@@ -12,7 +12,6 @@ use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::principal::Principal;
-use crate::auth::role::Role;
 use crate::error::{AppError, FieldError};
 use crate::sla::local_time;
 
@@ -33,12 +32,7 @@ pub async fn apologise(
     new_day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    if !who.has_role(Role::Leader) || who.unit_id != Some(d.agency_id) {
-        return Err(AppError::Forbidden);
-    }
-    if d.version != version {
-        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
-    }
+    super::handover::leader_may_act(who, d, version)?;
     let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
     let Some(old_due) = d.due_at.filter(|_| d.received_at.is_some() && !status.is_closed()) else {
         return Err(AppError::Conflict("only a dossier being processed has an appointment to move".into()));

@@ -82,6 +82,18 @@ pub async fn notify_partner(
     Ok(())
 }
 
+/// The checks a leader's own act on dossier `d` (read at `version`) starts
+/// with: a leader of the dossier's unit, on the dossier as it still is.
+pub fn leader_may_act(who: &Principal, d: &dossier::Model, version: i32) -> Result<(), AppError> {
+    if !who.has_role(Role::Leader) || who.unit_id != Some(d.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    if d.version != version {
+        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
+    }
+    Ok(())
+}
+
 /// A leader gives dossier `d` (read at `version`) to official `to`, who
 /// must work the dossier's current step in its unit.
 #[allow(clippy::too_many_arguments)]
@@ -94,12 +106,7 @@ pub async fn reassign(
     to: i32,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    if !who.has_role(Role::Leader) || who.unit_id != Some(d.agency_id) {
-        return Err(AppError::Forbidden);
-    }
-    if d.version != version {
-        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
-    }
+    leader_may_act(who, d, version)?;
     if !super::process::in_processing(d) {
         return Err(AppError::Conflict("the dossier is not being processed".into()));
     }

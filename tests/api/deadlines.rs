@@ -3,21 +3,10 @@
 //! and lateness blocks nothing.
 
 use reqwest::StatusCode;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, PaginatorTrait};
 
 use crate::dossier_support::*;
 use crate::helpers::{TestApp, get_html_with};
-
-async fn dossier(app: &TestApp, id: &str) -> entity::dossier::Model {
-    entity::dossier::Entity::find()
-        .filter(entity::dossier::Column::PublicId.eq(id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 async fn notices(app: &TestApp) -> u64 {
     entity::notice::Entity::find().count(&app.db).await.unwrap()
@@ -34,15 +23,15 @@ async fn overdue_dossiers_are_flagged_and_their_officials_told_once() {
     for id in [&late, &soon, &fine] {
         assert_eq!(reception_action(&app, &reception, id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);
     }
-    let received = dossier(&app, &fine).await;
+    let received = state_of(&app, &fine).await;
     assert!(received.due_soon_at.unwrap() < received.due_at.unwrap(), "due soon comes before the due date");
     let now = chrono::Utc::now();
     // One dossier's time ran out yesterday, another's last fifth began an hour ago.
-    let mut m = dossier(&app, &late).await.into_active_model();
+    let mut m = state_of(&app, &late).await.into_active_model();
     m.due_at = Set(Some(now - chrono::Duration::days(1)));
     m.due_soon_at = Set(Some(now - chrono::Duration::days(3)));
     m.update(&app.db).await.unwrap();
-    let mut m = dossier(&app, &soon).await.into_active_model();
+    let mut m = state_of(&app, &soon).await.into_active_model();
     m.due_soon_at = Set(Some(now - chrono::Duration::hours(1)));
     m.update(&app.db).await.unwrap();
 
@@ -50,9 +39,9 @@ async fn overdue_dossiers_are_flagged_and_their_officials_told_once() {
     let (a, b) = tokio::join!(motcua::deadlines::sweep(&app.db, now), motcua::deadlines::sweep(&app.db, now));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!((a.overdue + b.overdue, a.due_soon + b.due_soon), (1, 1), "each dossier flagged once");
-    assert_eq!(dossier(&app, &late).await.due_state, "overdue");
-    assert_eq!(dossier(&app, &soon).await.due_state, "due_soon");
-    assert_eq!(dossier(&app, &fine).await.due_state, "on_time");
+    assert_eq!(state_of(&app, &late).await.due_state, "overdue");
+    assert_eq!(state_of(&app, &soon).await.due_state, "due_soon");
+    assert_eq!(state_of(&app, &fine).await.due_state, "on_time");
     let told = notices(&app).await;
     assert_eq!(told, 4, "the reception pool (no holder yet) and the leader, for each of the two");
     let again = motcua::deadlines::sweep(&app.db, now).await.unwrap();
@@ -68,7 +57,7 @@ async fn overdue_dossiers_are_flagged_and_their_officials_told_once() {
     let (_, page) = app.get_html(&format!("/ho-so/{late}")).await;
     assert!(page.contains("Quá hạn"));
     // Late is a flag, not a lock: the dossier moves on.
-    let form = [("_csrf", app.csrf_of(&reception).await), ("version", dossier(&app, &late).await.version.to_string())];
+    let form = [("_csrf", app.csrf_of(&reception).await), ("version", state_of(&app, &late).await.version.to_string())];
     let res = reception
         .post(app.url(&format!("/can-bo/ho-so/{late}/xu-ly/chuyen_tham_dinh")))
         .multipart(reqwest::multipart::Form::new().text("_csrf", form[0].1.clone()).text("version", form[1].1.clone()))
