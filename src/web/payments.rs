@@ -162,28 +162,31 @@ pub struct ListQuery {
 /// The payments of the official's unit, newest first.
 pub async fn list(ui: Ui, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     let unit = ui.principal()?.unit_id.unwrap_or(-1);
-    let dossiers: BTreeMap<i64, dossier::Model> = dossier::Entity::find()
-        .filter(dossier::Column::AgencyId.eq(unit))
-        .all(&ui.state.db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
-    let mut find = payment::Entity::find().filter(payment::Column::DossierId.is_in(dossiers.keys().copied()));
+    let mut of_unit = sea_orm::sea_query::Query::select();
+    of_unit.column(dossier::Column::Id).from(dossier::Entity).and_where(dossier::Column::AgencyId.eq(unit));
+    let mut find = payment::Entity::find().filter(payment::Column::DossierId.in_subquery(of_unit.to_owned()));
     if !query.status.is_empty() {
         let s = PaymentStatus::parse(&query.status)
             .ok_or_else(|| AppError::Validation(vec![FieldError::new("status", "invalid_choice")]))?;
         find = find.filter(payment::Column::Status.eq(s.as_str()));
     }
-    let rows: Vec<PaymentRow> = find
-        .order_by_desc(payment::Column::Id)
-        .limit(500)
+    let payments = find.order_by_desc(payment::Column::Id).limit(500).all(&ui.state.db).await?;
+    let dossiers: BTreeMap<i64, dossier::Model> = dossier::Entity::find()
+        .filter(dossier::Column::Id.is_in(payments.iter().map(|p| p.dossier_id)))
         .all(&ui.state.db)
         .await?
         .into_iter()
-        .map(|p| {
-            let d = &dossiers[&p.dossier_id];
-            PaymentRow { dossier_id: d.public_id.clone(), dossier_code: d.code.clone().unwrap_or_default(), payment: p }
+        .map(|d| (d.id, d))
+        .collect();
+    let rows: Vec<PaymentRow> = payments
+        .into_iter()
+        .filter_map(|p| {
+            let d = dossiers.get(&p.dossier_id)?;
+            Some(PaymentRow {
+                dossier_id: d.public_id.clone(),
+                dossier_code: d.code.clone().unwrap_or_default(),
+                payment: p,
+            })
         })
         .collect();
     let mut ctx = ui.context();
