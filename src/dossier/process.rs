@@ -17,10 +17,10 @@ use crate::auth::principal::Principal;
 use crate::auth::role::Role;
 use crate::catalogue::view::{self as procedure_view, ProcedureView};
 use crate::error::{AppError, FieldError};
-use crate::sla::steps::{self, StepBudget};
+use crate::sla::steps;
 use crate::sla::{Calendar, local_time};
 use crate::workflow::engine::{self, Facts, Refusal};
-use crate::workflow::model::{Assign, Budget, Clock, Effect, Input, Outcome, State, WfRole, Workflow};
+use crate::workflow::model::{Assign, Clock, Effect, Input, Outcome, State, WfRole, Workflow};
 use crate::workflow::registry;
 
 /// What the person acting gave with the action.
@@ -108,20 +108,12 @@ pub fn in_processing(d: &dossier::Model) -> bool {
         && !status.is_some_and(DossierStatus::is_closed)
 }
 
-fn budget(b: Budget) -> StepBudget {
-    match b {
-        Budget::None => StepBudget::None,
-        Budget::Days(d) => StepBudget::Days(d),
-        Budget::Share(x) => StepBudget::Share(x),
-    }
-}
-
 /// The due time of `state` entered at `now`, unless the clock pauses there.
 pub fn step_due(cal: &Calendar, state: &State, p: &ProcedureView, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     if state.clock == Clock::Pauses {
         return None;
     }
-    steps::step_due(cal, local_time::to_local(now), budget(state.budget), p.record.time_limit).map(local_time::to_utc)
+    steps::step_due(cal, local_time::to_local(now), state.budget.into(), p.record.time_limit).map(local_time::to_utc)
 }
 
 /// The official of the unit with `role` who has the fewest open dossiers,

@@ -8,9 +8,9 @@ use entity::dossier_event;
 use serde::Serialize;
 
 use crate::catalogue::model::TimeLimit;
-use crate::sla::steps::{self, StepBudget};
+use crate::sla::steps;
 use crate::sla::{Calendar, local_time};
-use crate::workflow::model::{Budget, Workflow};
+use crate::workflow::model::Workflow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Timing {
@@ -98,12 +98,7 @@ pub fn handovers(
             let entered = if i == 0 { None } else { Some(moves[i - 1].at) };
             let due = match (state, entered) {
                 (Some(s), Some(entered)) if s.clock != crate::workflow::model::Clock::Pauses => {
-                    let budget = match s.budget {
-                        Budget::None => StepBudget::None,
-                        Budget::Days(d) => StepBudget::Days(d),
-                        Budget::Share(x) => StepBudget::Share(x),
-                    };
-                    steps::step_due(cal, local_time::to_local(entered), budget, limit).map(local_time::to_utc)
+                    steps::step_due(cal, local_time::to_local(entered), s.budget.into(), limit).map(local_time::to_utc)
                 }
                 _ => None,
             };

@@ -9,10 +9,10 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use super::engine::{self, Facts, Refusal};
-use super::model::{Budget, Clock, Input, WfRole, Workflow};
+use super::model::{Clock, Input, WfRole, Workflow};
 use crate::catalogue::model::TimeLimit;
 use crate::sla::Calendar;
-use crate::sla::steps::{self, StepBudget};
+use crate::sla::steps;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DryStep {
@@ -51,14 +51,6 @@ pub struct Stop {
     pub refusal: Refusal,
 }
 
-fn budget(b: Budget) -> StepBudget {
-    match b {
-        Budget::None => StepBudget::None,
-        Budget::Days(d) => StepBudget::Days(d),
-        Budget::Share(x) => StepBudget::Share(x),
-    }
-}
-
 const ALL_INPUTS: &[Input] =
     &[Input::Reason, Input::Documents, Input::Assignee, Input::ResultDocument, Input::Note, Input::Agency];
 
@@ -75,7 +67,7 @@ pub fn dry_run(
     let label = |s: &super::model::State| if en { s.label_en.clone() } else { s.label.clone() };
     let first = &wf.states[wf.initial];
     let mut due = cal.due(received, limit);
-    let mut step_due = steps::step_due(cal, received, budget(first.budget), limit);
+    let mut step_due = steps::step_due(cal, received, first.budget.into(), limit);
     let mut state = first;
     let mut at = received;
     let mut out = Vec::new();
@@ -101,7 +93,7 @@ pub fn dry_run(
         step_due = if to.clock == Clock::Pauses || to.outcome.is_some() {
             None
         } else {
-            steps::step_due(cal, at, budget(to.budget), limit)
+            steps::step_due(cal, at, to.budget.into(), limit)
         };
         out.push(DryStep {
             action: if en { action.label_en.clone() } else { action.label.clone() },
@@ -120,7 +112,7 @@ pub fn dry_run(
     Ok(DryRun {
         received,
         first_state: label(first),
-        first_step_due: steps::step_due(cal, received, budget(first.budget), limit),
+        first_step_due: steps::step_due(cal, received, first.budget.into(), limit),
         due,
         steps: out,
         outcome: state.outcome.map(|o| o.as_str()),

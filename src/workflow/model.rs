@@ -82,6 +82,17 @@ pub enum Budget {
     Share(f64),
 }
 
+impl From<Budget> for crate::sla::steps::StepBudget {
+    fn from(b: Budget) -> Self {
+        use crate::sla::steps::StepBudget;
+        match b {
+            Budget::None => StepBudget::None,
+            Budget::Days(d) => StepBudget::Days(d),
+            Budget::Share(x) => StepBudget::Share(x),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct State {
     pub key: String,
