@@ -53,7 +53,13 @@ pub struct FormDoc {
 
 impl FormDoc {
     pub fn file_name(&self) -> String {
-        format!("mau-{}-{}.pdf", self.number, self.reference.replace(['/', ' '], "-"))
+        let reference = self.reference.replace(['/', ' '], "-");
+        // A document outside the numbered forms (the e-receipt) is named for what it is.
+        if self.number.is_empty() {
+            format!("bien-lai-{reference}.pdf")
+        } else {
+            format!("mau-{}-{reference}.pdf", self.number)
+        }
     }
 }
 

@@ -10,7 +10,8 @@ use crate::dossier::access;
 use crate::error::{AppError, FieldError};
 use crate::forms::{self, FormDoc, build, register as register_form};
 
-fn pdf_response(doc: &FormDoc) -> Result<HttpResponse, AppError> {
+/// A form as an inline PDF named after it.
+pub fn pdf_response(doc: &FormDoc) -> Result<HttpResponse, AppError> {
     let bytes = forms::pdf(doc)?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")

@@ -133,11 +133,7 @@ pub async fn receipt(ui: Ui, path: web::Path<(String, String)>) -> Result<HttpRe
     };
     let doc = receipt_doc(&ui, &id, &txn_ref).await?;
     if as_pdf {
-        let bytes = forms::pdf(&doc)?;
-        return Ok(HttpResponse::Ok()
-            .content_type("application/pdf")
-            .insert_header(("Content-Disposition", format!("inline; filename=\"bien-lai-{txn_ref}.pdf\"")))
-            .body(bytes));
+        return super::forms::pdf_response(&doc);
     }
     let mut ctx = ui.context();
     ctx.insert("doc", &doc);
