@@ -37,6 +37,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// The current version of each workflow (a dossier keeps its own).
     pub workflows: crate::workflow::registry::Registry,
+    /// What "now" is for the use cases (tests set it).
+    pub clock: crate::clock::Clock,
     /// The SSO's endpoints, read from its discovery document on first use.
     discovery: OnceCell<Discovery>,
 }
@@ -69,6 +71,7 @@ impl AppState {
             storage,
             mailer,
             workflows: Default::default(),
+            clock: Default::default(),
             discovery: OnceCell::new(),
         })
     }
@@ -199,6 +202,7 @@ fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
     let key = session_key(&state.settings)?;
     let secure = state.settings.secure_cookies;
     let static_dir = assets_dir().join("static");
+    let gateway_origin = state.settings.payment.origin.clone();
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("motcua_session".into())
@@ -219,7 +223,7 @@ fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
             .wrap(from_fn(web::errors::render_errors))
             .wrap(sessions)
             .wrap(from_fn(web::headers::request_context))
-            .wrap(web::headers::security())
+            .wrap(web::headers::security(&gateway_origin))
             .wrap(TracingLogger::<web::request_span::PathOnly>::new())
     })
     .listen(listener)?

@@ -37,7 +37,7 @@ pub async fn start(state: actix_web::web::Data<AppState>) -> anyhow::Result<JobS
         .add(Job::new_async("30 * * * * *", move |_, _| {
             let state = payer.clone();
             Box::pin(async move {
-                match crate::payment::reconcile::run(&state, Utc::now()).await {
+                match crate::payment::reconcile::run(&state, state.clock.now()).await {
                     Ok(r) if r.settled + r.expired + r.refunded > 0 => tracing::info!(
                         asked = r.asked,
                         settled = r.settled,
@@ -57,7 +57,7 @@ pub async fn start(state: actix_web::web::Data<AppState>) -> anyhow::Result<JobS
 
 /// The deadline sweep, then the dossiers whose supplement never came.
 async fn deadline_jobs(state: &AppState) {
-    let now = Utc::now();
+    let now = state.clock.now();
     match deadlines::sweep(&state.db, now).await {
         Ok(r) if r.due_soon + r.overdue + r.unaccepted > 0 => tracing::info!(
             due_soon = r.due_soon,
@@ -85,5 +85,9 @@ async fn housekeeping(db: &DatabaseConnection) {
     match ratelimit::purge_expired(db, now, KEEP_COUNTERS_SECS).await {
         Ok(n) => tracing::info!(rows = n, "old rate-limit counters removed"),
         Err(e) => tracing::error!(error = %e, "rate-limit housekeeping failed"),
+    }
+    match crate::auth::sessions::purge_expired(db, now).await {
+        Ok(n) => tracing::info!(rows = n, "records of ended sessions past their expiry removed"),
+        Err(e) => tracing::error!(error = %e, "session housekeeping failed"),
     }
 }

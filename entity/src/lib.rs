@@ -12,6 +12,7 @@ pub mod dossier;
 pub mod dossier_document;
 pub mod dossier_event;
 pub mod dossier_sequence;
+pub mod ended_session;
 pub mod field;
 pub mod notice;
 pub mod outbox;

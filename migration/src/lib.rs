@@ -15,6 +15,7 @@ mod m20261123_000009_deadline_watch;
 mod m20261123_000010_work_calendar;
 mod m20261123_000011_lifecycle_policies;
 mod m20261123_000012_payment;
+mod m20261202_000013_ended_session;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_work_calendar::Migration),
             Box::new(m20261123_000011_lifecycle_policies::Migration),
             Box::new(m20261123_000012_payment::Migration),
+            Box::new(m20261202_000013_ended_session::Migration),
         ]
     }
 }

@@ -11,4 +11,5 @@ pub mod oidc;
 pub mod password;
 pub mod principal;
 pub mod role;
+pub mod sessions;
 pub mod sso_identity;

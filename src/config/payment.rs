@@ -12,6 +12,10 @@ pub struct PaymentSettings {
     pub pay_url: String,
     /// The query and refund API (`…/merchant_webapi/api/transaction`).
     pub api_url: String,
+    /// The gateway's origin (`scheme://host[:port]`), the one other origin
+    /// the portal's forms may lead to: the pay form's answer redirects there,
+    /// and the Content-Security-Policy's `form-action` allows exactly it.
+    pub origin: String,
     pub tmn_code: String,
     pub hash_secret: String,
     /// A payment not made within this many minutes expires.
@@ -51,6 +55,15 @@ impl PaymentSettings {
         errors: &mut Vec<String>,
     ) -> Self {
         let gateway = raw.gateway_url.unwrap_or(sso_issuer).trim_end_matches('/').to_owned();
+        let origin = match reqwest::Url::parse(&gateway) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                url.origin().ascii_serialization()
+            }
+            _ => {
+                errors.push("MOTCUA_PAYMENT_GATEWAY_URL must be an http(s) address".into());
+                String::new()
+            }
+        };
         let hash_secret = match raw.hash_secret {
             Some(s) if s.len() >= 16 => s.to_owned(),
             Some(_) => {
@@ -66,6 +79,7 @@ impl PaymentSettings {
         PaymentSettings {
             pay_url: format!("{gateway}/paymentv2/vpcpay.html"),
             api_url: format!("{gateway}/merchant_webapi/api/transaction"),
+            origin,
             tmn_code: raw.tmn_code.unwrap_or("MOTCUA01").to_owned(),
             hash_secret,
             expire_minutes: minutes("PAYMENT_EXPIRE_MINUTES", raw.expire_minutes, 15, errors),

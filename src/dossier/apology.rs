@@ -48,8 +48,10 @@ pub async fn apologise(
     if !cal.is_working_day(new_day) {
         return Err(invalid("new_due", "not_working_day"));
     }
+    // The new date is a later working day than the old deadline's (form 04
+    // proposes another day); the same day at a later hour is no new date.
     let new_due = local_time::to_utc(cal.closing(new_day));
-    if new_due <= old_due || new_due <= now {
+    if new_day <= local_time::to_local(old_due).date() || new_due <= now {
         return Err(invalid("new_due", "not_later"));
     }
     let late = super::policy::apology_late(&cal, &state.settings.policies, now, old_due);

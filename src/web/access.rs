@@ -11,7 +11,6 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
-use chrono::Utc;
 
 use super::render::urlencode;
 use super::session;
@@ -86,7 +85,7 @@ pub async fn enforce(
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return Ok(req.error_response(AppError::Internal(anyhow::anyhow!("no app state"))));
     };
-    let who = match session::current(&req.get_session(), &state.db, Utc::now()).await {
+    let who = match session::current(&req.get_session(), &state.db, state.clock.now()).await {
         Ok(who) => who,
         Err(e) => return Ok(req.error_response(e)),
     };
@@ -95,6 +94,15 @@ pub async fn enforce(
         Some(p) if access.allows(p) => Ok(()),
         Some(_) => Err(AppError::Forbidden),
         None => Err(AppError::Unauthorized),
+    };
+    // A signed-in call of the JSON API that changes something carries the
+    // session's CSRF token in its header, whatever the route: the browser
+    // would send the session cookie with a forged cross-site request too.
+    let verdict = match verdict {
+        Ok(()) if needs_csrf_header(access, &req) && !super::csrf::verify_header(req.request()) => {
+            Err(AppError::Forbidden)
+        }
+        other => other,
     };
     match verdict {
         Ok(()) => {
@@ -107,4 +115,10 @@ pub async fn enforce(
         }
         Err(e) => Ok(req.error_response(e)),
     }
+}
+
+/// JSON API routes for signed-in callers that change state (forms carry
+/// their token in a field, checked by the form extractor).
+fn needs_csrf_header(access: Access, req: &ServiceRequest) -> bool {
+    access != Access::Public && req.path().starts_with("/api/") && !req.method().is_safe()
 }

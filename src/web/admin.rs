@@ -4,7 +4,6 @@
 use actix_web::HttpResponse;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::{Path, Query};
-use chrono::Utc;
 
 use super::admin_form::FormValues;
 use super::catalogue_query::CatalogueQuery;
@@ -80,7 +79,7 @@ pub async fn new_form(ui: Ui) -> Result<HttpResponse, AppError> {
 pub async fn create(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
     let mut values = FormValues::from_form(&form);
     let result = match values.to_record().and_then(|r| workflow_fits(&ui, r)) {
-        Ok(record) => admin::create(&ui.state.db, record, &ui.actor(), Utc::now()).await,
+        Ok(record) => admin::create(&ui.state.db, record, &ui.actor(), ui.now()).await,
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
@@ -102,7 +101,7 @@ pub async fn update(ui: Ui, code: Path<String>, form: FormData) -> Result<HttpRe
     let mut values = FormValues::from_form(&form);
     values.code = code.clone();
     let result = match values.to_record().and_then(|r| workflow_fits(&ui, r)) {
-        Ok(record) => admin::update(&ui.state.db, &code, values.version, record, &ui.actor(), Utc::now()).await,
+        Ok(record) => admin::update(&ui.state.db, &code, values.version, record, &ui.actor(), ui.now()).await,
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
@@ -116,12 +115,12 @@ pub async fn update(ui: Ui, code: Path<String>, form: FormData) -> Result<HttpRe
 }
 
 pub async fn publish(ui: Ui, code: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
-    admin::set_status(&ui.state.db, &code, ProcedureStatus::Published, &ui.actor(), Utc::now()).await?;
+    admin::set_status(&ui.state.db, &code, ProcedureStatus::Published, &ui.actor(), ui.now()).await?;
     Ok(see_other("/quan-tri/thu-tuc"))
 }
 
 pub async fn abolish(ui: Ui, code: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
-    admin::set_status(&ui.state.db, &code, ProcedureStatus::Abolished, &ui.actor(), Utc::now()).await?;
+    admin::set_status(&ui.state.db, &code, ProcedureStatus::Abolished, &ui.actor(), ui.now()).await?;
     Ok(see_other("/quan-tri/thu-tuc"))
 }
 

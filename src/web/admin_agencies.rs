@@ -2,7 +2,6 @@
 
 use actix_web::HttpResponse;
 use actix_web::web::Path;
-use chrono::Utc;
 
 use super::form::FormData;
 use super::render::{Ui, see_other};
@@ -47,7 +46,7 @@ pub async fn list(ui: Ui) -> Result<HttpResponse, AppError> {
 
 async fn save(ui: Ui, form: FormData, code: Option<String>) -> Result<HttpResponse, AppError> {
     let result = match record_from(&form, code.as_deref()) {
-        Ok(record) => agencies::save(&ui.state.db, record, code.is_some(), &ui.actor(), Utc::now()).await,
+        Ok(record) => agencies::save(&ui.state.db, record, code.is_some(), &ui.actor(), ui.now()).await,
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {

@@ -2,7 +2,6 @@
 //! swapped days off and make-up Saturdays, as the yearly notice fixes them.
 
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 
 use super::form::FormData;
 use super::render::{Ui, see_other};
@@ -40,14 +39,14 @@ pub async fn save(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
         Err(errors) => return page(&ui, &errors, typed).await,
     };
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    work_calendar::save(&txn, &ui.actor(), day, kind, &name, typed.3.trim(), Utc::now()).await?;
+    work_calendar::save(&txn, &ui.actor(), day, kind, &name, typed.3.trim(), ui.now()).await?;
     txn.commit().await?;
     Ok(see_other("/quan-tri/lich-lam-viec"))
 }
 
 pub async fn remove(ui: Ui, day: web::Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    work_calendar::remove(&txn, &ui.actor(), &day, Utc::now()).await?;
+    work_calendar::remove(&txn, &ui.actor(), &day, ui.now()).await?;
     txn.commit().await?;
     Ok(see_other("/quan-tri/lich-lam-viec"))
 }

@@ -2,7 +2,6 @@
 //! delivery state and last error, and a test message to check the setup.
 
 use actix_web::HttpResponse;
-use chrono::Utc;
 use serde_json::json;
 
 use super::form::FormData;
@@ -41,7 +40,7 @@ pub async fn send_test(ui: Ui, form: FormData) -> Result<HttpResponse, AppError>
     if to.parse::<lettre::message::Mailbox>().is_err() {
         return page(&ui, &[FieldError::new("to", "email")], &to).await;
     }
-    let now = Utc::now();
+    let now = ui.now();
     let mut ctx = tera::Context::new();
     ctx.insert("sent_by", &ui.principal()?.name);
     ctx.insert("portal", &ui.state.settings.public_url);

@@ -3,7 +3,6 @@
 
 use actix_web::HttpResponse;
 use actix_web::web::Path;
-use chrono::Utc;
 use entity::{account, account_role, agency};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -39,7 +38,7 @@ async fn rows(ui: &Ui, only: Option<i32>) -> Result<Vec<OfficialRow>, AppError> 
     let officials = query.order_by_asc(account::Column::Username).all(db).await?;
     let roles = account_role::Entity::find().all(db).await?;
     let units = agency::Entity::find().all(db).await?;
-    let now = Utc::now();
+    let now = ui.now();
     Ok(officials
         .into_iter()
         .map(|a| {
@@ -112,7 +111,7 @@ pub async fn create(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
         roles: chosen_roles(&form),
         password: form.get("password").to_owned(),
     };
-    let now = Utc::now();
+    let now = ui.now();
     match accounts::create_official(&ui.state.db, new, now).await {
         Ok(created) => {
             let detail = json!({"roles": created.roles, "unit": values.unit_code});
@@ -149,7 +148,7 @@ pub async fn update(ui: Ui, id: Path<String>, form: FormData) -> Result<HttpResp
         roles: chosen_roles(&form),
         active: values.active,
     };
-    let now = Utc::now();
+    let now = ui.now();
     match accounts::update_official(&ui.state.db, id, change, now).await {
         Ok(()) => {
             let detail = json!({
@@ -175,7 +174,7 @@ pub async fn update(ui: Ui, id: Path<String>, form: FormData) -> Result<HttpResp
 
 pub async fn reset_password(ui: Ui, id: Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let id = id_of(&id)?;
-    let now = Utc::now();
+    let now = ui.now();
     match accounts::set_password(&ui.state.db, id, None, form.get("new_password"), now).await {
         Ok(()) => {
             audit::record(&ui.state.db, &ui.actor(), "password_reset", &format!("#{id}"), json!({}), now).await?;

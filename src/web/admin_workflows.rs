@@ -4,7 +4,7 @@
 //! those procedures, with who acts and the due dates it would give.
 
 use actix_web::{HttpResponse, web};
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use entity::procedure;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -107,7 +107,7 @@ pub async fn show(ui: Ui, key: web::Path<String>, query: web::Query<DryRunQuery>
     ctx.insert("budgets", &budgets);
     ctx.insert("state_keys", &wf.states.iter().map(|s| s.key.as_str()).collect::<Vec<_>>());
     let received = if query.received.is_empty() {
-        local_time::to_local(Utc::now()).format("%Y-%m-%dT%H:%M").to_string()
+        local_time::to_local(ui.now()).format("%Y-%m-%dT%H:%M").to_string()
     } else {
         query.received.clone()
     };

@@ -3,7 +3,6 @@
 
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, http::header::ContentType};
-use chrono::Utc;
 use serde::Serialize;
 
 use super::access::Viewer;
@@ -78,7 +77,7 @@ pub async fn import_catalogue(
 ) -> Result<HttpResponse, AppError> {
     let who = viewer.principal()?;
     let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req), role: None };
-    let summary = transfer::import(&state.db, body.into_inner(), &actor, Utc::now()).await?;
+    let summary = transfer::import(&state.db, body.into_inner(), &actor, state.clock.now()).await?;
     tracing::info!(procedures = summary.procedures, "catalogue imported");
     Ok(HttpResponse::Ok().json(summary))
 }

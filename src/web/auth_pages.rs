@@ -5,7 +5,6 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::Query;
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -39,7 +38,7 @@ pub struct NextQuery {
 }
 
 async fn rate_limited(ui: &Ui, scope: &str, limit: Limit) -> Result<bool, AppError> {
-    Ok(!ratelimit::allow(&ui.state.db, &format!("{scope}:{}", ui.ip()), limit, Utc::now()).await?)
+    Ok(!ratelimit::allow(&ui.state.db, &format!("{scope}:{}", ui.ip()), limit, ui.now()).await?)
 }
 
 pub async fn sign_in_choice(ui: Ui, query: Query<NextQuery>) -> Result<HttpResponse, AppError> {
@@ -88,8 +87,10 @@ pub async fn sso_callback(ui: Ui, query: Query<Callback>) -> Result<HttpResponse
         return sign_in_problem(&ui, StatusCode::BAD_REQUEST, "sso_bad_code");
     };
     let discovery = ui.state.discovery().await.map_err(|e| AppError::Unavailable(e.to_string()))?;
-    let now = Utc::now();
-    let identity = match oidc::finish(&ui.state.http, &ui.state.sso, discovery, code, &pending, now.timestamp()).await {
+    let now = ui.now();
+    // The ID token's expiry is the identity provider's clock: compare with the system's.
+    let wall = chrono::Utc::now().timestamp();
+    let identity = match oidc::finish(&ui.state.http, &ui.state.sso, discovery, code, &pending, wall).await {
         Ok(identity) => identity,
         Err(SsoError::Unreachable(e)) => return Err(AppError::Unavailable(e)),
         Err(e) => {
@@ -114,7 +115,7 @@ pub async fn official_sign_in_page(ui: Ui, query: Query<NextQuery>) -> Result<Ht
 pub async fn official_sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
     let next = safe_next(Some(form.get("next")), "/can-bo").to_owned();
     let username = form.get("username").trim().to_lowercase();
-    let now = Utc::now();
+    let now = ui.now();
     let refuse = |message: &str, status: StatusCode| -> Result<HttpResponse, AppError> {
         let mut ctx = ui.form_context();
         ctx.insert("next", &next);
@@ -147,9 +148,9 @@ pub async fn official_sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, Ap
 
 pub async fn sign_out(ui: Ui, _form: FormData) -> Result<HttpResponse, AppError> {
     if ui.viewer.is_some() {
-        audit::record(&ui.state.db, &ui.actor(), "sign_out", "session", json!({}), Utc::now()).await?;
+        audit::record(&ui.state.db, &ui.actor(), "sign_out", "session", json!({}), ui.now()).await?;
     }
-    session::end(&ui.session);
+    session::end(&ui.session, &ui.state.db, ui.now()).await?;
     Ok(see_other("/"))
 }
 
@@ -183,7 +184,7 @@ pub async fn password_page(ui: Ui) -> Result<HttpResponse, AppError> {
 
 pub async fn change_password(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
     let who = ui.principal()?.clone();
-    let now = Utc::now();
+    let now = ui.now();
     let errors = if form.get("new_password") != form.get("confirm_password") {
         vec![crate::error::FieldError::new("confirm_password", "password_mismatch")]
     } else {
@@ -214,7 +215,7 @@ pub async fn change_password(ui: Ui, form: FormData) -> Result<HttpResponse, App
 pub async fn sign_out_everywhere(ui: Ui, _form: FormData) -> Result<HttpResponse, AppError> {
     let who = ui.principal()?;
     accounts::sign_out_everywhere(&ui.state.db, who.id).await?;
-    audit::record(&ui.state.db, &ui.actor(), "sign_out_everywhere", &who.label(), json!({}), Utc::now()).await?;
-    session::end(&ui.session);
+    audit::record(&ui.state.db, &ui.actor(), "sign_out_everywhere", &who.label(), json!({}), ui.now()).await?;
+    session::end(&ui.session, &ui.state.db, ui.now()).await?;
     Ok(see_other("/can-bo/dang-nhap"))
 }

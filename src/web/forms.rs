@@ -2,7 +2,7 @@
 //! (`…/mau/06` and `…/mau/06.pdf`), and the unit's register for a period.
 
 use actix_web::{HttpResponse, web};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::render::Ui;
@@ -49,8 +49,8 @@ pub struct Period {
 }
 
 /// The days asked for, by default this month so far; at most a year.
-fn period(q: &Period) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let today = crate::sla::local_time::to_local(Utc::now()).date();
+fn period(q: &Period, now: DateTime<Utc>) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let today = crate::sla::local_time::to_local(now).date();
     let day = |text: &str, field: &str, default: NaiveDate| {
         if text.trim().is_empty() {
             return Ok(default);
@@ -69,8 +69,8 @@ fn period(q: &Period) -> Result<(NaiveDate, NaiveDate), AppError> {
 pub async fn register(ui: Ui, query: web::Query<Period>) -> Result<HttpResponse, AppError> {
     // An official outside any unit (a portal admin) has no register: 404.
     let unit = ui.principal()?.unit_id.unwrap_or(-1);
-    let (from, to) = period(&query)?;
-    let doc = register_form::register(&ui.state.db, unit, from, to, Utc::now()).await?;
+    let (from, to) = period(&query, ui.now())?;
+    let doc = register_form::register(&ui.state.db, unit, from, to, ui.now()).await?;
     let mut ctx = ui.context();
     ctx.insert("doc", &doc);
     ctx.insert("period", &serde_json::json!({"from": from.to_string(), "to": to.to_string()}));
@@ -81,6 +81,6 @@ pub async fn register(ui: Ui, query: web::Query<Period>) -> Result<HttpResponse,
 pub async fn register_pdf(ui: Ui, query: web::Query<Period>) -> Result<HttpResponse, AppError> {
     // An official outside any unit (a portal admin) has no register: 404.
     let unit = ui.principal()?.unit_id.unwrap_or(-1);
-    let (from, to) = period(&query)?;
-    pdf_response(&register_form::register(&ui.state.db, unit, from, to, Utc::now()).await?)
+    let (from, to) = period(&query, ui.now())?;
+    pdf_response(&register_form::register(&ui.state.db, unit, from, to, ui.now()).await?)
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use entity::{dossier, payment};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ pub async fn pay(ui: Ui, id: web::Path<String>, _form: FormData) -> Result<HttpR
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let p = crate::catalogue::view::by_id(&ui.state.db, d.procedure_id).await?;
     let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
-    let created = start::start(&ui.state, &d, due, &ui.actor(), Utc::now()).await?;
+    let created = start::start(&ui.state, &d, due, &ui.actor(), ui.now()).await?;
     Ok(see_other(&start::pay_url(&ui.state, &created, &ui.ip())))
 }
 
@@ -36,7 +36,7 @@ fn params_of(req: &HttpRequest) -> vnpay::Params {
 
 /// GET: the gateway's server-to-server notice. Answers in the gateway's codes.
 pub async fn ipn(state: web::Data<crate::app::AppState>, req: HttpRequest) -> HttpResponse {
-    let answer = match settle::ipn(&state, &params_of(&req), Utc::now()).await {
+    let answer = match settle::ipn(&state, &params_of(&req), state.clock.now()).await {
         Ok(a) => a,
         Err(e) => {
             tracing::error!(error = %e, "IPN not handled");
@@ -206,7 +206,7 @@ struct Tally {
 
 /// The day's reconciliation: payments begun that day (Hà Nội time) by state, with totals.
 pub async fn report(ui: Ui, query: web::Query<DayQuery>) -> Result<HttpResponse, AppError> {
-    let today = local_time::to_local(Utc::now()).date();
+    let today = local_time::to_local(ui.now()).date();
     let day = if query.day.trim().is_empty() {
         today
     } else {

@@ -4,7 +4,6 @@
 
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 use entity::dossier;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -82,7 +81,7 @@ pub async fn act(ui: Ui, path: web::Path<(String, String)>, payload: Multipart) 
     }
     let version: i32 =
         form.get("version").parse().map_err(|_| AppError::Validation(vec![FieldError::new("version", "required")]))?;
-    let now = Utc::now();
+    let now = ui.now();
     let mut given = Given {
         reason: form.get("reason").to_owned(),
         documents: form.get("documents").to_owned(),
@@ -251,7 +250,7 @@ pub async fn reassign(ui: Ui, id: web::Path<String>, form: FormData) -> Result<H
         .get("assignee")
         .parse()
         .map_err(|_| AppError::Validation(vec![FieldError::new("assignee", "required")]))?;
-    handover::reassign(&ui.state, &d, version, &who, &ui.actor(), to, Utc::now()).await?;
+    handover::reassign(&ui.state, &d, version, &who, &ui.actor(), to, ui.now()).await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
 
@@ -262,7 +261,7 @@ pub async fn apologise(ui: Ui, id: web::Path<String>, form: FormData) -> Result<
     let version: i32 = form.get("version").parse().unwrap_or(-1);
     let day = chrono::NaiveDate::parse_from_str(form.get("new_due").trim(), "%Y-%m-%d")
         .map_err(|_| AppError::Validation(vec![FieldError::new("new_due", "invalid_date")]))?;
-    crate::dossier::apology::apologise(&ui.state, &d, version, &who, &ui.actor(), form.get("reason"), day, Utc::now())
+    crate::dossier::apology::apologise(&ui.state, &d, version, &who, &ui.actor(), form.get("reason"), day, ui.now())
         .await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
@@ -292,7 +291,7 @@ pub async fn comment(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Ht
         from_state: d.workflow_state.as_deref(),
         to_state: d.workflow_state.as_deref(),
     };
-    history::append(&ui.state.db, d.id, &ui.actor(), entry, Utc::now()).await?;
+    history::append(&ui.state.db, d.id, &ui.actor(), entry, ui.now()).await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}#history")))
 }
 

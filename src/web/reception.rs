@@ -6,7 +6,6 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 use entity::{dossier, procedure};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
@@ -125,7 +124,7 @@ async fn for_action(ui: &Ui, id: &str, form: &FormData) -> Result<(dossier::Mode
 pub async fn receive(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let (d, p) = for_action(&ui, &id, &form).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    receive::receive(&txn, &ui.state, &d, &p, &ui.actor().in_role("reception"), Utc::now()).await?;
+    receive::receive(&txn, &ui.state, &d, &p, &ui.actor().in_role("reception"), ui.now()).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
@@ -133,8 +132,7 @@ pub async fn receive(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Ht
 pub async fn request_supplement(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let (d, p) = for_action(&ui, &id, &form).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    supplement::request(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), Utc::now())
-        .await?;
+    supplement::request(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), ui.now()).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
@@ -142,7 +140,7 @@ pub async fn request_supplement(ui: Ui, id: web::Path<String>, form: FormData) -
 pub async fn refuse(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let (d, p) = for_action(&ui, &id, &form).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    refuse::refuse(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), Utc::now()).await?;
+    refuse::refuse(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), ui.now()).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
@@ -247,7 +245,7 @@ pub async fn counter_create(ui: Ui, code: web::Path<String>, payload: Multipart)
     if !errors.is_empty() {
         return counter_page(&ui, &p, &edits.fields, &details, &errors).await;
     }
-    let now = Utc::now();
+    let now = ui.now();
     let officer = ui.principal()?.id;
     let details_kept = details.clone();
     let new = NewDossier {

@@ -60,6 +60,11 @@ impl FromRequest for Ui {
 }
 
 impl Ui {
+    /// The portal's clock (see `crate::clock`).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.state.clock.now()
+    }
+
     pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
         self.state.texts.get(self.lang, key)
     }

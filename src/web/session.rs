@@ -1,7 +1,9 @@
 //! The signed-in session: which account, of which epoch, since when. The
 //! cookie is encrypted and signed (actix-session, private cookie); what it
 //! holds is checked against the database on every request, so a disabled
-//! account or "sign out everywhere" takes effect at once on every node.
+//! account or "sign out everywhere" takes effect at once on every node, and
+//! so does signing out: each session has an id of its own, recorded as ended
+//! (`auth::sessions`) when its holder signs out.
 
 use actix_session::Session;
 use chrono::{DateTime, Utc};
@@ -9,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::principal::{self, Principal};
+use crate::auth::sessions;
 use crate::error::AppError;
 
 const KEY: &str = "account";
@@ -21,6 +24,9 @@ const TOUCH_SECS: i64 = 60;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stored {
+    /// This session's own id (random); a cookie from before ids has none and is not accepted.
+    #[serde(default)]
+    sid: String,
     account_id: i32,
     epoch: i32,
     issued_at: i64,
@@ -35,8 +41,9 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 pub fn begin(session: &Session, who: &Principal, now: DateTime<Utc>) -> Result<(), AppError> {
     session.renew();
     session.clear();
-    let stored =
-        Stored { account_id: who.id, epoch: who.session_epoch, issued_at: now.timestamp(), seen_at: now.timestamp() };
+    let sid = crate::random::token().map_err(internal)?;
+    let (issued_at, seen_at) = (now.timestamp(), now.timestamp());
+    let stored = Stored { sid, account_id: who.id, epoch: who.session_epoch, issued_at, seen_at };
     session.insert(KEY, stored).map_err(internal)
 }
 
@@ -49,8 +56,17 @@ pub fn adopt_epoch(session: &Session, epoch: i32) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn end(session: &Session) {
+/// Ends this session: on the server (the same cookie replayed later opens
+/// nothing, on any node) and in the browser.
+pub async fn end(session: &Session, db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    if let Ok(Some(stored)) = session.get::<Stored>(KEY)
+        && !stored.sid.is_empty()
+    {
+        let expires_at = DateTime::from_timestamp(stored.issued_at + ABSOLUTE_SECS, 0).unwrap_or(now);
+        sessions::end(db, &stored.sid, expires_at.max(now), now).await?;
+    }
     session.purge();
+    Ok(())
 }
 
 /// Forgets a session that is no longer valid but keeps the cookie usable,
@@ -76,7 +92,11 @@ pub async fn current(
         return Ok(None);
     };
     let now = now.timestamp();
-    if !still_fresh(stored.issued_at, stored.seen_at, now) {
+    if stored.sid.is_empty() || !still_fresh(stored.issued_at, stored.seen_at, now) {
+        forget(session);
+        return Ok(None);
+    }
+    if sessions::is_ended(db, &stored.sid).await? {
         forget(session);
         return Ok(None);
     }

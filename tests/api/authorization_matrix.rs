@@ -131,7 +131,7 @@ async fn every_route_gives_every_persona_exactly_its_access() {
             // so that a 403 can only mean the route refuses this person.
             let request = match method {
                 Method::GET => request,
-                Method::PUT => request.json(&serde_json::json!({})),
+                Method::PUT => request.header("X-CSRF-Token", token.as_str()).json(&serde_json::json!({})),
                 _ => request.header("X-CSRF-Token", token.as_str()).form(&[("_csrf", token.as_str())]),
             };
             let res = request.send().await.unwrap();

@@ -231,10 +231,11 @@ async fn the_apology_moves_the_date_once_and_form_04_says_so() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let pdf = leader.get(app.url(&format!("/can-bo/ho-so/{id}/mau/04.pdf"))).send().await.unwrap();
     assert_eq!(pdf.status(), StatusCode::OK);
-    let text = pdf_text(&pdf.bytes().await.unwrap()).expect("pdftotext reads form 04");
-    assert!(text.contains("XIN LỖI") && text.contains(reason), "{text}");
-    assert!(text.contains(&motcua::dossier::receipt::moment_vi(after.due_at.unwrap())), "the new date");
-    assert!(text.contains(&motcua::dossier::receipt::moment_vi(old_due)), "the old date");
+    check_pdf_text(&pdf.bytes().await.unwrap(), |text| {
+        assert!(text.contains("XIN LỖI") && text.contains(reason), "{text}");
+        assert!(text.contains(&motcua::dossier::receipt::moment_vi(after.due_at.unwrap())), "the new date");
+        assert!(text.contains(&motcua::dossier::receipt::moment_vi(old_due)), "the old date");
+    });
     let (_, mine) = app.get_html(&format!("/ho-so/{id}")).await;
     assert!(mine.contains("Xin lỗi và hẹn lại"), "the applicant's timeline shows it");
 }
@@ -257,8 +258,9 @@ async fn a_second_supplement_request_is_counted_and_an_unanswered_one_closes_the
     assert_eq!(cal.working_minutes_between(to_local(asked_at), to_local(until)), 15 * cal.minutes_per_day());
     // Form 02 lists what is asked.
     let form = specialist.get(app.url(&format!("/can-bo/ho-so/{id}/mau/02.pdf"))).send().await.unwrap();
-    let text = pdf_text(&form.bytes().await.unwrap()).unwrap();
-    assert!(text.contains("YÊU CẦU BỔ SUNG") && text.contains("hợp đồng lao động"), "{text}");
+    check_pdf_text(&form.bytes().await.unwrap(), |text| {
+        assert!(text.contains("YÊU CẦU BỔ SUNG") && text.contains("hợp đồng lao động"), "{text}");
+    });
 
     // The applicant answers; a second request is allowed, said to be one, and counted.
     let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
@@ -276,7 +278,7 @@ async fn a_second_supplement_request_is_counted_and_an_unanswered_one_closes_the
     assert!(page.contains("Yêu cầu bổ sung lần 2"), "the history says it is the second");
 
     // Fifteen working days pass without an answer.
-    let now = chrono::Utc::now();
+    let now = app.now();
     let mut m = d.clone().into_active_model();
     m.supplement_due_at = Set(Some(now - chrono::Duration::minutes(1)));
     m.update(&app.db).await.unwrap();
@@ -289,8 +291,9 @@ async fn a_second_supplement_request_is_counted_and_an_unanswered_one_closes_the
     assert_eq!((d.status.as_str(), d.workflow_state.as_deref()), ("stopped", Some("dung_xu_ly")));
     assert!(d.closed_at.is_some() && d.paused_at.is_none());
     let form = specialist.get(app.url(&format!("/can-bo/ho-so/{id}/mau/05.pdf"))).send().await.unwrap();
-    let text = pdf_text(&form.bytes().await.unwrap()).unwrap();
-    assert!(text.contains("DỪNG GIẢI QUYẾT") && text.contains("15 ngày làm việc"), "{text}");
+    check_pdf_text(&form.bytes().await.unwrap(), |text| {
+        assert!(text.contains("DỪNG GIẢI QUYẾT") && text.contains("15 ngày làm việc"), "{text}");
+    });
     let json = dossier_json(&app, &app.client, &id).await;
     assert_eq!(json["status"], "stopped", "the applicant sees it stopped");
     assert!(queued_mails(&app).await.iter().any(|m| m["text"].as_str().unwrap().contains("quá hạn bổ sung")));
@@ -306,7 +309,7 @@ async fn an_online_dossier_left_eight_working_hours_is_flagged_once() {
     use motcua::sla::local_time::to_local;
     let due = d.accept_due_at.expect("an acceptance time");
     assert_eq!(cal.working_minutes_between(to_local(d.submitted_at.unwrap()), to_local(due)), 8 * 60);
-    let now = chrono::Utc::now();
+    let now = app.now();
     let report = motcua::deadlines::sweep(&app.db, now).await.unwrap();
     assert_eq!(report.unaccepted, 0, "not yet");
     let mut m = d.into_active_model();
@@ -364,14 +367,16 @@ async fn forms_06_and_07_come_from_the_records() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ") && page.contains("Trước hạn"), "{page}");
     let pdf = reception.get(app.url(&format!("/can-bo/ho-so/{id}/mau/06.pdf"))).send().await.unwrap();
-    let text = pdf_text(&pdf.bytes().await.unwrap()).unwrap();
-    assert!(text.contains("KIỂM SOÁT") && text.contains(&code) && text.contains("Thẩm định hồ sơ"), "{text}");
-    assert!(text.contains("Cán bộ") || text.contains("Nguyễn Thị Lan"), "the officers are named: {text}");
+    check_pdf_text(&pdf.bytes().await.unwrap(), |text| {
+        assert!(text.contains("KIỂM SOÁT") && text.contains(&code) && text.contains("Thẩm định hồ sơ"), "{text}");
+        assert!(text.contains("Cán bộ") || text.contains("Nguyễn Thị Lan"), "the officers are named: {text}");
+    });
     // The register of the unit for today lists it; another unit's official has no access to the dossier.
     let pdf = reception.get(app.url("/can-bo/so-theo-doi.pdf")).send().await.unwrap();
     assert_eq!(pdf.status(), StatusCode::OK);
-    let text = pdf_text(&pdf.bytes().await.unwrap()).unwrap();
-    assert!(text.contains("SỔ THEO DÕI HỒ SƠ") && text.contains(&code), "{text}");
+    check_pdf_text(&pdf.bytes().await.unwrap(), |text| {
+        assert!(text.contains("SỔ THEO DÕI HỒ SƠ") && text.contains(&code), "{text}");
+    });
     let (status, _) = get_html_with(&reception, &app.url("/can-bo/so-theo-doi?from=2026-12-31&to=2026-01-01")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = get_html_with(&reception, &app.url(&format!("/can-bo/ho-so/{id}/mau/09"))).await;

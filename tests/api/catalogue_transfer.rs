@@ -43,6 +43,18 @@ async fn an_import_with_one_bad_procedure_imports_nothing() {
 }
 
 #[tokio::test]
+async fn an_import_without_the_csrf_header_or_with_a_wrong_one_is_refused_and_changes_nothing() {
+    let source = TestApp::spawn().await;
+    let exported = source.export().await;
+    let target = TestApp::spawn_empty().await;
+    let put = || target.admin.put(target.url("/api/v1/admin/catalogue")).json(&exported);
+    assert_eq!(put().send().await.unwrap().status(), StatusCode::FORBIDDEN, "no header");
+    let forged = put().header("X-CSRF-Token", "forged").send().await.unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "a wrong token");
+    assert_eq!(target.export().await["procedures"], json!([]), "nothing imported");
+}
+
+#[tokio::test]
 async fn an_import_refuses_unknown_shapes() {
     let app = TestApp::spawn_empty().await;
     let res = app.import(&json!({"format": "motcua-catalogue", "version": 1, "agencies": [], "fields": [], "procedures": [], "extra": 1})).await;

@@ -25,7 +25,7 @@ async fn overdue_dossiers_are_flagged_and_their_officials_told_once() {
     }
     let received = state_of(&app, &fine).await;
     assert!(received.due_soon_at.unwrap() < received.due_at.unwrap(), "due soon comes before the due date");
-    let now = chrono::Utc::now();
+    let now = app.now();
     // One dossier's time ran out yesterday, another's last fifth began an hour ago.
     let mut m = state_of(&app, &late).await.into_active_model();
     m.due_at = Set(Some(now - chrono::Duration::days(1)));

@@ -162,6 +162,14 @@ pub async fn reception_action(
 
 /// The text of a PDF as poppler's `pdftotext` reads it: a real reader,
 /// proving the file opens and the text is real text, not pictures.
+/// Runs `check` on the text of a PDF. Outside CI a machine without pdftotext
+/// skips the text checks (and says so); CI requires it.
+pub fn check_pdf_text(bytes: &[u8], check: impl FnOnce(&str)) {
+    if let Some(text) = pdf_text(bytes) {
+        check(&text);
+    }
+}
+
 pub fn pdf_text(bytes: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");

@@ -31,7 +31,7 @@ async fn a_citizen_submits_online_and_finds_the_dossier_with_its_code() {
     assert_eq!(location(&res), format!("/ho-so/{id}"));
     let d = dossier_json(&app, &app.client, &id).await;
     let code = d["code"].as_str().unwrap();
-    let today = motcua::sla::local_time::to_local(chrono::Utc::now()).format("%y%m%d").to_string();
+    let today = motcua::sla::local_time::to_local(app.now()).format("%y%m%d").to_string();
     assert_eq!(code, format!("000.01.00.G12-{today}-0001"), "agency identifier, date, daily sequence");
     assert_eq!(d["status"], "submitted");
     assert_eq!(d["national_status"], 1);

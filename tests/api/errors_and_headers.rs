@@ -30,9 +30,11 @@ async fn api_errors_are_problem_details() {
 #[tokio::test]
 async fn a_malformed_json_body_is_a_problem_not_a_crash() {
     let app = TestApp::spawn_empty().await;
+    let token = app.csrf_of(&app.admin).await;
     let res = app
         .admin
         .put(app.url("/api/v1/admin/catalogue"))
+        .header("X-CSRF-Token", token)
         .header("content-type", "application/json")
         .body("{\"format\": ")
         .send()
@@ -60,6 +62,9 @@ async fn every_response_carries_security_headers_and_a_request_id() {
         let h = res.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{path}");
+        // Forms go to the portal, and to the configured gateway alone (its pay form redirects there).
+        let form_action = csp.split(';').map(str::trim).find(|d| d.starts_with("form-action")).unwrap();
+        assert_eq!(form_action, "form-action 'self' http://127.0.0.1:9", "{path}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin", "{path}");
         assert!(!h["x-request-id"].to_str().unwrap().is_empty(), "{path}");

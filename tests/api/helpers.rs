@@ -98,6 +98,7 @@ impl TestApp {
         .collect();
         let settings = Settings::load(None, &env).expect("test settings");
         let app = Application::build_with_listener(settings, listener).await.expect("portal starts");
+        app.state.clock.set(office_morning(&app.state).await);
         tokio::spawn(app.server);
         let test_app = TestApp {
             address,
@@ -115,6 +116,12 @@ impl TestApp {
         test_app
     }
 
+    /// What the portal takes for now: its clock, set at start to a working
+    /// morning (see `office_morning`) so no test depends on the hour it runs at.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.state.clock.now()
+    }
+
     /// A client of its own: another browser, with no cookies yet.
     pub fn new_client() -> reqwest::Client {
         reqwest::Client::builder()
@@ -122,6 +129,17 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client")
+    }
+
+    /// A browser whose cookies the test can read (to replay them later, as a thief would).
+    pub fn new_client_with_jar() -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        (client, jar)
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
@@ -158,7 +176,7 @@ impl TestApp {
             roles: roles.to_vec(),
             password: PASSWORD.into(),
         };
-        accounts::create_official(&self.db, new, chrono::Utc::now()).await.expect("official created").id
+        accounts::create_official(&self.db, new, self.now()).await.expect("official created").id
     }
 
     /// Posts the official sign-in form from `client`.
@@ -182,6 +200,13 @@ impl TestApp {
     /// Walks the national SSO with `client` as a browser would, choosing the
     /// demo identity `key`, and returns the portal's answer to the callback.
     pub async fn sso_sign_in_with(&self, client: &reqwest::Client, key: &str) -> Response {
+        let callback = self.sso_callback_for(client, key).await;
+        client.get(callback).send().await.expect("callback")
+    }
+
+    /// Goes through the national SSO as `key` up to the moment the browser
+    /// is sent back: the portal's callback address, not yet visited.
+    pub async fn sso_callback_for(&self, client: &reqwest::Client, key: &str) -> String {
         let mock = self.mock.as_ref().expect("a test with SSO");
         let res = client.get(self.url("/dang-nhap/dvcqg?next=/tai-khoan")).send().await.expect("request");
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -199,7 +224,7 @@ impl TestApp {
             .expect("login at the mock");
         let callback = location(&res);
         assert!(callback.starts_with(&self.address), "back to the portal: {callback}");
-        client.get(callback).send().await.expect("callback")
+        callback
     }
 
     /// Signs this test's browser in through the national SSO as `key`.
@@ -233,16 +258,17 @@ impl TestApp {
         res.json().await.expect("catalogue JSON")
     }
 
+    /// The admin puts a catalogue, as the admin pages' script would (with the CSRF header).
     pub async fn import(&self, catalogue: &Value) -> Response {
-        self.admin.put(self.url("/api/v1/admin/catalogue")).json(catalogue).send().await.expect("request")
+        let token = self.csrf_of(&self.admin).await;
+        let put = self.admin.put(self.url("/api/v1/admin/catalogue")).header("X-CSRF-Token", token);
+        put.json(catalogue).send().await.expect("request")
     }
 
     /// Delivers what the outbox holds now, as the worker would on its next pass.
     pub async fn drain_outbox(&self) -> usize {
         let from = &self.state.settings.mail.from;
-        motcua::notify::worker::run_once(&self.db, &self.state.mailer, from, chrono::Utc::now())
-            .await
-            .expect("outbox pass")
+        motcua::notify::worker::run_once(&self.db, &self.state.mailer, from, self.now()).await.expect("outbox pass")
     }
 
     /// The audit log page for one action, as the test admin sees it.
@@ -328,4 +354,18 @@ pub fn procedure_form(code: &str, name: &str) -> Vec<(&'static str, String)> {
 
 pub fn as_pairs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// 09:00 (Hà Nội) on the next working day of the portal's office calendar:
+/// the moment every test portal's clock starts at. Always ahead of the wall
+/// clock, so the gateway stub and the SSO (which keep the real clock) never
+/// see a payment or a sign-in from the past.
+async fn office_morning(state: &motcua::app::AppState) -> chrono::DateTime<chrono::Utc> {
+    use motcua::sla::local_time::{to_local, to_utc};
+    let cal = motcua::work_calendar::load(&state.db, &state.settings.office_hours).await.expect("the office calendar");
+    let mut day = to_local(chrono::Utc::now()).date() + chrono::Duration::days(1);
+    while !cal.is_working_day(day) {
+        day += chrono::Duration::days(1);
+    }
+    to_utc(day.and_hms_opt(9, 0, 0).expect("09:00"))
 }

@@ -1,6 +1,6 @@
 //! The daily housekeeping jobs forget what no longer serves, and nothing else.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use entity::{outbox, rate_limit};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
@@ -17,18 +17,18 @@ async fn old_delivered_mail_goes_and_pending_mail_stays() {
     let res = app.post_form_with(&app.admin, "/quan-tri/thu-dien-tu", &[("to", "c@example.vn")]).await;
     assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
     assert_eq!(
-        motcua::outbox::purge_delivered(&app.db, Utc::now() - Duration::days(30)).await.unwrap(),
+        motcua::outbox::purge_delivered(&app.db, app.now() - Duration::days(30)).await.unwrap(),
         0,
         "recent ones stay"
     );
-    assert_eq!(motcua::outbox::purge_delivered(&app.db, Utc::now() + Duration::days(1)).await.unwrap(), 2);
+    assert_eq!(motcua::outbox::purge_delivered(&app.db, app.now() + Duration::days(1)).await.unwrap(), 2);
     assert_eq!(outbox::Entity::find().count(&app.db).await.unwrap(), 1, "the pending message is kept");
 }
 
 #[tokio::test]
 async fn expired_rate_limit_counters_go() {
     let app = TestApp::spawn_empty().await;
-    let now = Utc::now();
+    let now = app.now();
     for (key, window_start) in [("old", now.timestamp() - 3 * 86_400), ("current", now.timestamp() - 60)] {
         rate_limit::Entity::insert(rate_limit::ActiveModel {
             key: sea_orm::ActiveValue::Set(key.into()),

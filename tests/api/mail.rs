@@ -76,12 +76,12 @@ async fn an_smtp_outage_keeps_the_mail_and_shows_the_error() {
     };
     let down = motcua::notify::Mailer::new(&settings).unwrap();
     queue_test_mail(&app, "chocho@example.vn").await;
-    let sent = motcua::notify::worker::run_once(&app.db, &down, &settings.from, chrono::Utc::now()).await.unwrap();
+    let sent = motcua::notify::worker::run_once(&app.db, &down, &settings.from, app.now()).await.unwrap();
     assert_eq!(sent, 0);
     let page = mail_page(&app).await;
     assert!(page.contains("Đang chờ gửi") && page.contains("<td>1</td>"), "still pending after one attempt");
     // When the server is back, the next pass after the back-off delivers it.
-    let later = chrono::Utc::now() + chrono::Duration::minutes(5);
+    let later = app.now() + chrono::Duration::minutes(5);
     let from = &app.state.settings.mail.from;
     assert_eq!(motcua::notify::worker::run_once(&app.db, &app.state.mailer, from, later).await.unwrap(), 1);
 }

@@ -10,6 +10,7 @@ mod admin_procedures;
 mod audit_log;
 mod authorization_matrix;
 mod back_office;
+mod browser;
 mod calendar;
 mod catalogue_api;
 mod catalogue_pages;

@@ -2,6 +2,7 @@
 
 use motcua::auth::role::Role;
 use reqwest::StatusCode;
+use sea_orm::EntityTrait;
 
 use crate::helpers::{PASSWORD, TestApp, decode_entities, location, password_of};
 
@@ -164,6 +165,59 @@ async fn signing_out_ends_the_session() {
     app.sign_in_official("chuyenvien").await;
     assert_eq!(app.post_form("/dang-xuat", &[]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get("/can-bo").await.status(), StatusCode::SEE_OTHER);
+}
+
+/// Sends `method path` with exactly the cookies `cookie` (no cookie store).
+async fn replay(app: &TestApp, cookie: &reqwest::header::HeaderValue, method: reqwest::Method, path: &str) -> u16 {
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let req = raw.request(method, app.url(path)).header(reqwest::header::COOKIE, cookie.clone());
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn an_officials_cookie_replayed_after_signing_out_opens_nothing() {
+    use reqwest::cookie::CookieStore;
+    let app = TestApp::spawn().await;
+    let (browser, jar) = TestApp::new_client_with_jar();
+    assert_eq!(
+        app.sign_in_with(&browser, "chuyenvien", password_of("chuyenvien")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let token = app.csrf_of(&browser).await;
+    let cookie = jar.cookies(&app.url("/").parse().unwrap()).expect("a session cookie");
+    assert_eq!(replay(&app, &cookie, reqwest::Method::GET, "/can-bo/ho-so").await, 200, "the cookie works before");
+    let other = TestApp::new_client();
+    assert_eq!(app.sign_in_with(&other, "chuyenvien", password_of("chuyenvien")).await.status(), StatusCode::SEE_OTHER);
+    let form = [("_csrf", token.as_str())];
+    assert_eq!(browser.post(app.url("/dang-xuat")).form(&form).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(replay(&app, &cookie, reqwest::Method::GET, "/can-bo/ho-so").await, 303, "sent to sign in");
+    assert_eq!(replay(&app, &cookie, reqwest::Method::GET, "/can-bo").await, 303);
+    let raw = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let comment = raw
+        .post(app.url("/can-bo/ho-so/1/y-kien"))
+        .header(reqwest::header::COOKIE, cookie.clone())
+        .form(&[("_csrf", token.as_str()), ("text", "Ý kiến sau khi đã đăng xuất")])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(comment.status().as_u16(), 303 | 403), "{}", comment.status());
+    assert_eq!(entity::dossier_event::Entity::find().all(&app.db).await.unwrap().len(), 0, "no comment written");
+    assert_eq!(other.get(app.url("/can-bo")).send().await.unwrap().status(), StatusCode::OK, "only that session ended");
+}
+
+#[tokio::test]
+async fn an_applicants_cookie_replayed_after_signing_out_opens_nothing() {
+    use reqwest::cookie::CookieStore;
+    let app = TestApp::spawn_with_sso().await;
+    let (browser, jar) = TestApp::new_client_with_jar();
+    assert_eq!(app.sso_sign_in_with(&browser, "nguyen-van-an").await.status(), StatusCode::SEE_OTHER);
+    let token = app.csrf_of(&browser).await;
+    let cookie = jar.cookies(&app.url("/").parse().unwrap()).expect("a session cookie");
+    assert_eq!(replay(&app, &cookie, reqwest::Method::GET, "/api/v1/dossiers").await, 200, "the cookie works before");
+    let form = [("_csrf", token.as_str())];
+    assert_eq!(browser.post(app.url("/dang-xuat")).form(&form).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(replay(&app, &cookie, reqwest::Method::GET, "/api/v1/dossiers").await, 401);
+    assert_eq!(replay(&app, &cookie, reqwest::Method::GET, "/ho-so").await, 303, "sent to sign in");
 }
 
 #[tokio::test]

@@ -123,8 +123,9 @@ async fn a_dossier_fee_is_paid_end_to_end_with_its_e_receipt() {
     assert_eq!(status, StatusCode::OK);
     assert!(receipt.contains("BIÊN LAI") && receipt.contains("100.000 đ"));
     let pdf = app.get(&format!("/ho-so/{id}/bien-lai/{}.pdf", p.txn_ref)).await;
-    let text = pdf_text(&pdf.bytes().await.unwrap()).unwrap();
-    assert!(text.contains(&p.txn_ref) && text.contains(&code) && text.contains("100.000 đ"), "{text}");
+    check_pdf_text(&pdf.bytes().await.unwrap(), |text| {
+        assert!(text.contains(&p.txn_ref) && text.contains(&code) && text.contains("100.000 đ"), "{text}");
+    });
     // Nothing more is owed: no second payment.
     assert_eq!(start(&app, &id).await.status(), StatusCode::CONFLICT);
     let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
@@ -168,7 +169,7 @@ async fn a_dropped_ipn_is_settled_by_reconciliation_and_an_abandoned_payment_exp
     let back = pay(&app, &id, "success").await;
     assert!(back.contains("đang chờ xác nhận"), "the return page does not confirm on its own: {back}");
     assert_eq!(payments_of(&app, &id).await[0].status, "pending");
-    let now = chrono::Utc::now();
+    let now = app.now();
     let early = motcua::payment::reconcile::run(&app.state, now).await.unwrap();
     assert_eq!(early.asked, 0, "not yet pending long enough to ask");
     let later = now + chrono::Duration::minutes(16);
@@ -234,8 +235,7 @@ async fn forged_wrong_and_unknown_notices_are_refused_and_change_nothing() {
         pay(&app, &other, "success").await;
         assert_eq!(payments_of(&app, &other).await[0].status, "pending", "{fault}");
     }
-    let report =
-        motcua::payment::reconcile::run(&app.state, chrono::Utc::now() + chrono::Duration::minutes(16)).await.unwrap();
+    let report = motcua::payment::reconcile::run(&app.state, app.now() + chrono::Duration::minutes(16)).await.unwrap();
     assert_eq!(report.settled, 2);
     assert_eq!(payments_of(&app, &id).await[0].status, "expired", "the one never paid at the gateway");
 }
@@ -250,7 +250,7 @@ async fn an_ipn_and_reconciliation_at_once_settle_the_payment_exactly_once() {
         pay(&app, &id, "success").await;
         let p = payments_of(&app, &id).await.remove(0);
         let query = ipn_params(&p, p.amount_vnd, "00", VNPAY_SECRET);
-        let later = chrono::Utc::now() + chrono::Duration::minutes(16);
+        let later = app.now() + chrono::Duration::minutes(16);
         let (answer, report) = tokio::join!(send_ipn(&app, &query), motcua::payment::reconcile::run(&app.state, later));
         let confirmed = answer["RspCode"] == "00";
         assert!(confirmed || answer["RspCode"] == "02", "{answer}");
@@ -271,7 +271,7 @@ async fn a_refused_dossier_gets_its_fee_back() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let p = payments_of(&app, &id).await.remove(0);
     assert_eq!(p.refund_status, "requested", "asked for in the refusal's own transaction");
-    let report = motcua::payment::reconcile::run(&app.state, chrono::Utc::now()).await.unwrap();
+    let report = motcua::payment::reconcile::run(&app.state, app.now()).await.unwrap();
     assert_eq!(report.refunded, 1);
     let p = payments_of(&app, &id).await.remove(0);
     assert_eq!((p.refund_status.as_str(), p.refunded_vnd), ("refunded", 100_000));
@@ -279,7 +279,7 @@ async fn a_refused_dossier_gets_its_fee_back() {
     let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
     assert!(decode_entities(&page).contains("Đã hoàn phí"), "the applicant sees the refund");
     // Tracked to completion: nothing is sent twice.
-    let again = motcua::payment::reconcile::run(&app.state, chrono::Utc::now()).await.unwrap();
+    let again = motcua::payment::reconcile::run(&app.state, app.now()).await.unwrap();
     assert_eq!(again.refunded, 0);
 }
 
@@ -364,6 +364,6 @@ async fn a_payment_completed_after_the_refusal_is_returned() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let p = payments_of(&app, &id).await.remove(0);
     assert_eq!((p.status.as_str(), p.refund_status.as_str()), ("paid", "requested"));
-    motcua::payment::reconcile::run(&app.state, chrono::Utc::now()).await.unwrap();
+    motcua::payment::reconcile::run(&app.state, app.now()).await.unwrap();
     assert_eq!(payments_of(&app, &id).await[0].refund_status, "refunded");
 }

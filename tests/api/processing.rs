@@ -137,9 +137,8 @@ async fn a_supplement_stops_the_clock_and_the_due_date_moves_by_the_time_away() 
     // The request was made a week ago (moved back in the record, to see the clock).
     let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
     use motcua::sla::local_time::{to_local, to_utc};
-    let week_back = to_utc(
-        cal.add_working_minutes(cal.next_working_instant(to_local(chrono::Utc::now())) - chrono::Duration::days(7), 0),
-    );
+    let week_back =
+        to_utc(cal.add_working_minutes(cal.next_working_instant(to_local(app.now())) - chrono::Duration::days(7), 0));
     {
         use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
         let mut m = before.clone().into_active_model();
