@@ -28,53 +28,51 @@ pub enum SignInError {
 }
 
 /// Finds or creates the applicant the national SSO vouches for. A later
-/// sign-in refreshes name and contact details but keeps the account.
+/// sign-in refreshes name and contact details but keeps the account. Two
+/// first sign-ins at once (two tabs) make one account: the second insert
+/// yields to the first (`ON CONFLICT DO NOTHING`, which on PostgreSQL waits
+/// for the first to commit) and both go on with the same row.
 pub async fn sign_in_applicant(
     db: &DatabaseConnection,
     who: &SsoIdentity,
     now: DateTime<Utc>,
 ) -> Result<Principal, AppError> {
     let txn = crate::db::begin_write(db).await?;
-    let existing = account::Entity::find().filter(account::Column::SsoSubject.eq(&who.subject)).one(&txn).await?;
-    let saved = match existing {
-        Some(old) => {
-            let mut m = old.into_active_model();
-            m.full_name = Set(who.full_name.clone());
-            m.email = Set(who.email.clone());
-            m.phone = Set(who.phone.clone());
-            m.vneid_verified = Set(who.vneid_verified);
-            m.account_type = Set(Some(who.account_type));
-            m.last_sign_in_at = Set(Some(now));
-            m.updated_at = Set(now);
-            m.update(&txn).await?
-        }
-        None => {
-            account::ActiveModel {
-                kind: Set(who.kind().as_str().into()),
-                username: Set(None),
-                password_hash: Set(None),
-                sso_subject: Set(Some(who.subject.clone())),
-                account_type: Set(Some(who.account_type)),
-                citizen_id: Set(who.citizen_id.clone()),
-                tax_code: Set(who.tax_code.clone()),
-                full_name: Set(who.full_name.clone()),
-                email: Set(who.email.clone()),
-                phone: Set(who.phone.clone()),
-                vneid_verified: Set(who.vneid_verified),
-                unit_id: Set(None),
-                active: Set(true),
-                failed_sign_ins: Set(0),
-                locked_until: Set(None),
-                session_epoch: Set(0),
-                last_sign_in_at: Set(Some(now)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
-        }
+    let fresh = account::ActiveModel {
+        kind: Set(who.kind().as_str().into()),
+        username: Set(None),
+        password_hash: Set(None),
+        sso_subject: Set(Some(who.subject.clone())),
+        account_type: Set(Some(who.account_type)),
+        citizen_id: Set(who.citizen_id.clone()),
+        tax_code: Set(who.tax_code.clone()),
+        full_name: Set(who.full_name.clone()),
+        email: Set(who.email.clone()),
+        phone: Set(who.phone.clone()),
+        vneid_verified: Set(who.vneid_verified),
+        unit_id: Set(None),
+        active: Set(true),
+        failed_sign_ins: Set(0),
+        locked_until: Set(None),
+        session_epoch: Set(0),
+        last_sign_in_at: Set(Some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
     };
+    account::Entity::insert(fresh).on_conflict_do_nothing_on([account::Column::SsoSubject]).exec(&txn).await?;
+    let found = account::Entity::find().filter(account::Column::SsoSubject.eq(&who.subject)).one(&txn).await?;
+    let mut m = found
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the applicant's account vanished")))?
+        .into_active_model();
+    m.full_name = Set(who.full_name.clone());
+    m.email = Set(who.email.clone());
+    m.phone = Set(who.phone.clone());
+    m.vneid_verified = Set(who.vneid_verified);
+    m.account_type = Set(Some(who.account_type));
+    m.last_sign_in_at = Set(Some(now));
+    m.updated_at = Set(now);
+    let saved = m.update(&txn).await?;
     let principal = principal::from_account(&txn, saved).await?;
     txn.commit().await?;
     Ok(principal)

@@ -71,6 +71,37 @@ async fn a_later_sign_in_refreshes_details_but_keeps_the_account() {
 }
 
 #[tokio::test]
+async fn two_first_sign_ins_of_the_same_new_citizen_at_once_both_succeed_with_one_account() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = TestApp::spawn_with_sso().await;
+    // Seven rounds of four tabs: within the 30 SSO starts an address may make in five minutes.
+    for round in 0..7 {
+        let number = format!("0011990{round:05}");
+        // Four tabs of the same new citizen reach the portal's callback together.
+        let mut tabs = Vec::new();
+        for _ in 0..4 {
+            let (client, request_id) = reach_login_page(&app).await;
+            let fields =
+                [("request_id", request_id.as_str()), ("kind", "citizen"), ("number", &number), ("name", "Vũ Thị Hoa")];
+            let callback = login_at_mock(&app, &client, &fields).await;
+            tabs.push((client, callback));
+        }
+        let answers = futures_util::future::join_all(tabs.iter().map(|(c, cb)| c.get(cb).send())).await;
+        for answer in answers {
+            assert_eq!(answer.unwrap().status(), StatusCode::SEE_OTHER, "every tab is signed in");
+        }
+        for (tab, _) in &tabs {
+            assert_eq!(get_html_with(tab, &app.url("/tai-khoan")).await.0, StatusCode::OK);
+        }
+        let accounts = entity::account::Entity::find()
+            .filter(entity::account::Column::SsoSubject.eq(format!("custom-citizen-{number}")))
+            .count(&app.db)
+            .await;
+        assert_eq!(accounts.unwrap(), 1, "one account");
+    }
+}
+
+#[tokio::test]
 async fn a_tampered_state_is_refused() {
     let app = TestApp::spawn_with_sso().await;
     let (client, request_id) = reach_login_page(&app).await;
