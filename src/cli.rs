@@ -27,7 +27,12 @@ pub enum Command {
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
     /// Run the mock national portal (single sign-on) on MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN.
-    MockNationalPortal,
+    MockNationalPortal {
+        /// End when standard input closes: the portal that started this
+        /// process holds the other end, so the mock ends with it, however it ends.
+        #[arg(long, hide = true)]
+        with_parent: bool,
+    },
     /// Manage official and admin accounts.
     #[command(subcommand)]
     User(UserCommand),

@@ -35,10 +35,17 @@ async fn main() -> ExitCode {
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => return serve(settings).await,
-        Command::MockNationalPortal => {
+        Command::MockNationalPortal { with_parent } => {
             let mock = MockPortal::build(MockSettings::from(&settings)).await?;
             println!("motcua: mock national portal listening on http://{}", mock.address);
-            mock.server.await?;
+            if with_parent {
+                tokio::select! {
+                    served = mock.server => served?,
+                    () = parent_gone() => println!("motcua: the portal has ended; the mock national portal ends too"),
+                }
+            } else {
+                mock.server.await?;
+            }
             return Ok(());
         }
         Command::Workflow(WorkflowCommand::Check { dir }) => {
@@ -165,17 +172,28 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 started.elapsed().as_millis()
             );
         }
-        Command::Serve | Command::MockNationalPortal | Command::Workflow(_) => {}
+        Command::Serve | Command::MockNationalPortal { .. } | Command::Workflow(_) => {}
     }
     Ok(())
 }
 
+/// Resolves when standard input reaches its end: the parent holding the
+/// pipe's other end has ended (even by `kill -9`, when the kernel closes it).
+async fn parent_gone() {
+    use tokio::io::AsyncReadExt;
+    let mut stdin = tokio::io::stdin();
+    let mut buf = [0u8; 64];
+    while matches!(stdin.read(&mut buf).await, Ok(n) if n > 0) {}
+}
+
 /// Serves the portal; with the mock national portal switched on, it is
-/// started alongside as a child process that ends with the portal.
+/// started alongside as a child process that ends with the portal: it
+/// watches a pipe this process holds open (and is killed on a clean exit).
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let _mock = if settings.mock_national_portal {
         let child = tokio::process::Command::new(std::env::current_exe()?)
-            .arg("mock-national-portal")
+            .args(["mock-national-portal", "--with-parent"])
+            .stdin(std::process::Stdio::piped())
             .kill_on_drop(true)
             .spawn()?;
         println!("motcua: mock national portal starting on http://{}", settings.mock_national_portal_listen);

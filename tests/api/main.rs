@@ -27,6 +27,7 @@ mod identity_sso;
 mod mail;
 mod officials;
 mod payments;
+mod processes;
 mod processing;
 mod reception;
 mod storage;
