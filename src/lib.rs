@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod deadlines;
+pub mod digest;
 pub mod documents;
 pub mod dossier;
 pub mod error;

@@ -43,6 +43,18 @@ pub async fn allow(db: &DatabaseConnection, key: &str, limit: Limit, now: DateTi
     Ok(hits <= limit.max)
 }
 
+/// Whether `key` has used up `limit` in its current window (counts nothing).
+pub async fn exhausted(db: &DatabaseConnection, key: &str, limit: Limit, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let row = rate_limit::Entity::find_by_id(key.to_owned()).one(db).await?;
+    Ok(row.is_some_and(|r| r.window_start > now.timestamp() - limit.window_secs && r.hits >= limit.max))
+}
+
+/// Forgets the count of `key` (after a success the failures before it no longer count).
+pub async fn clear(db: &DatabaseConnection, key: &str) -> Result<(), AppError> {
+    rate_limit::Entity::delete_by_id(key.to_owned()).exec(db).await?;
+    Ok(())
+}
+
 /// Forgets counters whose window ended more than `keep_secs` ago (daily job).
 pub async fn purge_expired(db: &DatabaseConnection, now: DateTime<Utc>, keep_secs: i64) -> Result<u64, AppError> {
     let result = rate_limit::Entity::delete_many()

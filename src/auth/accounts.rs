@@ -1,7 +1,7 @@
 //! Account use cases: applicants from the national SSO, officials with
-//! passwords, roles, lockout after repeated failures, sign-out everywhere.
+//! passwords, roles, sign-out everywhere.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use entity::{account, account_role, agency};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -15,16 +15,10 @@ use super::role::{AccountKind, Role};
 use super::sso_identity::SsoIdentity;
 use crate::error::{AppError, FieldError};
 
-/// Failed password sign-ins in a row before the account is locked.
-pub const MAX_FAILURES: i32 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MINUTES: i64 = 15;
-
 #[derive(Debug)]
 pub enum SignInError {
     /// Unknown username or wrong password: the caller must not tell which.
     Invalid,
-    Locked(DateTime<Utc>),
 }
 
 /// Finds or creates the applicant the national SSO vouches for. A later
@@ -78,8 +72,10 @@ pub async fn sign_in_applicant(
     Ok(principal)
 }
 
-/// Checks an official's password. Failures count towards a lock; a success
-/// resets the count.
+/// Checks an official's password. An unknown name costs the same time as a
+/// wrong password and gets the same answer. Nothing is locked here: repeated
+/// failures are throttled per name and address by the caller, so a stranger
+/// cannot lock an official out.
 pub async fn sign_in_official(
     db: &DatabaseConnection,
     username: &str,
@@ -95,28 +91,10 @@ pub async fn sign_in_official(
         password::burn_time(password_text);
         return Ok(Err(SignInError::Invalid));
     };
-    if let Some(until) = found.locked_until.filter(|until| *until > now) {
-        return Ok(Err(SignInError::Locked(until)));
-    }
-    let ok = found.password_hash.as_deref().is_some_and(|h| password::verify(password_text, h));
-    if !ok {
-        // Counted in the database, so every portal process sees the same count.
-        let locks = found.failed_sign_ins + 1 >= MAX_FAILURES;
-        account::Entity::update_many()
-            .col_expr(account::Column::FailedSignIns, Expr::col(account::Column::FailedSignIns).add(1))
-            .col_expr(account::Column::LockedUntil, Expr::value(locks.then(|| now + Duration::minutes(LOCK_MINUTES))))
-            .filter(account::Column::Id.eq(found.id))
-            .exec(db)
-            .await?;
-        return Ok(Err(if locks {
-            SignInError::Locked(now + Duration::minutes(LOCK_MINUTES))
-        } else {
-            SignInError::Invalid
-        }));
+    if !found.password_hash.as_deref().is_some_and(|h| password::verify(password_text, h)) {
+        return Ok(Err(SignInError::Invalid));
     }
     let mut m = found.into_active_model();
-    m.failed_sign_ins = Set(0);
-    m.locked_until = Set(None);
     m.last_sign_in_at = Set(Some(now));
     let saved = m.update(db).await?;
     Ok(Ok(principal::from_account(db, saved).await?))
@@ -327,8 +305,6 @@ pub async fn set_password(
     let epoch = found.session_epoch;
     let mut m = found.into_active_model();
     m.password_hash = Set(Some(password::hash(new_password)?));
-    m.failed_sign_ins = Set(0);
-    m.locked_until = Set(None);
     m.session_epoch = Set(epoch + 1);
     m.updated_at = Set(now);
     m.update(db).await?;

@@ -8,12 +8,11 @@
 use chrono::{DateTime, Utc};
 use entity::ended_session;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 
 fn hash(sid: &str) -> String {
-    Sha256::digest(sid.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(sid.as_bytes())
 }
 
 /// Records session `sid` as ended until `expires_at`. Ending it twice is no error.

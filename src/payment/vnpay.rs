@@ -19,7 +19,7 @@ pub type Params = BTreeMap<String, String>;
 fn hmac_hex(secret: &str, data: &str) -> String {
     let mut mac = Hmac::<Sha512>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(data.as_bytes());
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::hex(&mac.finalize().into_bytes())
 }
 
 /// Form-URL-encoding as VNPay's own libraries do it (space as `+`).

@@ -25,7 +25,6 @@ struct OfficialRow {
     unit_name: String,
     roles: Vec<String>,
     active: bool,
-    locked: bool,
 }
 
 /// Every official, or only the one with `only` as id.
@@ -38,7 +37,6 @@ async fn rows(ui: &Ui, only: Option<i32>) -> Result<Vec<OfficialRow>, AppError> 
     let officials = query.order_by_asc(account::Column::Username).all(db).await?;
     let roles = account_role::Entity::find().all(db).await?;
     let units = agency::Entity::find().all(db).await?;
-    let now = ui.now();
     Ok(officials
         .into_iter()
         .map(|a| {
@@ -52,7 +50,6 @@ async fn rows(ui: &Ui, only: Option<i32>) -> Result<Vec<OfficialRow>, AppError> 
                 unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
                 roles: roles.iter().filter(|r| r.account_id == a.id).map(|r| r.role.clone()).collect(),
                 active: a.active,
-                locked: a.locked_until.is_some_and(|t| t > now),
             }
         })
         .collect())

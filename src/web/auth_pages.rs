@@ -19,8 +19,11 @@ use crate::error::AppError;
 use crate::ratelimit::{self, Limit};
 
 const PENDING_KEY: &str = "sso_pending";
-/// Password attempts per client address; the account lock counts per account.
+/// Password attempts per client address, whatever the names.
 const SIGN_IN_LIMIT: Limit = Limit { max: 20, window_secs: 300 };
+/// Wrong passwords for one name from one address before that address must
+/// wait: five in fifteen minutes.
+const FAILURE_LIMIT: Limit = Limit { max: 5, window_secs: 900 };
 /// SSO round trips started per client address.
 const SSO_LIMIT: Limit = Limit { max: 30, window_secs: 300 };
 
@@ -127,8 +130,17 @@ pub async fn official_sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, Ap
         return refuse("sign_in_throttled", StatusCode::TOO_MANY_REQUESTS);
     }
     let attempt = Actor { id: None, label: username.clone(), ip: ui.ip(), role: None };
+    // Failures are counted per typed name and address, whether the name
+    // exists or not: the answer never tells, and a stranger elsewhere cannot
+    // lock the official out (see README, "Sign-in and sessions").
+    let failures = format!("sign-in-failed:{}:{}", ui.ip(), crate::digest::sha256_hex(username.as_bytes()));
+    if ratelimit::exhausted(&ui.state.db, &failures, FAILURE_LIMIT, now).await? {
+        audit::record(&ui.state.db, &attempt, "sign_in_throttled", &username, json!({}), now).await?;
+        return refuse("sign_in_throttled", StatusCode::TOO_MANY_REQUESTS);
+    }
     match accounts::sign_in_official(&ui.state.db, &username, form.get("password"), now).await? {
         Ok(who) => {
+            ratelimit::clear(&ui.state.db, &failures).await?;
             session::begin(&ui.session, &who, now)?;
             let actor =
                 Actor { id: Some(who.id), label: format!("{} ({username})", who.label()), ip: attempt.ip, role: None };
@@ -136,12 +148,9 @@ pub async fn official_sign_in(ui: Ui, form: FormData) -> Result<HttpResponse, Ap
             Ok(see_other(&next))
         }
         Err(SignInError::Invalid) => {
+            ratelimit::allow(&ui.state.db, &failures, FAILURE_LIMIT, now).await?;
             audit::record(&ui.state.db, &attempt, "sign_in_failed", &username, json!({}), now).await?;
             refuse("sign_in_invalid", StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(SignInError::Locked(until)) => {
-            audit::record(&ui.state.db, &attempt, "sign_in_locked", &username, json!({"until": until}), now).await?;
-            refuse("sign_in_locked", StatusCode::TOO_MANY_REQUESTS)
         }
     }
 }

@@ -139,7 +139,7 @@ fn fingerprint(procedure: &str, edits: &Edits) -> String {
     for (slot, file) in &edits.files {
         hasher.update(format!("|f{slot:?}:{}", file.received.sha256).as_bytes());
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::hex(&hasher.finalize())
 }
 
 pub async fn create(

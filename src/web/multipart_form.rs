@@ -114,7 +114,7 @@ pub async fn read(mut payload: Multipart, dir: &std::path::Path, limits: &Limits
         let received = Received {
             path: path.to_path_buf(),
             size,
-            sha256: hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+            sha256: crate::digest::hex(&hasher.finalize()),
             kind,
             file_name: sanitize(&given, kind.extension()),
         };

@@ -4,8 +4,6 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use sha2::{Digest, Sha256};
-
 use super::definition::{ActionDef, Definition};
 use super::lines::Source;
 use super::model::{Action, Assign, Budget, Clock, Effect, Guard, Input, Outcome, State, WfRole, Workflow};
@@ -213,7 +211,7 @@ pub fn check(file: &str, source: &str) -> Result<Workflow, Vec<Problem>> {
         initial,
         states,
         actions,
-        hash: Sha256::digest(source.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+        hash: crate::digest::sha256_hex(source.as_bytes()),
         path_budgets,
         source: source.to_owned(),
     })

@@ -40,19 +40,47 @@ async fn unknown_users_and_wrong_passwords_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn repeated_wrong_passwords_lock_the_account() {
+async fn five_wrong_passwords_make_that_address_wait_for_that_name_alike_for_real_and_unknown_names() {
     let app = TestApp::spawn().await;
-    let mut statuses = Vec::new();
-    for _ in 0..5 {
-        statuses.push(app.sign_in_with(&app.client, "tiepnhan", "doan-mo-mat-khau").await.status());
+    let app = &app;
+    let try_as = |name: &'static str, password: &'static str| async move {
+        let res = app.sign_in_with(&app.client, name, password).await;
+        (res.status(), decode_entities(&res.text().await.unwrap()))
+    };
+    for name in ["tiepnhan", "khong-co-ai"] {
+        let mut answers = Vec::new();
+        for _ in 0..5 {
+            answers.push(try_as(name, "doan-mo-mat-khau").await);
+        }
+        assert!(answers.iter().all(|(s, _)| *s == StatusCode::UNPROCESSABLE_ENTITY), "{name}: five plain refusals");
+        let (status, page) = try_as(name, "doan-mo-mat-khau").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{name}: the sixth waits");
+        assert!(page.contains("Quá nhiều lần đăng nhập"), "{name}");
+        assert!(!page.contains("khóa"), "{name}: nothing says an account exists or is locked");
     }
-    assert_eq!(statuses[..4], [StatusCode::UNPROCESSABLE_ENTITY; 4]);
-    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
-    let res = app.sign_in_with(&app.client, "tiepnhan", password_of("tiepnhan")).await;
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the lock");
-    assert!(decode_entities(&res.text().await.unwrap()).contains("tạm khóa"));
-    let log = app.audit_page("sign_in_locked").await;
-    assert!(log.contains("tiepnhan"));
+    // The same answers for the real and the unknown name, word for word.
+    let real = try_as("tiepnhan", "doan-mo-mat-khau").await;
+    let unknown = try_as("khong-co-ai", "doan-mo-mat-khau").await;
+    assert_eq!((real.0, real.1.replace("tiepnhan", "")), (unknown.0, unknown.1.replace("khong-co-ai", "")));
+    // The official at their own desk (another address of the loopback range) signs in at once.
+    let desk = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let res = app.sign_in_with(&desk, "tiepnhan", password_of("tiepnhan")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "a stranger cannot lock the official out");
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let account = entity::account::Entity::find()
+        .filter(entity::account::Column::Username.eq("tiepnhan"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.locked_until, None, "the account itself is never locked");
+    let log = app.audit_page("sign_in_throttled").await;
+    assert!(log.contains("tiepnhan") && log.contains("khong-co-ai"));
 }
 
 #[tokio::test]

@@ -35,7 +35,6 @@ fn listening(port: u16) -> bool {
 /// the database `database_url` and the data folder `dir`.
 pub struct PortalProcess {
     pub child: tokio::process::Child,
-    pub address: String,
 }
 
 impl PortalProcess {
@@ -59,10 +58,9 @@ impl PortalProcess {
             None => cmd.env("MOTCUA_MOCK_NATIONAL_PORTAL", "off"),
         };
         let child = cmd.spawn().expect("motcua serve starts");
-        let address = format!("http://127.0.0.1:{port}");
-        let ready = format!("{address}/readyz");
+        let ready = format!("http://127.0.0.1:{port}/readyz");
         assert!(eventually(Duration::from_secs(60), || answers(&ready)).await, "the portal became ready");
-        PortalProcess { child, address }
+        PortalProcess { child }
     }
 
     /// `kill -9`: no chance to clean up.
