@@ -26,6 +26,8 @@ pub struct Model {
     /// `none`, `requested`, `refunded` or `failed`.
     pub refund_status: String,
     pub refunded_vnd: i64,
+    /// What this payment took beyond what the dossier owed (refunded).
+    pub overpaid_vnd: i64,
     pub refund_requested_at: Option<DateTimeUtc>,
     pub refunded_at: Option<DateTimeUtc>,
     pub created_by: Option<i32>,

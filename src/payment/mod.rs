@@ -14,7 +14,8 @@ pub mod start;
 pub mod vnpay;
 
 use entity::payment;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::AppError;
 use crate::string_enum;
@@ -45,12 +46,25 @@ pub async fn of_dossier(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Ve
 
 /// What has been paid (and not refunded) for the dossier, in đồng.
 pub async fn paid_vnd(db: &impl ConnectionTrait, dossier_id: i64) -> Result<i64, AppError> {
-    Ok(of_dossier(db, dossier_id)
-        .await?
-        .iter()
-        .filter(|p| p.status == PaymentStatus::Paid.as_str())
-        .map(|p| p.amount_vnd - p.refunded_vnd)
-        .sum())
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back, on both engines.
+    let paid: Option<i64> = payment::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_vnd - refunded_vnd), 0) AS BIGINT)"), "paid")
+        .filter(payment::Column::DossierId.eq(dossier_id))
+        .filter(payment::Column::Status.eq(PaymentStatus::Paid.as_str()))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(paid.unwrap_or(0))
+}
+
+/// The dossier's open (pending) payment: at most one (a unique index says so).
+pub async fn open_order(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Option<payment::Model>, AppError> {
+    Ok(payment::Entity::find()
+        .filter(payment::Column::DossierId.eq(dossier_id))
+        .filter(payment::Column::Status.eq(PaymentStatus::Pending.as_str()))
+        .one(db)
+        .await?)
 }
 
 /// What is still owed on a dossier whose fees total `fee_total`.

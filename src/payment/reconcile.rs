@@ -39,40 +39,66 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> Result<ReconcileReport
     let actor = Actor::system("payment reconciliation");
     for p in pending {
         report.asked += 1;
-        let answer = match super::gateway::querydr(&state.http, &state.settings.payment, &p, now).await {
-            Ok(a) => a,
-            Err(e) => {
-                tracing::warn!(txn_ref = %p.txn_ref, error = %e, "querydr failed; asked again next time");
-                continue;
-            }
-        };
-        let code = answer["vnp_ResponseCode"].as_str().unwrap_or_default();
-        let status = answer["vnp_TransactionStatus"].as_str().unwrap_or_default();
-        match (code, status) {
-            // Known and finished at the gateway: settle as it says (amount checked first).
-            ("00", "00" | "02") => {
-                if vnpay::parse_amount(answer["vnp_Amount"].as_str().unwrap_or_default()) != Some(p.amount_vnd) {
-                    tracing::error!(txn_ref = %p.txn_ref, "the gateway reports another amount; left for a person");
-                    continue;
-                }
-                let r = Report {
-                    outcome: if status == "00" { vnpay::Outcome::Paid } else { vnpay::Outcome::Failed },
-                    response_code: if status == "00" { "00".into() } else { "99".into() },
-                    transaction_no: answer["vnp_TransactionNo"].as_str().unwrap_or_default().into(),
-                    bank_code: answer["vnp_BankCode"].as_str().unwrap_or_default().into(),
-                    pay_date: vnpay::parse_time(answer["vnp_PayDate"].as_str().unwrap_or_default()),
-                };
-                if settle::settle(state, &p, &r, &actor, now).await? {
-                    report.settled += 1;
-                }
-            }
-            // Not found, or never finished, and past its time: the payer never paid.
-            _ if p.expires_at <= now && expire(state, &p, &actor, now).await? => report.expired += 1,
-            _ => {}
+        match ask(state, &p, &actor, p.expires_at <= now, now).await? {
+            Asked::Settled => report.settled += 1,
+            Asked::Closed => report.expired += 1,
+            Asked::Open => {}
         }
     }
     report.refunded = super::refund::send_requested(state, now).await?;
     Ok(report)
+}
+
+/// What asking the gateway about a pending payment did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// The gateway had finished it: settled as it says.
+    Settled,
+    /// The gateway never saw it paid, and it was closed (`close` was asked).
+    Closed,
+    /// Still open: not to be closed yet, or the gateway could not be asked.
+    Open,
+}
+
+/// Asks the gateway (`querydr`) about the pending payment `p` and settles
+/// it as the gateway says; one the gateway has not seen paid is closed as
+/// expired when `close` (past its time, or the payer starts another).
+pub async fn ask(
+    state: &AppState,
+    p: &payment::Model,
+    actor: &Actor,
+    close: bool,
+    now: DateTime<Utc>,
+) -> Result<Asked, AppError> {
+    let answer = match super::gateway::querydr(&state.http, &state.settings.payment, p, now).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::warn!(txn_ref = %p.txn_ref, error = %e, "querydr failed; asked again next time");
+            return Ok(Asked::Open);
+        }
+    };
+    let code = answer["vnp_ResponseCode"].as_str().unwrap_or_default();
+    let status = answer["vnp_TransactionStatus"].as_str().unwrap_or_default();
+    match (code, status) {
+        // Known and finished at the gateway: settle as it says (amount checked first).
+        ("00", "00" | "02") => {
+            if vnpay::parse_amount(answer["vnp_Amount"].as_str().unwrap_or_default()) != Some(p.amount_vnd) {
+                tracing::error!(txn_ref = %p.txn_ref, "the gateway reports another amount; left for a person");
+                return Ok(Asked::Open);
+            }
+            let r = Report {
+                outcome: if status == "00" { vnpay::Outcome::Paid } else { vnpay::Outcome::Failed },
+                response_code: if status == "00" { "00".into() } else { "99".into() },
+                transaction_no: answer["vnp_TransactionNo"].as_str().unwrap_or_default().into(),
+                bank_code: answer["vnp_BankCode"].as_str().unwrap_or_default().into(),
+                pay_date: vnpay::parse_time(answer["vnp_PayDate"].as_str().unwrap_or_default()),
+            };
+            Ok(if settle::settle(state, p, &r, actor, now).await? { Asked::Settled } else { Asked::Open })
+        }
+        // Not found, or never finished: the payer did not pay (a late payment is still taken, see settle).
+        _ if close && expire(state, p, actor, now).await? => Ok(Asked::Closed),
+        _ => Ok(Asked::Open),
+    }
 }
 
 async fn expire(state: &AppState, p: &payment::Model, actor: &Actor, now: DateTime<Utc>) -> Result<bool, AppError> {

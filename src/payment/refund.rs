@@ -12,6 +12,7 @@ use super::PaymentStatus;
 use super::settle;
 use crate::app::AppState;
 use crate::audit::{self, Actor};
+use crate::catalogue::model::Vnd;
 use crate::error::AppError;
 
 /// Marks the paid payments of `d` for refund, in the caller's transaction; returns how many.
@@ -43,6 +44,11 @@ pub async fn request(
 
 const BATCH: u64 = 100;
 
+/// What is returned of `p`: its excess when it overpaid, else all of it.
+pub fn refund_amount(p: &payment::Model) -> i64 {
+    if p.overpaid_vnd > 0 { p.overpaid_vnd } else { p.amount_vnd }
+}
+
 /// Sends the refunds waiting for the gateway; returns how many it took.
 pub async fn send_requested(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
     let waiting = payment::Entity::find()
@@ -55,7 +61,9 @@ pub async fn send_requested(state: &AppState, now: DateTime<Utc>) -> Result<usiz
     let mut done = 0;
     for p in waiting {
         let answer =
-            match super::gateway::refund(&state.http, &state.settings.payment, &p, p.amount_vnd, "motcua", now).await {
+            match super::gateway::refund(&state.http, &state.settings.payment, &p, refund_amount(&p), "motcua", now)
+                .await
+            {
                 Ok(a) => a,
                 Err(e) => {
                     tracing::warn!(txn_ref = %p.txn_ref, error = %e, "refund not sent; tried again next time");
@@ -65,7 +73,7 @@ pub async fn send_requested(state: &AppState, now: DateTime<Utc>) -> Result<usiz
         // 00 taken; 94 the gateway has it already (an earlier attempt whose answer was lost).
         let code = answer["vnp_ResponseCode"].as_str().unwrap_or_default().to_owned();
         let (status, note) = match code.as_str() {
-            "00" | "94" => ("refunded", format!("Đã hoàn trả {} đ (mã giao dịch {})", p.amount_vnd, p.txn_ref)),
+            "00" | "94" => ("refunded", format!("Đã hoàn trả {} (mã giao dịch {})", Vnd(refund_amount(&p)), p.txn_ref)),
             "91" | "95" => {
                 ("failed", format!("Cổng thanh toán từ chối hoàn trả, mã {code} (mã giao dịch {})", p.txn_ref))
             }
@@ -74,7 +82,10 @@ pub async fn send_requested(state: &AppState, now: DateTime<Utc>) -> Result<usiz
         let txn = crate::db::begin_write(&state.db).await?;
         let changed = payment::Entity::update_many()
             .col_expr(payment::Column::RefundStatus, Expr::value(status))
-            .col_expr(payment::Column::RefundedVnd, Expr::value(if status == "refunded" { p.amount_vnd } else { 0 }))
+            .col_expr(
+                payment::Column::RefundedVnd,
+                Expr::value(if status == "refunded" { refund_amount(&p) } else { 0 }),
+            )
             .col_expr(payment::Column::RefundedAt, Expr::value(Some(now)))
             .filter(payment::Column::Id.eq(p.id))
             .filter(payment::Column::RefundStatus.eq("requested"))

@@ -2,6 +2,12 @@
 //! both end here: one UPDATE … WHERE status = 'pending' decides who settles
 //! it, and the winner writes the history, the audit entry and the mail in
 //! the same transaction. The loser changes nothing and says so.
+//!
+//! A payment the portal closed as expired (abandoned, or an older order
+//! closed before a new one) may still be confirmed by the gateway: money
+//! taken is never ignored, so "paid" settles an expired payment too. What a
+//! payment takes beyond what the dossier still owes is recorded as an
+//! overpayment and marked for refund in the same transaction.
 
 use chrono::{DateTime, Utc};
 use entity::{dossier, payment};
@@ -69,7 +75,7 @@ pub async fn settle(
         .col_expr(payment::Column::PayDate, Expr::value(report.pay_date))
         .col_expr(payment::Column::Version, Expr::col(payment::Column::Version).add(1))
         .filter(payment::Column::Id.eq(p.id))
-        .filter(payment::Column::Status.eq(PaymentStatus::Pending.as_str()))
+        .filter(payment::Column::Status.is_in(settleable_from(to)))
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
@@ -99,6 +105,9 @@ pub async fn settle(
         );
         if closed_without_result {
             super::refund::request(&txn, &d, procedure.record.fee_refundable, actor, now).await?;
+        } else {
+            let due = crate::catalogue::fees::due_for(&procedure.record.fees, &d.form_data);
+            overpayment(&txn, &d, p, due, actor, now).await?;
         }
         let extra = [("step", "Đã thanh toán phí, lệ phí".to_owned()), ("note", note.clone())];
         crate::notify::dossier::notify_applicant(&txn, state, "dossier_step", &d, &procedure, &extra, false, now)
@@ -106,6 +115,46 @@ pub async fn settle(
     }
     txn.commit().await?;
     Ok(true)
+}
+
+/// The states a payment may be settled from with outcome `to`: an open one,
+/// and for "paid" also one the portal closed (the gateway took the money).
+fn settleable_from(to: PaymentStatus) -> Vec<&'static str> {
+    match to {
+        PaymentStatus::Paid => vec![PaymentStatus::Pending.as_str(), PaymentStatus::Expired.as_str()],
+        _ => vec![PaymentStatus::Pending.as_str()],
+    }
+}
+
+/// Records what the just-paid `p` took beyond the dossier's fees `due`
+/// (a second order paid, a fee lowered meanwhile) and marks it for refund.
+async fn overpayment(
+    txn: &impl ConnectionTrait,
+    d: &dossier::Model,
+    p: &payment::Model,
+    due: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let excess = (super::paid_vnd(txn, d.id).await? - due).clamp(0, p.amount_vnd);
+    if excess == 0 {
+        return Ok(());
+    }
+    payment::Entity::update_many()
+        .col_expr(payment::Column::OverpaidVnd, Expr::value(excess))
+        .col_expr(payment::Column::RefundStatus, Expr::value("requested"))
+        .col_expr(payment::Column::RefundRequestedAt, Expr::value(Some(now)))
+        .filter(payment::Column::Id.eq(p.id))
+        .exec(txn)
+        .await?;
+    let note = format!(
+        "Thanh toán thừa {} (mã giao dịch {}): số tiền thừa được hoàn trả",
+        crate::catalogue::model::Vnd(excess),
+        p.txn_ref
+    );
+    history(txn, d, "payment_overpaid", &note, actor, now).await?;
+    let detail = serde_json::json!({"overpaid_vnd": excess, "due_vnd": due});
+    audit::record(txn, actor, "payment.overpaid", &p.txn_ref, detail, now).await
 }
 
 /// Answers the gateway's IPN: signature, order, amount, state, then settles.
@@ -122,9 +171,6 @@ pub async fn ipn(state: &AppState, params: &Params, now: DateTime<Utc>) -> Resul
     if vnpay::parse_amount(&get("vnp_Amount")) != Some(p.amount_vnd) {
         return Ok(IpnAnswer::InvalidAmount);
     }
-    if p.status != PaymentStatus::Pending.as_str() {
-        return Ok(IpnAnswer::AlreadyConfirmed);
-    }
     let report = Report {
         outcome: vnpay::outcome(&get("vnp_ResponseCode"), &get("vnp_TransactionStatus")),
         response_code: get("vnp_ResponseCode"),
@@ -132,6 +178,10 @@ pub async fn ipn(state: &AppState, params: &Params, now: DateTime<Utc>) -> Resul
         bank_code: get("vnp_BankCode"),
         pay_date: vnpay::parse_time(&get("vnp_PayDate")),
     };
+    let to = if report.outcome == Outcome::Paid { PaymentStatus::Paid } else { PaymentStatus::Failed };
+    if !settleable_from(to).contains(&p.status.as_str()) {
+        return Ok(IpnAnswer::AlreadyConfirmed);
+    }
     let won = settle(state, &p, &report, &Actor::system("payment gateway IPN"), now).await?;
     Ok(if won { IpnAnswer::Confirmed } else { IpnAnswer::AlreadyConfirmed })
 }

@@ -4,12 +4,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{dossier, payment};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, SqlErr};
 
 use super::vnpay::{self, Params};
 use super::{PaymentStatus, RETURN_PATH};
 use crate::app::AppState;
 use crate::audit::{self, Actor};
+use crate::catalogue::model::Vnd;
 use crate::dossier::DossierStatus;
 use crate::error::AppError;
 
@@ -43,7 +44,17 @@ fn txn_ref(now: DateTime<Utc>) -> String {
     format!("MC{stamp}{:06}", crate::random::below(1_000_000))
 }
 
-/// The payment to send the payer of `d` to: a pending one still valid, or a new one for what is owed.
+/// Whether the open order `p` can still take the payment of `owed`.
+fn usable(p: &payment::Model, owed: i64, now: DateTime<Utc>) -> bool {
+    p.expires_at > now && p.amount_vnd == owed
+}
+
+/// The payment to send the payer of `d` to: the open order while it is still
+/// good (two clicks, two tabs: the same order), else a new one for what is
+/// owed. A dossier has at most one open order — checked in the write
+/// transaction and enforced by a unique index on both engines; an open order
+/// the payer left (expired, or for an amount no longer owed) is first asked
+/// about at the gateway, settled if it was paid, else closed.
 pub async fn start(
     state: &AppState,
     d: &dossier::Model,
@@ -55,20 +66,26 @@ pub async fn start(
     if matches!(status, DossierStatus::Draft) || status.is_closed() {
         return Err(AppError::Conflict("no fee can be paid for this dossier now".into()));
     }
-    let owed = super::owed_vnd(&state.db, d.id, fee_total).await?;
+    if let Some(open) = super::open_order(&state.db, d.id).await? {
+        if usable(&open, super::owed_vnd(&state.db, d.id, fee_total).await?, now) {
+            return Ok(open);
+        }
+        super::reconcile::ask(state, &open, actor, true, now).await?;
+    }
+    let txn = crate::db::begin_write(&state.db).await?;
+    let owed = super::owed_vnd(&txn, d.id, fee_total).await?;
     if owed == 0 {
         return Err(AppError::Conflict("nothing is owed".into()));
     }
-    if let Some(open) = super::of_dossier(&state.db, d.id)
-        .await?
-        .into_iter()
-        .find(|p| p.status == PaymentStatus::Pending.as_str() && p.expires_at > now && p.amount_vnd == owed)
-    {
-        return Ok(open);
+    if let Some(open) = super::open_order(&txn, d.id).await? {
+        txn.rollback().await?;
+        return match usable(&open, owed, now) {
+            true => Ok(open),
+            false => Err(AppError::Conflict("an earlier payment is still being confirmed; try again shortly".into())),
+        };
     }
     let code = d.code.clone().unwrap_or_default();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let created = payment::ActiveModel {
+    let inserted = payment::ActiveModel {
         dossier_id: Set(d.id),
         txn_ref: Set(txn_ref(now)),
         amount_vnd: Set(owed),
@@ -78,13 +95,24 @@ pub async fn start(
         expires_at: Set(now + Duration::minutes(state.settings.payment.expire_minutes)),
         refund_status: Set("none".into()),
         refunded_vnd: Set(0),
+        overpaid_vnd: Set(0),
         created_by: Set(actor.id),
         version: Set(0),
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
-    let note = format!("Khởi tạo thanh toán {} — {} đ (mã giao dịch {})", code, owed, created.txn_ref);
+    .await;
+    let created = match inserted {
+        Ok(created) => created,
+        // PostgreSQL: a concurrent click inserted first (the unique index); go with its order.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            let open = super::open_order(&state.db, d.id).await?;
+            return open.filter(|p| usable(p, owed, now)).ok_or_else(|| AppError::Conflict("try again".into()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let note = format!("Khởi tạo thanh toán {} — {} (mã giao dịch {})", code, Vnd(owed), created.txn_ref);
     super::settle::history(&txn, d, "payment_started", &note, actor, now).await?;
     audit::record(&txn, actor, "payment.start", &created.txn_ref, serde_json::json!({"amount_vnd": owed}), now).await?;
     txn.commit().await?;

@@ -222,8 +222,12 @@ pub async fn report(ui: Ui, query: web::Query<DayQuery>) -> Result<HttpResponse,
         .await?;
     let mut by_status: BTreeMap<&str, Tally> =
         PaymentStatus::ALL.iter().map(|s| (s.as_str(), Tally::default())).collect();
-    let mut refunded = Tally::default();
+    let (mut refunded, mut overpaid) = (Tally::default(), Tally::default());
     for p in &rows {
+        if p.overpaid_vnd > 0 {
+            overpaid.count += 1;
+            overpaid.vnd += p.overpaid_vnd;
+        }
         if let Some(t) = by_status.get_mut(p.status.as_str()) {
             t.count += 1;
             t.vnd += p.amount_vnd;
@@ -238,6 +242,7 @@ pub async fn report(ui: Ui, query: web::Query<DayQuery>) -> Result<HttpResponse,
     ctx.insert("day", &day.to_string());
     ctx.insert("by_status", &by_status);
     ctx.insert("refunded", &refunded);
+    ctx.insert("overpaid", &overpaid);
     ctx.insert("net", &net);
     ctx.insert("total", &rows.len());
     ui.render("payment/report.html", &ctx)
