@@ -220,6 +220,7 @@ fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
             .app_data(web::extract::form_config())
             .app_data(web::extract::json_config())
             .configure(|cfg| web::routes(cfg, &static_dir))
+            .wrap(from_fn(web::input_guard::refuse_unstorable))
             .wrap(from_fn(web::errors::render_errors))
             .wrap(sessions)
             .wrap(from_fn(web::headers::request_context))

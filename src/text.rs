@@ -12,6 +12,18 @@ pub fn nfc(s: &str) -> String {
     s.trim().nfc().collect()
 }
 
+/// Whether `s` holds a character no field may hold: NUL (PostgreSQL text
+/// cannot store it), or another control character than tab and line breaks.
+pub fn has_forbidden_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Whether `s` is fit for a one-line field: no control characters at all
+/// but tab.
+pub fn is_one_line(s: &str) -> bool {
+    !s.chars().any(|c| c.is_control() && c != '\t')
+}
+
 /// The search form of a text: lower case ASCII letters, digits and dots,
 /// words separated by single spaces.
 pub fn fold(s: &str) -> String {
@@ -46,6 +58,17 @@ pub fn search_terms(query: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_and_control_characters_are_found_but_tabs_and_line_breaks_are_text() {
+        for bad in ["a\0b", "\u{1}", "x\u{7f}", "x\u{85}y", "\u{1b}[31m"] {
+            assert!(has_forbidden_control(bad), "{bad:?}");
+        }
+        for good in ["Giấy phép", "dòng 1\r\ndòng 2", "cột\tcột", ""] {
+            assert!(!has_forbidden_control(good), "{good:?}");
+        }
+        assert!(is_one_line("Nguyễn Văn An\t") && !is_one_line("a\nb") && !is_one_line("a\0"));
+    }
 
     #[test]
     fn folding_removes_marks_and_case() {

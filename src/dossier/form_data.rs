@@ -90,6 +90,11 @@ fn check_value(field: &FieldSpec, raw: &str) -> Result<Value, &'static str> {
     if text.chars().count() > max {
         return Err("too_long");
     }
+    // Line breaks only where a text may have lines; no control character anywhere.
+    let lines_allowed = field.kind == FieldKind::Textarea;
+    if crate::text::has_forbidden_control(&text) || (!lines_allowed && !crate::text::is_one_line(&text)) {
+        return Err("control_characters");
+    }
     match field.kind {
         FieldKind::Text | FieldKind::Textarea | FieldKind::Address => Ok(Value::String(text)),
         FieldKind::Number => number(&text).ok_or("not_a_number"),

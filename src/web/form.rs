@@ -11,7 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use super::csrf;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 
 pub struct FormData(Vec<(String, String)>);
 
@@ -42,6 +42,16 @@ impl FromRequest for FormData {
             let sent = pairs.iter().find(|(k, _)| k == csrf::FIELD).map(|(_, v)| v.as_str());
             if !csrf::verify(&req.get_session(), sent) {
                 return Err(AppError::Forbidden.into());
+            }
+            // No field holds a NUL or another control character (tab and line
+            // breaks are text); one-line fields are checked where they are read.
+            let bad: Vec<FieldError> = pairs
+                .iter()
+                .filter(|(k, v)| crate::text::has_forbidden_control(k) || crate::text::has_forbidden_control(v))
+                .map(|(k, _)| FieldError::new(k, "control_characters"))
+                .collect();
+            if !bad.is_empty() {
+                return Err(AppError::Validation(bad).into());
             }
             Ok(FormData(pairs))
         })

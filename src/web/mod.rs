@@ -25,6 +25,7 @@ pub mod form;
 pub mod forms;
 pub mod headers;
 pub mod health;
+pub mod input_guard;
 pub mod multipart_form;
 pub mod payments;
 pub mod processing;

@@ -74,6 +74,13 @@ pub async fn read(mut payload: Multipart, dir: &std::path::Path, limits: &Limits
                 return Err(AppError::BadRequest("too many form fields".into()));
             }
             let text = String::from_utf8(text).map_err(|_| AppError::BadRequest(format!("{name}: not UTF-8")))?;
+            // See `input_guard`: no NUL or control character, nor its escape in a JSON text field.
+            if crate::text::has_forbidden_control(&name)
+                || crate::text::has_forbidden_control(&text)
+                || super::input_guard::json_control_escape(text.as_bytes())
+            {
+                return Err(AppError::Validation(vec![FieldError::new(&name, "control_characters")]));
+            }
             form.fields.push((name, text));
             continue;
         };

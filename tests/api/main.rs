@@ -31,5 +31,6 @@ mod processes;
 mod processing;
 mod reception;
 mod storage;
+mod unstorable_input;
 mod uploads;
 mod workflows;
