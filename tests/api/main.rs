@@ -26,6 +26,7 @@ mod housekeeping;
 mod identity_sso;
 mod mail;
 mod officials;
+mod openapi_contract;
 mod payments;
 mod processes;
 mod processing;
