@@ -165,6 +165,7 @@ impl Application {
         let mut state = AppState::new(db, settings, tera, texts)?;
         state.workflows = workflows;
         let state = Data::new(state);
+        crate::scheduler::clear_leftovers(&state).await;
         let mut scheduler = None;
         if state.settings.workers {
             let from = state.settings.mail.from.clone();

@@ -55,8 +55,23 @@ pub async fn start(state: actix_web::web::Data<AppState>) -> anyhow::Result<JobS
     Ok(scheduler)
 }
 
-/// The deadline sweep, then the dossiers whose supplement never came.
+/// What requests of a killed process left: abandoned API drafts, temporary files.
+pub async fn clear_leftovers(state: &AppState) {
+    match crate::dossier::leftovers::clear_abandoned(&state.db, &state.storage, state.clock.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(drafts = n, "abandoned API drafts cleared"),
+        Err(e) => tracing::error!(error = %e, "clearing abandoned drafts failed"),
+    }
+    let tmp = state.settings.data_dir.join("tmp");
+    let n = crate::dossier::leftovers::clear_temporary_files(&tmp, std::time::SystemTime::now());
+    if n > 0 {
+        tracing::info!(files = n, "abandoned temporary upload files removed");
+    }
+}
+
+/// The deadline sweep, then the dossiers whose supplement never came, then leftovers.
 async fn deadline_jobs(state: &AppState) {
+    clear_leftovers(state).await;
     let now = state.clock.now();
     match deadlines::sweep(&state.db, now).await {
         Ok(r) if r.due_soon + r.overdue + r.unaccepted > 0 => tracing::info!(

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use entity::upload;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::kind::DocumentKind;
@@ -29,30 +30,51 @@ pub async fn keep(
     file: &Received,
     now: DateTime<Utc>,
 ) -> Result<upload::Model, AppError> {
+    let stored = put(storage, owner, file).await?;
+    match record(db, owner, file, &stored, now).await {
+        Ok(row) => Ok(row),
+        Err(e) => {
+            // No record, no object: nothing is left behind that nobody owns.
+            let _ = storage.delete(&stored.key).await;
+            Err(e)
+        }
+    }
+}
+
+/// An object put in storage, not yet recorded.
+pub struct Stored {
+    public_id: String,
+    pub key: String,
+}
+
+/// Puts a received file of `owner` in storage; `record` writes its row (in
+/// the caller's transaction, so the row and what uses it commit together).
+pub async fn put(storage: &Storage, owner: i32, file: &Received) -> Result<Stored, AppError> {
     let public_id = crate::random::token().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     let key = format!("uploads/{owner}/{public_id}.{}", file.kind.extension());
     storage.put_file(&key, &file.path, file.kind.content_type()).await.map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Stored { public_id, key })
+}
+
+pub async fn record(
+    db: &impl ConnectionTrait,
+    owner: i32,
+    file: &Received,
+    stored: &Stored,
+    now: DateTime<Utc>,
+) -> Result<upload::Model, AppError> {
     let row = upload::ActiveModel {
-        public_id: Set(public_id),
+        public_id: Set(stored.public_id.clone()),
         owner_id: Set(owner),
-        storage_key: Set(key.clone()),
+        storage_key: Set(stored.key.clone()),
         file_name: Set(file.file_name.clone()),
         kind: Set(file.kind.as_str().into()),
         size_bytes: Set(i64::try_from(file.size).unwrap_or(i64::MAX)),
         sha256: Set(file.sha256.clone()),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(db)
-    .await;
-    match row {
-        Ok(row) => Ok(row),
-        Err(e) => {
-            // No record, no object: nothing is left behind that nobody owns.
-            let _ = storage.delete(&key).await;
-            Err(e.into())
-        }
-    }
+    };
+    Ok(row.insert(db).await?)
 }
 
 pub async fn mine(db: &DatabaseConnection, owner: i32) -> Result<Vec<upload::Model>, AppError> {

@@ -23,6 +23,7 @@ pub async fn mine(db: &impl ConnectionTrait, who: i32) -> Result<Vec<dossier::Mo
     use sea_orm::{Condition, QueryOrder};
     Ok(dossier::Entity::find()
         .filter(Condition::any().add(dossier::Column::ApplicantId.eq(who)).add(dossier::Column::CreatedBy.eq(who)))
+        .filter(super::leftovers::api_in_flight().not())
         .order_by_desc(dossier::Column::Id)
         .all(db)
         .await?)
@@ -31,8 +32,10 @@ pub async fn mine(db: &impl ConnectionTrait, who: i32) -> Result<Vec<dossier::Mo
 /// The dossier `public_id` if `who` may read it: 404 when it does not
 /// exist, 403 when it belongs to someone else.
 pub async fn load(db: &impl ConnectionTrait, who: &Principal, public_id: &str) -> Result<dossier::Model, AppError> {
+    // An API submission's draft is no dossier until it is acknowledged.
     let found = dossier::Entity::find()
         .filter(dossier::Column::PublicId.eq(public_id))
+        .filter(super::leftovers::api_in_flight().not())
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -12,6 +12,7 @@ pub mod expiry;
 pub mod form_data;
 pub mod handover;
 pub mod history;
+pub mod leftovers;
 pub mod lookup;
 pub mod officials;
 pub mod policy;

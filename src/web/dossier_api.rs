@@ -26,7 +26,7 @@ use crate::dossier::applicant::Details;
 use crate::dossier::documents;
 use crate::dossier::draft::{self, NewDossier};
 use crate::dossier::form_data::flatten;
-use crate::dossier::{Channel, DossierCode, access, lookup, submit, view};
+use crate::dossier::{Channel, DossierCode, access, leftovers, lookup, submit, view};
 use crate::error::{AppError, FieldError};
 use crate::ratelimit::{self, Limit};
 
@@ -34,8 +34,6 @@ use crate::ratelimit::{self, Limit};
 const LOOKUP_LIMIT: Limit = Limit { max: 30, window_secs: 60 };
 const KEY_HEADER: &str = "idempotency-key";
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
-/// A draft made by an API request and never submitted is taken as abandoned after this.
-const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(10);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -176,7 +174,7 @@ pub async fn create(
         if d.status != crate::dossier::DossierStatus::Draft.as_str() {
             return Ok(HttpResponse::Ok().insert_header(("Idempotent-Replayed", "true")).json(describe(&d)));
         }
-        if now - d.created_at < ABANDONED_AFTER {
+        if now - d.created_at < leftovers::ABANDONED_AFTER {
             // The first request with this key is still at work: the client retries later.
             return Err(AppError::Conflict("a request with this Idempotency-Key is in progress".into()));
         }

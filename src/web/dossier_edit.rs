@@ -113,10 +113,22 @@ pub async fn apply_documents(
     }
     let mut new = Vec::new();
     for (slot, file) in incoming {
-        let kept = store::keep(db, &state.storage, owner, &file.received, now).await?;
-        new.push(kept.clone());
-        if let Err(e) = documents::attach(db, d, slots, *slot, &kept, round, limits, now).await {
-            return Err(discard_after(state, new, e).await);
+        // The file's record and its place in the dossier commit together: a
+        // crash leaves neither or both (at worst an object nobody records).
+        let stored = store::put(&state.storage, owner, &file.received).await?;
+        let linked = async {
+            let txn = crate::db::begin_write(db).await?;
+            let kept = store::record(&txn, owner, &file.received, &stored, now).await?;
+            documents::attach(&txn, d, slots, *slot, &kept, round, limits, now).await?;
+            txn.commit().await?;
+            Ok::<_, AppError>(kept)
+        };
+        match linked.await {
+            Ok(kept) => new.push(kept),
+            Err(e) => {
+                let _ = state.storage.delete(&stored.key).await;
+                return Err(discard_after(state, new, e).await);
+            }
         }
     }
     Ok(new)

@@ -18,7 +18,7 @@ async fn upload(app: &TestApp, client: &reqwest::Client, csrf: &str, name: &str,
     res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
 }
 
-fn press_card_form() -> Value {
+pub fn press_card_form() -> Value {
     json!({
         "ho_ten": "Nguyễn Văn An", "so_dinh_danh": "001090012345", "ngay_sinh": "05/09/1990",
         "dia_chi": "Số 1 phố Tràng Tiền, Hà Nội", "dien_thoai": "+84 912 345 678", "email": "an.nguyen@example.vn"
