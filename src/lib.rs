@@ -34,6 +34,8 @@ pub mod storage;
 pub mod string_enum;
 pub mod telemetry;
 pub mod text;
+#[cfg(test)]
+mod untrusted_input_properties;
 pub mod web;
 pub mod work_calendar;
 pub mod workflow;

@@ -38,8 +38,13 @@ pub async fn render_errors(
             None => return Ok(res.map_into_left_body()),
         },
     };
+    let allow = res.headers().get(header::ALLOW).cloned();
     let (req, _) = res.into_parts();
-    let shaped = shape(&req, status, &report);
+    let mut shaped = shape(&req, status, &report);
+    // A 405 says which methods the address takes (RFC 9110 §15.5.6).
+    if let Some(allow) = allow {
+        shaped.headers_mut().insert(header::ALLOW, allow);
+    }
     Ok(ServiceResponse::new(req, shaped).map_into_right_body())
 }
 

@@ -154,6 +154,26 @@ route_table! {
 
 pub fn routes(cfg: &mut ServiceConfig, static_dir: &Path) {
     register(cfg);
+    // A path served for other methods answers 405 with the methods it takes,
+    // not 404 (registered after every route, so it only catches the rest).
+    let mut paths: Vec<&'static str> = TABLE.iter().map(|r| r.path).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    for path in paths {
+        let mut allow: Vec<&str> = TABLE.iter().filter(|r| r.path == path).map(|r| r.method).collect();
+        if allow.contains(&"GET") {
+            allow.push("HEAD");
+        }
+        let allow = allow.join(", ");
+        cfg.service(
+            web::resource(path).to(move || {
+                let allow = allow.clone();
+                async move {
+                    HttpResponse::MethodNotAllowed().insert_header((actix_web::http::header::ALLOW, allow)).finish()
+                }
+            }),
+        );
+    }
     cfg.service(actix_files::Files::new("/static", static_dir).use_etag(true).use_last_modified(true))
         .default_service(web::to(not_found));
 }

@@ -50,8 +50,12 @@ async fn a_malformed_json_body_is_a_problem_not_a_crash() {
 async fn a_wrong_method_is_answered_clearly() {
     let app = TestApp::spawn_empty().await;
     let res = app.client.delete(app.url("/api/v1/procedures")).send().await.unwrap();
-    assert!(res.status().is_client_error());
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "the path exists, not for this method");
+    assert_eq!(res.headers()["allow"], "GET, HEAD");
     assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let res = app.client.request(reqwest::Method::TRACE, app.url("/thu-tuc")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(app.client.delete(app.url("/khong-co")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
