@@ -27,6 +27,7 @@ mod identity_sso;
 mod mail;
 mod officials;
 mod openapi_contract;
+mod payment_orders;
 mod payments;
 mod processes;
 mod processing;

@@ -13,12 +13,12 @@ use crate::dossier_support::*;
 use crate::helpers::{TestApp, VNPAY_SECRET, decode_entities, get_html_with, location};
 use motcua::payment::vnpay::{self, Params};
 
-async fn payments_of(app: &TestApp, id: &str) -> Vec<entity::payment::Model> {
+pub async fn payments_of(app: &TestApp, id: &str) -> Vec<entity::payment::Model> {
     let d = state_of(app, id).await;
     entity::payment::Entity::find().filter(entity::payment::Column::DossierId.eq(d.id)).all(&app.db).await.unwrap()
 }
 
-async fn events(app: &TestApp, id: &str, action: &str) -> usize {
+pub async fn events(app: &TestApp, id: &str, action: &str) -> usize {
     let d = state_of(app, id).await;
     entity::dossier_event::Entity::find()
         .filter(entity::dossier_event::Column::DossierId.eq(d.id))
@@ -41,7 +41,7 @@ async fn set_fault(app: &TestApp, ipn: &str, delay_secs: u32) {
 }
 
 /// The applicant starts paying dossier `id`: the signed address of the gateway's page.
-async fn start(app: &TestApp, id: &str) -> reqwest::Response {
+pub async fn start(app: &TestApp, id: &str) -> reqwest::Response {
     let csrf = app.csrf_of(&app.client).await;
     app.client.post(app.url(&format!("/ho-so/{id}/thanh-toan"))).form(&[("_csrf", csrf)]).send().await.unwrap()
 }
@@ -54,7 +54,7 @@ async fn pay(app: &TestApp, id: &str, choice: &str) -> String {
 }
 
 /// The payer at the gateway's page `gateway` chooses `choice`; returns the return page's HTML.
-async fn pay_at(app: &TestApp, gateway: &str, choice: &str) -> String {
+pub async fn pay_at(app: &TestApp, gateway: &str, choice: &str) -> String {
     let gateway = gateway.to_owned();
     assert!(gateway.starts_with(&app.mock.as_ref().unwrap().address), "{gateway}");
     // The payer's browser at the gateway: a client of its own, without the portal's cookies.
@@ -371,87 +371,4 @@ async fn a_payment_completed_after_the_refusal_is_returned() {
     assert_eq!((p.status.as_str(), p.refund_status.as_str()), ("paid", "requested"));
     motcua::payment::reconcile::run(&app.state, app.now()).await.unwrap();
     assert_eq!(payments_of(&app, &id).await[0].refund_status, "refunded");
-}
-
-#[tokio::test]
-async fn four_clicks_at_once_on_pay_open_one_order_and_all_go_to_it() {
-    let app = TestApp::spawn_with_sso().await;
-    app.sso_sign_in("nguyen-van-an").await;
-    let (id, _) = submitted_press_card(&app, &app.client).await;
-    let csrf = app.csrf_of(&app.client).await;
-    let click =
-        || app.client.post(app.url(&format!("/ho-so/{id}/thanh-toan"))).form(&[("_csrf", csrf.as_str())]).send();
-    let answers = futures_util::future::join_all((0..4).map(|_| click())).await;
-    let mut gateways: Vec<String> = answers
-        .into_iter()
-        .map(|r| {
-            let r = r.unwrap();
-            assert_eq!(r.status(), StatusCode::SEE_OTHER, "every click goes to the gateway");
-            location(&r)
-        })
-        .collect();
-    gateways.dedup();
-    assert_eq!(gateways.len(), 1, "the same order every time");
-    assert_eq!(payments_of(&app, &id).await.len(), 1, "one order");
-    assert_eq!(events(&app, &id, "payment_started").await, 1);
-    // Paid once; nothing more can be started.
-    assert!(pay_at(&app, &gateways[0], "success").await.contains("Đã thanh toán"));
-    assert_eq!(start(&app, &id).await.status(), StatusCode::CONFLICT, "nothing more is owed");
-}
-
-#[tokio::test]
-async fn the_database_refuses_a_second_open_order_for_a_dossier() {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let app = TestApp::spawn_with_sso().await;
-    app.sso_sign_in("nguyen-van-an").await;
-    let (id, _) = submitted_press_card(&app, &app.client).await;
-    assert_eq!(start(&app, &id).await.status(), StatusCode::SEE_OTHER);
-    let first = payments_of(&app, &id).await.remove(0);
-    let mut second: entity::payment::ActiveModel = first.clone().into();
-    second.id = sea_orm::ActiveValue::NotSet;
-    second.txn_ref = Set(format!("{}X", first.txn_ref));
-    assert!(second.insert(&app.db).await.is_err(), "a unique index allows one pending payment per dossier");
-}
-
-#[tokio::test]
-async fn an_abandoned_order_is_asked_about_and_closed_before_a_new_one_and_paying_it_late_is_refunded_as_overpaid() {
-    let app = TestApp::spawn_with_sso().await;
-    app.sso_sign_in("nguyen-van-an").await;
-    let (id, _) = submitted_press_card(&app, &app.client).await;
-    let res = start(&app, &id).await;
-    let abandoned = location(&res);
-    // The citizen left the gateway's page; twenty minutes later they try again.
-    app.state.clock.advance(chrono::Duration::minutes(20));
-    let res = start(&app, &id).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let fresh = location(&res);
-    assert_ne!(fresh, abandoned, "a new order");
-    let mut payments = payments_of(&app, &id).await;
-    payments.sort_by_key(|p| p.id);
-    let statuses: Vec<&str> = payments.iter().map(|p| p.status.as_str()).collect();
-    assert_eq!(statuses, ["expired", "pending"], "the old one asked about and closed first");
-    assert_eq!(events(&app, &id, "payment_expired").await, 1);
-    // The old page was still open in another tab, and the gateway took the money there.
-    assert!(pay_at(&app, &abandoned, "success").await.contains("Đã thanh toán"), "money taken is never ignored");
-    // Then the new order is paid too: twice the fee, the second is an overpayment to refund.
-    pay_at(&app, &fresh, "success").await;
-    let payments = payments_of(&app, &id).await;
-    assert!(payments.iter().all(|p| p.status == "paid"));
-    let overpaid: Vec<_> = payments.iter().filter(|p| p.overpaid_vnd > 0).collect();
-    assert_eq!(overpaid.len(), 1);
-    assert_eq!((overpaid[0].overpaid_vnd, overpaid[0].refund_status.as_str()), (100_000, "requested"));
-    assert_eq!(events(&app, &id, "payment_overpaid").await, 1);
-    let reception = official(&app, "tiepnhan").await;
-    let (_, list) = get_html_with(&reception, &app.url("/can-bo/thanh-toan")).await;
-    assert!(list.contains("Thanh toán thừa (hoàn trả): 100.000 đ"), "officials see it");
-    let day = motcua::sla::local_time::to_local(app.now()).date();
-    let (_, report) = get_html_with(&app.admin, &app.url(&format!("/quan-tri/doi-soat?day={day}"))).await;
-    let row = &report[report.find("data-status=\"overpaid\"").unwrap()..];
-    let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("<td>1</td>") && row.contains("100.000 đ"), "{row}");
-    // The refund goes to the gateway; what was paid for the dossier is the fee, once.
-    motcua::payment::reconcile::run(&app.state, app.now()).await.unwrap();
-    let refunded = payments_of(&app, &id).await.into_iter().find(|p| p.overpaid_vnd > 0).unwrap();
-    assert_eq!((refunded.refund_status.as_str(), refunded.refunded_vnd), ("refunded", 100_000));
-    assert_eq!(motcua::payment::paid_vnd(&app.db, state_of(&app, &id).await.id).await.unwrap(), 100_000);
 }
