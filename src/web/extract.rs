@@ -6,7 +6,7 @@ use actix_web::web::{FormConfig, JsonConfig, QueryConfig};
 use crate::error::AppError;
 
 /// Largest JSON body accepted (a whole catalogue import).
-const JSON_LIMIT: usize = 16 * 1024 * 1024;
+pub const JSON_LIMIT: usize = 16 * 1024 * 1024;
 const FORM_LIMIT: usize = 1024 * 1024;
 
 pub fn query_config() -> QueryConfig {

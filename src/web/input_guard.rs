@@ -10,6 +10,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
+use futures_util::StreamExt;
 
 use crate::error::AppError;
 
@@ -73,8 +74,17 @@ pub async fn refuse_unstorable(
     }
     let json = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.contains("json"));
     if json {
-        // Read the body (the JSON extractors' own limit applies later), check it, and put it back.
-        let body = req.extract::<Bytes>().await?;
+        // Read the body up to the JSON extractors' own limit, check it, and put it back.
+        let mut payload = req.parts_mut().1.take();
+        let mut body = actix_web::web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk?;
+            if body.len() + chunk.len() > super::extract::JSON_LIMIT {
+                return Ok(req.error_response(AppError::TooLarge));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body: Bytes = body.freeze();
         if json_control_escape(&body) {
             return Ok(req.error_response(refused("JSON body")));
         }

@@ -55,6 +55,20 @@ async fn an_import_without_the_csrf_header_or_with_a_wrong_one_is_refused_and_ch
 }
 
 #[tokio::test]
+async fn a_large_catalogue_is_read_whole() {
+    let app = TestApp::spawn_empty().await;
+    // Two megabytes, as a ministry's catalogue of hundreds of procedures is: here of JSON whitespace.
+    let padding = " ".repeat(2 * 1024 * 1024);
+    let body = format!(
+        r#"{{"format": "motcua-catalogue", "version": 1,{padding}"agencies": [], "fields": [], "procedures": []}}"#
+    );
+    let token = app.csrf_of(&app.admin).await;
+    let put = app.admin.put(app.url("/api/v1/admin/catalogue")).header("X-CSRF-Token", token);
+    let res = put.header("content-type", "application/json").body(body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn an_import_refuses_unknown_shapes() {
     let app = TestApp::spawn_empty().await;
     let res = app.import(&json!({"format": "motcua-catalogue", "version": 1, "agencies": [], "fields": [], "procedures": [], "extra": 1})).await;
