@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{account, account_role, dossier, notice};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::auth::role::Role;
@@ -115,8 +115,13 @@ async fn flip(db: &DatabaseConnection, to: &str, now: DateTime<Utc>) -> Result<(
     };
     let txn = crate::db::begin_write(db).await?;
     // The state is checked again on the row itself: of two sweepers, the second finds nothing to flip.
-    let flipped = dossier::Entity::update_many()
-        .col_expr(dossier::Column::DueState, Expr::value(to))
+    let mut update = dossier::Entity::update_many().col_expr(dossier::Column::DueState, Expr::value(to));
+    if to == "overdue" {
+        // The moment it became late stays, whatever happens to the appointment later.
+        let first_late = Func::coalesce([Expr::col(dossier::Column::LateAt), Expr::col(dossier::Column::DueAt)]);
+        update = update.col_expr(dossier::Column::LateAt, first_late.into());
+    }
+    let flipped = update
         .filter(dossier::Column::Id.in_subquery(select.to_owned()))
         .filter(still)
         .exec_with_returning(&txn)

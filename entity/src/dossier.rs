@@ -77,6 +77,16 @@ pub struct Model {
     pub apology_late: bool,
     /// The partner agency of an inter-agency transfer (liên thông): its officials may read the dossier.
     pub partner_agency_id: Option<i32>,
+    /// The appointment first given at reception (or at a restart of the limit), kept when it moves.
+    pub first_due_at: Option<DateTimeUtc>,
+    /// When the dossier first passed its appointment; kept whatever happens to the date later.
+    pub late_at: Option<DateTimeUtc>,
+    /// When processing ended: the result ready, the dossier refused, stopped or withdrawn (QĐ 766 `NgayKetThucXuLy`).
+    pub finished_at: Option<DateTimeUtc>,
+    /// The applicant's account was verified with VNeID when the dossier was submitted.
+    pub vneid_verified: bool,
+    /// The sequence number of the dossier's latest history entry.
+    pub event_seq: i32,
     /// Bumped by every change; a change names the version it started from.
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -17,6 +17,23 @@ pub struct Model {
     /// 0 for the submission, n for the n-th supplement.
     pub round: i32,
     pub added_at: DateTimeUtc,
+    pub origin: Origin,
+}
+
+/// How a document came into the dossier (QĐ 766 indicators 4.2, 4.3).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The applicant uploaded the file.
+    #[sea_orm(string_value = "uploaded")]
+    Uploaded,
+    /// The reception officer digitised the paper at the counter.
+    #[sea_orm(string_value = "counter_scan")]
+    CounterScan,
+    /// Taken from the applicant's store of digitised documents.
+    #[sea_orm(string_value = "reused")]
+    Reused,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ pub mod procedure;
 pub mod procedure_document;
 pub mod procedure_fee;
 pub mod rate_limit;
+pub mod supplement_round;
 pub mod upload;
 pub mod work_calendar;
 pub mod workflow_version;

@@ -17,6 +17,7 @@ mod m20261123_000011_lifecycle_policies;
 mod m20261123_000012_payment;
 mod m20261202_000013_ended_session;
 mod m20261202_000014_one_open_payment;
+mod m20261202_000015_one_lifecycle;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_payment::Migration),
             Box::new(m20261202_000013_ended_session::Migration),
             Box::new(m20261202_000014_one_open_payment::Migration),
+            Box::new(m20261202_000015_one_lifecycle::Migration),
         ]
     }
 }

@@ -88,10 +88,14 @@ pub async fn sign_in_official(
         .one(db)
         .await?;
     let Some(found) = found.filter(|a| a.active) else {
-        password::burn_time(password_text);
+        password::burn_time_off_executor(password_text).await;
         return Ok(Err(SignInError::Invalid));
     };
-    if !found.password_hash.as_deref().is_some_and(|h| password::verify(password_text, h)) {
+    let matches = match found.password_hash.as_deref() {
+        Some(h) => password::verify_off_executor(password_text, h).await,
+        None => false,
+    };
+    if !matches {
         return Ok(Err(SignInError::Invalid));
     }
     let mut m = found.into_active_model();
@@ -153,7 +157,7 @@ pub async fn create_official(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let hash = password::hash(&new.password)?;
+    let hash = password::hash_off_executor(&new.password).await?;
     let txn = crate::db::begin_write(db).await?;
     if account::Entity::find().filter(account::Column::Username.eq(&username)).one(&txn).await?.is_some() {
         return Err(AppError::Validation(vec![FieldError::new("username", "taken")]));
@@ -294,9 +298,12 @@ pub async fn set_password(
 ) -> Result<(), AppError> {
     let found = official(db, id).await?;
     let username = found.username.clone().unwrap_or_default();
-    if let Some(current) = current
-        && !found.password_hash.as_deref().is_some_and(|h| password::verify(current, h))
-    {
+    let current_ok = match (current, found.password_hash.as_deref()) {
+        (None, _) => true,
+        (Some(current), Some(h)) => password::verify_off_executor(current, h).await,
+        (Some(_), None) => false,
+    };
+    if !current_ok {
         return Err(AppError::Validation(vec![FieldError::new("current_password", "wrong_password")]));
     }
     if let Some(code) = password::weakness(new_password, &username) {
@@ -304,7 +311,7 @@ pub async fn set_password(
     }
     let epoch = found.session_epoch;
     let mut m = found.into_active_model();
-    m.password_hash = Set(Some(password::hash(new_password)?));
+    m.password_hash = Set(Some(password::hash_off_executor(new_password).await?));
     m.session_epoch = Set(epoch + 1);
     m.updated_at = Set(now);
     m.update(db).await?;

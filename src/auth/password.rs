@@ -21,6 +21,24 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// `hash` on the blocking pool: argon2 holds a CPU for tens of milliseconds.
+pub async fn hash_off_executor(password: &str) -> anyhow::Result<String> {
+    let password = password.to_owned();
+    crate::blocking::run(move || hash(&password)).await.map_err(|e| anyhow::anyhow!("{e}"))?
+}
+
+/// `verify` on the blocking pool.
+pub async fn verify_off_executor(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    crate::blocking::run(move || verify(&password, &stored)).await.unwrap_or(false)
+}
+
+/// `burn_time` on the blocking pool.
+pub async fn burn_time_off_executor(password: &str) {
+    let password = password.to_owned();
+    let _ = crate::blocking::run(move || burn_time(&password)).await;
+}
+
 /// A hash of nothing, verified against when the username is unknown so that
 /// a wrong username costs as long as a wrong password.
 pub fn burn_time(password: &str) {

@@ -5,9 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::dossier;
-use sea_orm::sea_query::Expr;
 
-use super::change::{self, Change};
+use super::lifecycle::{self, Event};
 use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;
@@ -61,22 +60,8 @@ pub async fn apologise(
         super::receipt::moment_vi(old_due)
     );
     let txn = crate::db::begin_write(&state.db).await?;
-    let change = Change {
-        action: "apology",
-        to: status,
-        note: &note,
-        also: vec![
-            (dossier::Column::DueAt, Expr::value(Some(new_due))),
-            (dossier::Column::RescheduledFrom, Expr::value(Some(old_due))),
-            (dossier::Column::ApologyAt, Expr::value(Some(now))),
-            (dossier::Column::ApologyLate, Expr::value(late)),
-            (dossier::Column::DueState, Expr::value("on_time")),
-            (dossier::Column::DueSoonAt, Expr::value(Option::<DateTime<Utc>>::None)),
-        ],
-        from_state: d.workflow_state.as_deref(),
-        to_state: d.workflow_state.as_deref(),
-    };
-    let changed = change::apply(&txn, d, change, &actor.in_role("leader"), now).await?;
+    let event = Event::Apology { new_due, late, note: note.clone() };
+    let changed = lifecycle::change(&txn, d, event, &actor.in_role("leader"), &state.settings.public_url, now).await?;
     let p = crate::catalogue::view::by_id(&txn, d.procedure_id).await?;
     let extra = [
         ("reason", reason.clone()),
@@ -84,7 +69,6 @@ pub async fn apologise(
         ("new_due", super::receipt::moment_vi(new_due)),
     ];
     crate::notify::dossier::notify_applicant(&txn, state, "dossier_apology", &changed, &p, &extra, false, now).await?;
-    super::process::sync_event(&txn, &changed, &note, now).await?;
     txn.commit().await?;
     Ok(changed)
 }

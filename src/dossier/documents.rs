@@ -50,6 +50,7 @@ pub struct Attached {
     pub kind: String,
     pub size: i64,
     pub sha256: String,
+    pub origin: dossier_document::Origin,
     #[serde(skip)]
     pub upload: upload::Model,
 }
@@ -74,6 +75,7 @@ pub async fn list(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Vec<Atta
                 kind: up.kind.clone(),
                 size: up.size_bytes,
                 sha256: up.sha256.clone(),
+                origin: doc.origin,
                 upload: up,
             })
         })
@@ -141,6 +143,12 @@ pub async fn attach(
         upload_id: Set(file.id),
         round: Set(round),
         added_at: Set(now),
+        // At the counter the officer digitises the papers the applicant brought.
+        origin: Set(if d.channel == super::Channel::Counter.as_str() {
+            dossier_document::Origin::CounterScan
+        } else {
+            dossier_document::Origin::Uploaded
+        }),
         ..Default::default()
     })
     .on_conflict_do_nothing_on([dossier_document::Column::DossierId, dossier_document::Column::UploadId])

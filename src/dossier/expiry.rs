@@ -6,10 +6,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::dossier;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::change::{self, Change};
+use super::lifecycle::{self, Event};
 use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;
@@ -55,25 +54,11 @@ async fn close(state: &AppState, d: &dossier::Model, now: DateTime<Utc>) -> Resu
         state.settings.policies.supplement_timeout_days
     );
     let txn = crate::db::begin_write(&state.db).await?;
-    let change = Change {
-        action: "supplement_timeout",
-        to: DossierStatus::Stopped,
-        note: &note,
-        also: vec![
-            (dossier::Column::ClosedAt, Expr::value(Some(now))),
-            (dossier::Column::SupplementDueAt, Expr::value(Option::<DateTime<Utc>>::None)),
-            (dossier::Column::PausedAt, Expr::value(Option::<DateTime<Utc>>::None)),
-            (dossier::Column::StepDueAt, Expr::value(Option::<DateTime<Utc>>::None)),
-            (dossier::Column::AssigneeId, Expr::value(Option::<i32>::None)),
-            (dossier::Column::WorkflowState, Expr::value(end.map(|s| s.key.clone()).or(d.workflow_state.clone()))),
-        ],
-        from_state: d.workflow_state.as_deref(),
-        to_state: end.map(|s| s.key.as_str()).or(d.workflow_state.as_deref()),
-    };
-    let changed = change::apply(&txn, d, change, &Actor::system("supplement timeout"), now).await?;
+    let event = Event::SupplementTimeout { note: note.clone(), end_state: end.map(|s| s.key.clone()) };
+    let actor = Actor::system("supplement timeout");
+    let changed = lifecycle::change(&txn, d, event, &actor, &state.settings.public_url, now).await?;
     let extra = [("step", "Dừng giải quyết do quá hạn bổ sung hồ sơ".to_owned()), ("note", note.clone())];
     crate::notify::dossier::notify_applicant(&txn, state, "dossier_step", &changed, &p, &extra, false, now).await?;
-    super::process::sync_event(&txn, &changed, &note, now).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -6,11 +6,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::{account, dossier};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use super::change::{self, Change};
-use super::status::DossierStatus;
+use super::lifecycle::{self, Event};
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::principal::Principal;
@@ -129,17 +127,9 @@ pub async fn reassign(
     }
     let p = crate::catalogue::view::by_id(&state.db, d.procedure_id).await?;
     let note = format!("Giao cho: {}", official.full_name);
-    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
     let txn = crate::db::begin_write(&state.db).await?;
-    let change = Change {
-        action: "reassign",
-        to: status,
-        note: &note,
-        also: vec![(dossier::Column::AssigneeId, Expr::value(Some(to)))],
-        from_state: Some(&step.key),
-        to_state: Some(&step.key),
-    };
-    let changed = change::apply(&txn, d, change, &actor.in_role("leader"), now).await?;
+    let event = Event::Reassign { to, note: note.clone() };
+    let changed = lifecycle::change(&txn, d, event, &actor.in_role("leader"), &state.settings.public_url, now).await?;
     notify_next(&txn, state, &changed, &p, step, &note, now).await?;
     txn.commit().await?;
     Ok(changed)

@@ -4,7 +4,6 @@
 pub mod access;
 pub mod apology;
 pub mod applicant;
-pub mod change;
 pub mod code;
 pub mod documents;
 pub mod draft;
@@ -13,7 +12,9 @@ pub mod form_data;
 pub mod handover;
 pub mod history;
 pub mod leftovers;
+pub mod lifecycle;
 pub mod lookup;
+pub mod national_record;
 pub mod officials;
 pub mod policy;
 pub mod process;

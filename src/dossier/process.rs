@@ -5,11 +5,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::dossier;
-use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::change::{self, Change};
 use super::documents;
+use super::lifecycle::{self, Asked, Event, Pause, Step};
 use super::status::DossierStatus;
 use crate::app::AppState;
 use crate::audit::Actor;
@@ -77,6 +76,11 @@ pub fn roles_of(who: &Principal, d: &dossier::Model) -> Vec<WfRole> {
     if who.unit_id != Some(d.agency_id) {
         return Vec::new();
     }
+    official_roles(who)
+}
+
+/// The workflow roles an official's roles give, whatever the dossier.
+pub fn official_roles(who: &Principal) -> Vec<WfRole> {
     who.roles
         .iter()
         .filter_map(|r| match r {
@@ -196,8 +200,7 @@ pub async fn act(
     let cal = crate::work_calendar::load(&state.db, &state.settings.office_hours).await?;
     let mut due = d.due_at;
     let mut soon = d.due_soon_at;
-    let mut step_due = step_due(&cal, to, &p, now);
-    let mut also: Vec<(dossier::Column, SimpleExpr)> = Vec::new();
+    let mut pause = Pause::Keep;
     // Coming back from a pause: the time away is not the officials' time.
     if from.clock == Clock::Pauses
         && let Some(paused) = d.paused_at
@@ -212,80 +215,75 @@ pub async fn act(
         };
         due = due.map(shift);
         soon = soon.map(shift);
-        also.push((dossier::Column::PausedAt, Expr::value(Option::<DateTime<Utc>>::None)));
+        pause = Pause::End;
     }
+    let mut restarted = false;
     match to.clock {
-        Clock::Pauses => also.push((dossier::Column::PausedAt, Expr::value(Some(now)))),
+        Clock::Pauses => pause = Pause::Start,
         // The complete dossier starts the whole limit again (NĐ 297/2025 Art. 6).
         Clock::Restarts => {
             due = Some(super::receive::appointment(&cal, &p, now));
             soon = Some(super::receive::due_soon(&cal, &p, now, state.settings.due_soon_share));
+            restarted = d.due_at.is_some() && due != d.due_at;
         }
         Clock::Runs => {}
     }
-    if due != d.due_at {
-        also.push((dossier::Column::DueState, Expr::value("on_time")));
-    }
-    if to.outcome.is_some() {
-        also.push((dossier::Column::ClosedAt, Expr::value(Some(now))));
-        step_due = None;
-    }
+    let ends = to.outcome.is_some();
     let assignee = match (given.assignee, to.assign, to.role) {
         (Some(chosen), _, _) => Some(chosen),
         (None, Assign::LeastLoaded, Some(role)) => least_loaded(&state.db, d.agency_id, role).await?,
         _ => None,
     };
-    if to.status == DossierStatus::AwaitingSupplement {
-        let asked = [given.documents.trim(), given.reason.trim()]
+    let asked = (to.status == DossierStatus::AwaitingSupplement).then(|| {
+        let what = [given.documents.trim(), given.reason.trim()]
             .iter()
             .filter(|s| !s.is_empty())
             .cloned()
             .collect::<Vec<_>>()
             .join("\n");
-        also.push((dossier::Column::SupplementRequest, Expr::value(Some(asked))));
-        also.extend(super::supplement::asked(&cal, state, d, now));
-    } else if from.status == DossierStatus::AwaitingSupplement {
-        also.push((dossier::Column::SupplementRequest, Expr::value(Option::<String>::None)));
-        also.push((dossier::Column::SupplementDueAt, Expr::value(Option::<DateTime<Utc>>::None)));
-    }
-    if let Some(a) = &partner {
-        also.push((dossier::Column::PartnerAgencyId, Expr::value(Some(a.id))));
-    }
-    if decision.effects.contains(&Effect::IssueResult) {
-        also.push((dossier::Column::ResultUploadId, Expr::value(given.result_upload)));
-    }
-    also.extend([
-        (dossier::Column::WorkflowState, Expr::value(Some(to.key.clone()))),
-        (dossier::Column::DueAt, Expr::value(due)),
-        (dossier::Column::DueSoonAt, Expr::value(soon)),
-        (dossier::Column::StepStartedAt, Expr::value(Some(now))),
-        (dossier::Column::StepDueAt, Expr::value(step_due)),
-        (dossier::Column::AssigneeId, Expr::value(assignee)),
-    ]);
-    let note = if to.status == DossierStatus::AwaitingSupplement {
-        super::policy::supplement_note(d.supplement_count + 1, &given.note())
-    } else {
-        given.note()
-    };
-    let txn = crate::db::begin_write(&state.db).await?;
-    let change = Change {
-        action: &decision.action.key,
+        Asked { what, closes_at: super::policy::supplement_due(&cal, &state.settings.policies, now) }
+    });
+    let step = Step {
+        action: decision.action.key.clone(),
+        from_state: from.key.clone(),
+        to_state: to.key.clone(),
         to: to.status,
-        note: &note,
-        also,
-        from_state: Some(&from.key),
-        to_state: Some(&to.key),
+        due_at: due,
+        due_soon_at: soon,
+        restarted,
+        pause,
+        step_due_at: if ends { None } else { step_due(&cal, to, &p, now) },
+        assignee,
+        ends,
+        partner_agency_id: partner.as_ref().map(|a| a.id),
+        result_upload_id: given.result_upload.filter(|_| decision.effects.contains(&Effect::IssueResult)),
+        asked,
+        note: given.note(),
     };
     // The role the step was taken in, for the history and the control slip.
     let mine = roles_of(who, d);
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
-    let changed = change::apply(&txn, d, change, &actor.in_role(acting), now).await?;
+    let actor = actor.in_role(acting);
+    let txn = crate::db::begin_write(&state.db).await?;
+    let changed =
+        lifecycle::change(&txn, d, Event::Step(Box::new(step)), &actor, &state.settings.public_url, now).await?;
+    let note = changed_note(&txn, &changed).await?;
     if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
-        crate::payment::refund::request(&txn, &changed, p.record.fee_refundable, actor, now).await?;
+        crate::payment::refund::request(&txn, &changed, p.record.fee_refundable, &actor, now).await?;
     }
     effects(&txn, state, &changed, &p, decision.effects, to, &note, now).await?;
     txn.commit().await?;
     Ok(changed)
+}
+
+/// The words the history kept for the dossier's latest change.
+async fn changed_note(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<String, AppError> {
+    let entry = entity::dossier_event::Entity::find()
+        .filter(entity::dossier_event::Column::DossierId.eq(d.id))
+        .filter(entity::dossier_event::Column::Seq.eq(d.event_seq))
+        .one(db)
+        .await?;
+    Ok(entry.map(|e| e.note).unwrap_or_default())
 }
 
 /// The outbox rows of a step's effects, in the step's transaction.
@@ -306,30 +304,13 @@ async fn effects(
                 let extra = [("step", to.label.clone()), ("note", note.to_owned())];
                 crate::notify::dossier::notify_applicant(db, state, "dossier_step", d, p, &extra, false, now).await?;
             }
-            Effect::SyncNationalPortal => sync_event(db, d, note, now).await?,
+            // Every change is queued for the national portal by the lifecycle itself.
+            Effect::SyncNationalPortal => {}
             Effect::NotifyNextHandler => super::handover::notify_next(db, state, d, p, to, note, now).await?,
             Effect::Transfer => super::handover::notify_partner(db, d, p, now).await?,
             // The result is set with the step; payments arrive with their issue.
             Effect::IssueResult | Effect::RequestPayment => {}
         }
     }
-    Ok(())
-}
-
-/// Queues the dossier's new status for the national portal, frozen now and
-/// delivered in order per dossier by the sync worker (national portal issue).
-pub async fn sync_event(
-    db: &impl ConnectionTrait,
-    d: &dossier::Model,
-    note: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let payload = serde_json::json!({
-        "MaHoSo": d.code,
-        "TrangThaiHoSo": DossierStatus::parse(&d.status).and_then(|s| s.national_code()),
-        "ThoiGian": now,
-        "NoiDung": note,
-    });
-    crate::outbox::enqueue(db, "national_sync", d.code.as_deref(), &payload, now).await?;
     Ok(())
 }

@@ -72,7 +72,7 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
     let receiver = history::of(db, d.id)
         .await?
         .into_iter()
-        .find(|e| e.action == "receive")
+        .find(|e| e.kind == entity::dossier_event::Kind::Receive)
         .map(|e| e.actor_label)
         .unwrap_or_default();
     let result_at = if d.channel == Channel::Online.as_str() {

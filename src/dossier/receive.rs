@@ -5,10 +5,8 @@
 use chrono::{DateTime, Utc};
 use entity::dossier;
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::Expr;
 
-use super::change::{self, Change};
-use super::status::DossierStatus;
+use super::lifecycle::{self, Appointment, Event};
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
@@ -38,32 +36,18 @@ pub async fn receive(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    if d.status != DossierStatus::Submitted.as_str() {
-        return Err(AppError::Conflict("only a submitted dossier can be received".into()));
-    }
     let calendar = crate::work_calendar::load(db, &state.settings.office_hours).await?;
     let due = appointment(&calendar, p, now);
     let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
     // Reception is the workflow's first step: its own deadline starts now.
-    let first_step = match super::process::workflow_of(db, d).await? {
+    let first_step_due = match super::process::workflow_of(db, d).await? {
         Some(wf) => super::process::step_due(&calendar, &wf.states[wf.initial], p, now),
         None => None,
     };
-    let change = Change {
-        from_state: None,
-        to_state: None,
-        action: "receive",
-        to: DossierStatus::Received,
-        note: &note,
-        also: vec![
-            (dossier::Column::ReceivedAt, Expr::value(now)),
-            (dossier::Column::DueAt, Expr::value(due)),
-            (dossier::Column::DueSoonAt, Expr::value(Some(due_soon(&calendar, p, now, state.settings.due_soon_share)))),
-            (dossier::Column::StepStartedAt, Expr::value(Some(now))),
-            (dossier::Column::StepDueAt, Expr::value(first_step)),
-        ],
-    };
-    let received = change::apply(db, d, change, actor, now).await?;
+    let appointment =
+        Appointment { due_at: due, due_soon_at: due_soon(&calendar, p, now, state.settings.due_soon_share) };
+    let event = Event::Receive { appointment, first_step_due, note };
+    let received = lifecycle::change(db, d, event, actor, &state.settings.public_url, now).await?;
     let extra = [("received_at", super::receipt::moment_vi(now)), ("due_at", super::receipt::moment_vi(due))];
     mail::notify_applicant(db, state, "dossier_received", &received, p, &extra, true, now).await?;
     Ok(received)

@@ -3,10 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::dossier;
-use sea_orm::sea_query::Expr;
 
-use super::change::{self, Change};
-use super::status::DossierStatus;
+use super::lifecycle::{self, Event};
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
@@ -26,18 +24,8 @@ pub async fn refuse(
     if reason.chars().count() < 5 {
         return Err(AppError::Validation(vec![FieldError::new("note", "required")]));
     }
-    if d.status != DossierStatus::Submitted.as_str() {
-        return Err(AppError::Conflict("only a dossier not yet received can be refused".into()));
-    }
-    let change = Change {
-        from_state: None,
-        to_state: None,
-        action: "refuse",
-        to: DossierStatus::Refused,
-        note: &reason,
-        also: vec![(dossier::Column::ClosedAt, Expr::value(now))],
-    };
-    let changed = change::apply(db, d, change, actor, now).await?;
+    let event = Event::Refuse { reason: reason.clone() };
+    let changed = lifecycle::change(db, d, event, actor, &state.settings.public_url, now).await?;
     crate::payment::refund::request(db, &changed, p.record.fee_refundable, actor, now).await?;
     mail::notify_applicant(db, state, "dossier_refused", &changed, p, &[("reason", reason)], false, now).await?;
     Ok(changed)

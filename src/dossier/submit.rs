@@ -6,11 +6,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::dossier;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use super::change::{self, Change};
 use super::documents::{self, Limits};
+use super::lifecycle::{self, Event, Submission};
 use super::status::{Channel, DossierStatus};
 use super::{applicant, code, draft, form_data, receive};
 use crate::app::AppState;
@@ -81,23 +80,21 @@ pub async fn submit(
     };
     let cal = crate::work_calendar::load(&txn, &state.settings.office_hours).await?;
     let accept_due = super::policy::accept_due(&cal, &state.settings.policies, now);
-    let change = Change {
-        from_state: None,
-        to_state: None,
-        action: "submit",
-        to: DossierStatus::Submitted,
-        note: "",
-        also: vec![
-            (dossier::Column::WorkflowVersionId, Expr::value(workflow_version)),
-            (dossier::Column::WorkflowState, Expr::value(workflow_state)),
-            (dossier::Column::Code, Expr::value(code.as_str())),
-            (dossier::Column::FormData, Expr::value(data.to_string())),
-            (dossier::Column::ApplicantAddress, Expr::value(address.chars().take(500).collect::<String>())),
-            (dossier::Column::SubmittedAt, Expr::value(now)),
-            (dossier::Column::AcceptDueAt, Expr::value(accept_due)),
-        ],
+    // QĐ 766 indicator 4.5 reads whether the applicant's account was verified with VNeID.
+    let vneid_verified = match d.applicant_id {
+        Some(id) => entity::account::Entity::find_by_id(id).one(&txn).await?.is_some_and(|a| a.vneid_verified),
+        None => false,
     };
-    let mut submitted = match change::apply(&txn, &d, change, actor, now).await {
+    let event = Event::Submit(Submission {
+        code: code.as_str().to_owned(),
+        form_data: data.to_string(),
+        address,
+        workflow_version_id: workflow_version,
+        workflow_state,
+        accept_due_at: accept_due,
+        vneid_verified,
+    });
+    let mut submitted = match lifecycle::change(&txn, &d, event, actor, &state.settings.public_url, now).await {
         Ok(submitted) => submitted,
         Err(AppError::Conflict(_)) => {
             // Another request submitted it first (PostgreSQL lets both read

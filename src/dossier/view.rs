@@ -3,6 +3,7 @@
 //! and the history.
 
 use chrono::{DateTime, Utc};
+use entity::dossier_event::Kind;
 use entity::{dossier, dossier_event};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
@@ -139,13 +140,11 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Dossi
     })
 }
 
-/// History entries kept among the agency's officials.
-const INTERNAL: &[&str] = &["comment", "reassign"];
-
 impl DossierView {
     /// The view the applicant gets: without the officials' internal entries.
     pub fn for_applicant(mut self) -> Self {
-        self.history.retain(|e| !INTERNAL.contains(&e.event.action.as_str()));
+        // Comments and reassignments stay among the agency's officials.
+        self.history.retain(|e| !matches!(e.event.kind, Kind::Comment | Kind::Reassign));
         self
     }
 }
@@ -156,7 +155,7 @@ async fn events(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Vec<Eve
         .await?
         .into_iter()
         .map(|event| {
-            let action = wf.as_ref().and_then(|wf| wf.action(&event.action));
+            let action = wf.as_ref().zip(event.step_action.as_deref()).and_then(|(wf, key)| wf.action(key));
             Event { label: action.map(|a| a.label.clone()), label_en: action.map(|a| a.label_en.clone()), event }
         })
         .collect())

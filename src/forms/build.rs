@@ -3,6 +3,7 @@
 //! a refusal, 04 after the apology, 05 after processing stopped; 06 at any
 //! time after reception.
 
+use entity::dossier_event::Kind;
 use entity::{agency, dossier, dossier_event};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
@@ -118,7 +119,7 @@ pub async fn form(
             doc.signer = e.actor_label.clone();
         }
         "04" => {
-            let e = last(&events, |e| e.action == "apology")?;
+            let e = last(&events, |e| e.kind == Kind::Apology)?;
             let (Some(old), Some(new)) = (d.rescheduled_from, d.due_at) else { return Err(AppError::NotFound) };
             doc.number = "04";
             doc.title = "VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ".into();
@@ -205,7 +206,7 @@ pub async fn form(
             });
             doc.signer_title = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ".into();
             doc.signer =
-                events.iter().find(|e| e.action == "receive").map(|e| e.actor_label.clone()).unwrap_or_default();
+                events.iter().find(|e| e.kind == Kind::Receive).map(|e| e.actor_label.clone()).unwrap_or_default();
         }
         _ => return Err(AppError::NotFound),
     }

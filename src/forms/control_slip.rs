@@ -4,7 +4,7 @@
 //! against that step's own deadline on the office calendar.
 
 use chrono::{DateTime, Utc};
-use entity::dossier_event;
+use entity::dossier_event::{self, Kind};
 use serde::Serialize;
 
 use crate::catalogue::model::TimeLimit;
@@ -65,8 +65,6 @@ fn who(e: &dossier_event::Model) -> String {
 }
 
 /// What is not a handover: notes and changes of holder within a step.
-const NOT_HANDOVERS: &[&str] = &["comment", "reassign", "apology"];
-
 /// The handovers in `events` (oldest first) of a dossier on `wf`.
 pub fn handovers(
     events: &[dossier_event::Model],
@@ -86,12 +84,12 @@ pub fn handovers(
     };
     let moves: Vec<&dossier_event::Model> = events
         .iter()
-        .filter(|e| !NOT_HANDOVERS.contains(&e.action.as_str()))
-        .filter(|e| e.action == "receive" || e.from_state.is_some())
+        // Reception and the workflow's steps move a dossier between hands; comments, payments do not.
+        .filter(|e| matches!(e.kind, Kind::Receive | Kind::Step))
         .collect();
     let mut out = Vec::new();
     for (i, e) in moves.iter().enumerate() {
-        let (from_step, due) = if e.action == "receive" {
+        let (from_step, due) = if e.kind == Kind::Receive {
             ("Tiếp nhận hồ sơ trực tuyến".to_owned(), accept_due)
         } else {
             let state = wf.and_then(|wf| wf.states.iter().find(|s| Some(s.key.as_str()) == e.from_state.as_deref()));
@@ -104,7 +102,7 @@ pub fn handovers(
             };
             (label(e.from_state.as_deref()), due)
         };
-        let to_step = if e.action == "receive" {
+        let to_step = if e.kind == Kind::Receive {
             wf.map(|wf| wf.states[wf.initial].label.clone()).unwrap_or_else(|| "Giải quyết hồ sơ".into())
         } else {
             label(e.to_state.as_deref())
@@ -145,6 +143,14 @@ mod tests {
         dossier_event::Model {
             id,
             dossier_id: 1,
+            seq: i32::try_from(id).unwrap(),
+            kind: match action {
+                "submit" => Kind::Submit,
+                "receive" => Kind::Receive,
+                "comment" => Kind::Comment,
+                _ => Kind::Step,
+            },
+            step_action: None,
             at,
             actor_id: None,
             actor_label: who.into(),

@@ -44,7 +44,8 @@ async fn attachments(db: &DatabaseConnection, email: &Email) -> Result<Vec<(Stri
         match attachment {
             Attachment::Receipt { dossier_id, lookup_url } => {
                 let receipt = crate::dossier::receipt::load(db, *dossier_id, lookup_url).await?;
-                let pdf = crate::dossier::receipt::pdf(&receipt)?;
+                let owned = receipt.clone();
+                let pdf = crate::blocking::run(move || crate::dossier::receipt::pdf(&owned)).await??;
                 files.push((receipt.file_name(), "application/pdf".to_owned(), pdf));
             }
         }

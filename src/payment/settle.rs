@@ -18,8 +18,9 @@ use super::PaymentStatus;
 use super::vnpay::{self, IpnAnswer, Outcome, Params};
 use crate::app::AppState;
 use crate::audit::{self, Actor};
-use crate::dossier::{DossierStatus, history};
+use crate::dossier::{DossierStatus, lifecycle};
 use crate::error::AppError;
+use entity::dossier_event::Kind;
 
 /// What the gateway reported about a payment.
 #[derive(Debug, Clone)]
@@ -31,7 +32,7 @@ pub struct Report {
     pub pay_date: Option<DateTime<Utc>>,
 }
 
-/// A payment entry in the dossier's history; the dossier's status stays as it is.
+/// A payment or refund entry in the dossier's history; the dossier's status stays as it is.
 pub async fn history(
     db: &impl ConnectionTrait,
     d: &dossier::Model,
@@ -39,17 +40,9 @@ pub async fn history(
     note: &str,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
-    let entry = history::Entry {
-        action,
-        from: Some(status),
-        to: status,
-        note,
-        from_state: d.workflow_state.as_deref(),
-        to_state: d.workflow_state.as_deref(),
-    };
-    history::append(db, d.id, actor, entry, now).await
+) -> Result<i32, AppError> {
+    let kind = if action.starts_with("refund") { Kind::Refund } else { Kind::Payment };
+    lifecycle::record(db, d, kind, action, note, actor, now).await
 }
 
 /// Settles `p` as `report` says; `Ok(false)` when it was settled already.
@@ -92,7 +85,7 @@ pub async fn settle(
         _ => format!("Thanh toán không thành công, mã lỗi {} (mã giao dịch {})", report.response_code, p.txn_ref),
     };
     let action = format!("payment_{}", to.as_str());
-    history(&txn, &d, &action, &note, actor, now).await?;
+    let seq = history(&txn, &d, &action, &note, actor, now).await?;
     let detail = serde_json::json!({"status": to.as_str(), "response_code": report.response_code,
         "transaction_no": report.transaction_no, "amount_vnd": p.amount_vnd});
     audit::record(&txn, actor, "payment.settle", &p.txn_ref, detail, now).await?;
@@ -109,6 +102,8 @@ pub async fn settle(
             let due = crate::catalogue::fees::due_for(&procedure.record.fees, &d.form_data);
             overpayment(&txn, &d, p, due, actor, now).await?;
         }
+        // The national record now carries the payment (QĐ 766 indicator 3.6).
+        lifecycle::sync_now(&txn, &d, seq, &state.settings.public_url, now).await?;
         let extra = [("step", "Đã thanh toán phí, lệ phí".to_owned()), ("note", note.clone())];
         crate::notify::dossier::notify_applicant(&txn, state, "dossier_step", &d, &procedure, &extra, false, now)
             .await?;

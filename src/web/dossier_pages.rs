@@ -263,7 +263,8 @@ pub async fn receipt_page(ui: Ui, id: web::Path<String>) -> Result<HttpResponse,
 pub async fn receipt_pdf(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let r = receipt::load(&ui.state.db, d.id, &lookup_url_of(&ui, &d)).await?;
-    let bytes = receipt::pdf(&r)?;
+    let owned = r.clone();
+    let bytes = crate::blocking::run(move || receipt::pdf(&owned)).await??;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(("Content-Disposition", format!("inline; filename=\"{}\"", r.file_name())))
@@ -292,7 +293,7 @@ pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart
     }
     let p = procedure_view::by_id(&ui.state.db, d.procedure_id).await?;
     let now = ui.now();
-    let round = supplement::next_round(&ui.state.db, &d).await?;
+    let round = supplement::answer_round(&d);
     dossier_edit::apply_documents(&ui.state, &d, &documents::slots(&p), &edits, ui.principal()?.id, round, now).await?;
     // In a workflow, the applicant's way back is the workflow's own action from this step.
     let who = ui.principal()?;
@@ -308,7 +309,7 @@ pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart
         return Ok(see_other(&format!("/ho-so/{id}")));
     }
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    supplement::answer(&txn, &d, &note, &ui.actor(), now).await?;
+    supplement::answer(&txn, &ui.state, &d, &note, &ui.actor(), now).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/ho-so/{id}")))
 }
@@ -316,7 +317,7 @@ pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart
 pub async fn withdraw(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let txn = crate::db::begin_write(&ui.state.db).await?;
-    withdraw::withdraw(&txn, &d, form.get("note"), &ui.actor(), ui.now()).await?;
+    withdraw::withdraw(&txn, &d, form.get("note"), &ui.actor(), &ui.state.settings.public_url, ui.now()).await?;
     txn.commit().await?;
     Ok(see_other(&format!("/ho-so/{id}")))
 }

@@ -11,8 +11,9 @@ use crate::error::{AppError, FieldError};
 use crate::forms::{self, FormDoc, build, register as register_form};
 
 /// A form as an inline PDF named after it.
-pub fn pdf_response(doc: &FormDoc) -> Result<HttpResponse, AppError> {
-    let bytes = forms::pdf(doc)?;
+pub async fn pdf_response(doc: &FormDoc) -> Result<HttpResponse, AppError> {
+    let owned = doc.clone();
+    let bytes = crate::blocking::run(move || forms::pdf(&owned)).await??;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header(("Content-Disposition", format!("inline; filename=\"{}\"", doc.file_name())))
@@ -32,7 +33,7 @@ pub async fn dossier_form(ui: Ui, path: web::Path<(String, String)>) -> Result<H
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let doc = build::form(&ui.state.db, &ui.state.settings, &d, number).await?;
     if as_pdf {
-        return pdf_response(&doc);
+        return pdf_response(&doc).await;
     }
     let mut ctx = ui.context();
     ctx.insert("doc", &doc);
@@ -82,5 +83,5 @@ pub async fn register_pdf(ui: Ui, query: web::Query<Period>) -> Result<HttpRespo
     // An official outside any unit (a portal admin) has no register: 404.
     let unit = ui.principal()?.unit_id.unwrap_or(-1);
     let (from, to) = period(&query, ui.now())?;
-    pdf_response(&register_form::register(&ui.state.db, unit, from, to, ui.now()).await?)
+    pdf_response(&register_form::register(&ui.state.db, unit, from, to, ui.now()).await?).await
 }

@@ -133,7 +133,7 @@ pub async fn receipt(ui: Ui, path: web::Path<(String, String)>) -> Result<HttpRe
     };
     let doc = receipt_doc(&ui, &id, &txn_ref).await?;
     if as_pdf {
-        return super::forms::pdf_response(&doc);
+        return super::forms::pdf_response(&doc).await;
     }
     let mut ctx = ui.context();
     ctx.insert("doc", &doc);

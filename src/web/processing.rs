@@ -5,8 +5,9 @@
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, web};
 use entity::dossier;
+use sea_orm::sea_query::Condition;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 
 use super::form::FormData;
@@ -15,10 +16,10 @@ use super::render::{Ui, see_other};
 use super::{csrf, uploads};
 use crate::documents::store;
 use crate::dossier::process::{self, Given};
-use crate::dossier::{DossierStatus, access, handover, history};
+use crate::dossier::{DossierStatus, access, handover};
 use crate::error::{AppError, FieldError};
 use crate::workflow::engine;
-use crate::workflow::model::{Input, WfRole, Workflow};
+use crate::workflow::model::{Input, WfRole};
 
 const PAGE: u64 = 200;
 
@@ -117,6 +118,9 @@ pub struct InboxQuery {
     /// `step` (the step's deadline, the default) or `dossier` (the appointment).
     #[serde(default)]
     sort: Option<String>,
+    /// 1 for the first page of `PAGE` dossiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    page: Option<u64>,
 }
 
 const DUE_STATES: &[&str] = &["on_time", "due_soon", "overdue"];
@@ -129,6 +133,10 @@ pub async fn inbox(ui: Ui, query: web::Query<InboxQuery>) -> Result<HttpResponse
     let who = ui.principal()?.clone();
     let unit = who.unit_id.unwrap_or(-1);
     let mine_tab = query.tab.as_deref() != Some("pool");
+    let page = query.page.unwrap_or(1);
+    if page == 0 || page > 100_000 {
+        return Err(AppError::Validation(vec![FieldError::new("page", "invalid_choice")]));
+    }
     let given = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
     let mut find = dossier::Entity::find()
         .filter(dossier::Column::AgencyId.eq(unit))
@@ -158,37 +166,57 @@ pub async fn inbox(ui: Ui, query: web::Query<InboxQuery>) -> Result<HttpResponse
         }
         find = find.filter(dossier::Column::DueState.eq(due));
     }
+    // The steps this official works: (workflow version, state) pairs whose
+    // state names one of their roles, so that lists and counts are exact in SQL.
+    let versions: Vec<Option<i64>> = dossier::Entity::find()
+        .select_only()
+        .column(dossier::Column::WorkflowVersionId)
+        .distinct()
+        .filter(dossier::Column::AgencyId.eq(unit))
+        .filter(dossier::Column::ClosedAt.is_null())
+        .filter(dossier::Column::WorkflowVersionId.is_not_null())
+        .into_tuple()
+        .all(&ui.state.db)
+        .await?;
+    let my_roles = process::official_roles(&who);
+    let mut steps = Condition::any();
+    for version in versions.into_iter().flatten() {
+        let wf = crate::workflow::registry::version(&ui.state.db, version).await?;
+        let states: Vec<&str> = wf
+            .states
+            .iter()
+            .filter(|s| s.role.is_some_and(|r| my_roles.contains(&r)))
+            .map(|s| s.key.as_str())
+            .collect();
+        if !states.is_empty() {
+            steps = steps.add(
+                Condition::all()
+                    .add(dossier::Column::WorkflowVersionId.eq(version))
+                    .add(dossier::Column::WorkflowState.is_in(states)),
+            );
+        }
+    }
+    // No step of theirs: nothing matches (an empty OR would match everything).
+    let find = find.filter(if steps.is_empty() { Condition::all().add(Expr::value(false)) } else { steps });
+    let mine_find = find.clone().filter(dossier::Column::AssigneeId.eq(who.id));
+    let pool_find = find.filter(dossier::Column::AssigneeId.is_null());
+    let (mine_count, pool_count) =
+        (mine_find.clone().count(&ui.state.db).await?, pool_find.clone().count(&ui.state.db).await?);
+    let shown_find = if mine_tab { mine_find } else { pool_find };
     let by_appointment = query.sort.as_deref() == Some("dossier");
-    let candidates = if by_appointment {
-        find.order_by_asc(dossier::Column::DueAt)
+    let shown = if by_appointment {
+        shown_find.order_by_asc(dossier::Column::DueAt)
     } else {
-        find.order_by_asc(dossier::Column::StepDueAt)
+        shown_find.order_by_asc(dossier::Column::StepDueAt)
     }
     .order_by_asc(dossier::Column::Id)
+    .offset((page - 1) * PAGE)
     .limit(PAGE)
     .all(&ui.state.db)
     .await?;
-    let mut workflows: std::collections::HashMap<i64, std::sync::Arc<Workflow>> = std::collections::HashMap::new();
-    let (mut mine, mut pool) = (Vec::new(), Vec::new());
-    for d in candidates {
-        let Some(version) = d.workflow_version_id else { continue };
-        let wf = match workflows.entry(version) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(crate::workflow::registry::version(&ui.state.db, version).await?)
-            }
-        };
-        let role = d.workflow_state.as_deref().and_then(|k| wf.states.iter().find(|s| s.key == k)).and_then(|s| s.role);
-        if !role.is_some_and(|r| process::roles_of(&who, &d).contains(&r)) {
-            continue;
-        }
-        match d.assignee_id {
-            Some(holder) if holder == who.id => mine.push(d),
-            None => pool.push(d),
-            Some(_) => {}
-        }
-    }
-    let shown = if mine_tab { &mine } else { &pool };
+    let shown = &shown;
+    let total = if mine_tab { mine_count } else { pool_count };
+    let pages = total.div_ceil(PAGE).max(1);
     let mut ctx = ui.form_context();
     ctx.insert("items", &crate::dossier::view::summaries(&ui.state.db, shown).await?);
     ctx.insert(
@@ -210,10 +238,13 @@ pub async fn inbox(ui: Ui, query: web::Query<InboxQuery>) -> Result<HttpResponse
         .map(|s| s.as_str()),
     );
     ctx.insert("due_states", DUE_STATES);
-    let filters = serde_urlencoded::to_string(InboxQuery { tab: None, ..(*query).clone() }).unwrap_or_default();
+    let filters =
+        serde_urlencoded::to_string(InboxQuery { tab: None, page: None, ..(*query).clone() }).unwrap_or_default();
     ctx.insert("filters", &filters);
-    ctx.insert("mine_count", &mine.len());
-    ctx.insert("pool_count", &pool.len());
+    ctx.insert("page", &page);
+    ctx.insert("pages", &pages);
+    ctx.insert("mine_count", &mine_count);
+    ctx.insert("pool_count", &pool_count);
     ui.render("reception/inbox.html", &ctx)
 }
 
@@ -282,16 +313,10 @@ pub async fn comment(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Ht
     if text.chars().count() > COMMENT_MAX {
         return Err(AppError::Validation(vec![FieldError::new("comment", "too_long")]));
     }
-    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
-    let entry = history::Entry {
-        action: "comment",
-        from: Some(status),
-        to: status,
-        note: &text,
-        from_state: d.workflow_state.as_deref(),
-        to_state: d.workflow_state.as_deref(),
-    };
-    history::append(&ui.state.db, d.id, &ui.actor(), entry, ui.now()).await?;
+    let txn = crate::db::begin_write(&ui.state.db).await?;
+    let comment = entity::dossier_event::Kind::Comment;
+    crate::dossier::lifecycle::record(&txn, &d, comment, "comment", &text, &ui.actor(), ui.now()).await?;
+    txn.commit().await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}#history")))
 }
 

@@ -24,6 +24,7 @@ mod errors_and_headers;
 mod health;
 mod housekeeping;
 mod identity_sso;
+mod lifecycle;
 mod mail;
 mod officials;
 mod openapi_contract;

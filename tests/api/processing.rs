@@ -96,7 +96,8 @@ async fn the_three_step_workflow_leads_to_the_result_with_the_right_officials() 
         steps,
         [
             ("submit", ""),
-            ("receive", ""),
+            // Reception enters the workflow's first step, and the history says which.
+            ("receive", "tiep_nhan"),
             ("chuyen_tham_dinh", "tham_dinh"),
             ("trinh_phe_duyet", "phe_duyet"),
             ("phe_duyet_ket_qua", "tra_ket_qua"),
@@ -105,14 +106,14 @@ async fn the_three_step_workflow_leads_to_the_result_with_the_right_officials() 
     );
     let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
     assert!(page.contains("Phê duyệt kết quả") && page.contains("Đã trả kết quả"), "the timeline names the steps");
-    // Each step the national portal must know of is queued, frozen, for the sync worker.
+    // Every change is queued, frozen, for the sync worker (tests/api/lifecycle.rs reads the records).
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let sync = entity::outbox::Entity::find()
         .filter(entity::outbox::Column::Topic.eq("national_sync"))
         .count(&app.db)
         .await
         .unwrap();
-    assert_eq!(sync, 2, "approval and hand-over");
+    assert_eq!(sync, 6 + 5, "every change as a record, reception and each step also as progress");
     // Closed: no more actions.
     assert_eq!(act(&app, &reception, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::CONFLICT);
 }

@@ -253,3 +253,30 @@ async fn a_walk_in_dossier_is_taken_at_the_counter_and_received_at_once() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(dossier_count(&app).await, 1);
 }
+
+/// A walk-in dossier of the press card taken at the counter by `officer`; returns its id.
+pub async fn counter_dossier(app: &TestApp, officer: &reqwest::Client) -> String {
+    let path = format!("/can-bo/tiep-nhan-truc-tiep/{PRESS_CARD}");
+    let (_, page) = get_html_with(officer, &app.url(&path)).await;
+    let (csrf, token) = (attribute(&page, "_csrf"), attribute(&page, "draft_token"));
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("draft_token", token.as_str()),
+        ("applicant_name", "Phạm Thị Hoa"),
+        ("applicant_id_number", "001185009999"),
+        ("applicant_address", "Số 9 Hàng Bài, Hà Nội"),
+        ("applicant_phone", "0903000111"),
+        ("applicant_email", ""),
+        ("ho_ten", "Phạm Thị Hoa"),
+        ("so_dinh_danh", "001185009999"),
+        ("ngay_sinh", "12/03/1985"),
+        ("dia_chi", "Số 9 Hàng Bài, Hà Nội"),
+        ("dien_thoai", "0903000111"),
+    ];
+    let res = post_multipart(app, officer, &path, &fields, &press_card_files()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    use sea_orm::{EntityTrait, QueryOrder};
+    let d =
+        entity::dossier::Entity::find().order_by_desc(entity::dossier::Column::Id).one(&app.db).await.unwrap().unwrap();
+    d.public_id
+}

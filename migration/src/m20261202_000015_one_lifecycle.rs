@@ -1,0 +1,196 @@
+//! One dossier lifecycle (issue 16): every change of a dossier carries a
+//! sequence number of its own so the national portal can order them; a
+//! history entry says what kind of change it was (a closed list) and, for a
+//! workflow step, the step's action key from the workflow file; the
+//! original appointment and the moment a dossier first became late are kept
+//! when the appointment moves, and when processing ended (QĐ 766
+//! `NgayKetThucXuLy`); the dossier records whether its applicant's
+//! account was verified with VNeID when it was submitted, and each document
+//! how it came (uploaded, digitised at the counter, reused from the store);
+//! each supplement round keeps its times and its old and new appointment
+//! (REGULATIONS §5.2, §6.2 `DanhSachHoSoBoSung`).
+//!
+//! Existing history is numbered in the order it was written, its kind read
+//! from the action it recorded.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Dossier {
+    Table,
+    Id,
+    EventSeq,
+    FirstDueAt,
+    LateAt,
+    FinishedAt,
+    VneidVerified,
+}
+
+#[derive(DeriveIden)]
+enum DossierEvent {
+    Table,
+    Seq,
+    Kind,
+    StepAction,
+}
+
+#[derive(DeriveIden)]
+enum DossierDocument {
+    Table,
+    Origin,
+}
+
+#[derive(DeriveIden)]
+enum SupplementRound {
+    Table,
+    Id,
+    DossierId,
+    Round,
+    /// `reception` (before the dossier was received) or `processing`.
+    Stage,
+    RequestedAt,
+    RequestedBy,
+    Content,
+    AnsweredAt,
+    /// `open`, `answered` or `expired`.
+    Status,
+    DueBefore,
+    DueAfter,
+}
+
+/// The fixed actions the history has recorded so far, which are their own kind;
+/// payments and refunds are one kind each; anything else was a workflow step.
+const FIXED: &[&str] = &[
+    "submit",
+    "receive",
+    "refuse",
+    "request_supplement",
+    "answer_supplement",
+    "withdraw",
+    "supplement_timeout",
+    "apology",
+    "reassign",
+    "comment",
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let dossier_columns = [
+            integer(Dossier::EventSeq).default(0).to_owned(),
+            timestamp_with_time_zone_null(Dossier::FirstDueAt),
+            timestamp_with_time_zone_null(Dossier::LateAt),
+            timestamp_with_time_zone_null(Dossier::FinishedAt),
+            boolean(Dossier::VneidVerified).default(false).to_owned(),
+        ];
+        // SQLite adds one column per ALTER TABLE.
+        for mut column in dossier_columns {
+            manager.alter_table(Table::alter().table(Dossier::Table).add_column(&mut column).to_owned()).await?;
+        }
+        let event_columns = [
+            integer(DossierEvent::Seq).default(0).to_owned(),
+            string_len(DossierEvent::Kind, 32).default("step").to_owned(),
+            string_len_null(DossierEvent::StepAction, 64),
+        ];
+        for mut column in event_columns {
+            manager.alter_table(Table::alter().table(DossierEvent::Table).add_column(&mut column).to_owned()).await?;
+        }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(DossierDocument::Table)
+                    .add_column(string_len(DossierDocument::Origin, 16).default("uploaded"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(SupplementRound::Table)
+                    .col(big_pk_auto(SupplementRound::Id))
+                    .col(big_integer(SupplementRound::DossierId))
+                    .col(integer(SupplementRound::Round))
+                    .col(string_len(SupplementRound::Stage, 16))
+                    .col(timestamp_with_time_zone(SupplementRound::RequestedAt))
+                    .col(string_len(SupplementRound::RequestedBy, 250))
+                    .col(text(SupplementRound::Content))
+                    .col(timestamp_with_time_zone_null(SupplementRound::AnsweredAt))
+                    .col(string_len(SupplementRound::Status, 16))
+                    .col(timestamp_with_time_zone_null(SupplementRound::DueBefore))
+                    .col(timestamp_with_time_zone_null(SupplementRound::DueAfter))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(SupplementRound::Table, SupplementRound::DossierId)
+                            .to(Dossier::Table, Dossier::Id),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("supplement_round_dossier_idx")
+                    .table(SupplementRound::Table)
+                    .col(SupplementRound::DossierId)
+                    .col(SupplementRound::Round)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+
+        let db = manager.get_connection();
+        db.execute_unprepared(
+            "UPDATE dossier_event SET seq = (SELECT COUNT(*) FROM dossier_event e \
+             WHERE e.dossier_id = dossier_event.dossier_id AND e.id <= dossier_event.id)",
+        )
+        .await?;
+        let fixed = FIXED.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(", ");
+        db.execute_unprepared(&format!("UPDATE dossier_event SET kind = action WHERE action IN ({fixed})")).await?;
+        db.execute_unprepared("UPDATE dossier_event SET kind = 'payment' WHERE action LIKE 'payment%'").await?;
+        db.execute_unprepared("UPDATE dossier_event SET kind = 'refund' WHERE action LIKE 'refund%'").await?;
+        db.execute_unprepared("UPDATE dossier_event SET step_action = action WHERE kind = 'step'").await?;
+        db.execute_unprepared(
+            "UPDATE dossier SET event_seq = (SELECT COUNT(*) FROM dossier_event e WHERE e.dossier_id = dossier.id)",
+        )
+        .await?;
+        db.execute_unprepared("UPDATE dossier SET first_due_at = COALESCE(rescheduled_from, due_at)").await?;
+        db.execute_unprepared("UPDATE dossier SET late_at = due_at WHERE due_state = 'overdue'").await?;
+        db.execute_unprepared(
+            "UPDATE dossier SET finished_at = closed_at WHERE closed_at IS NOT NULL AND status <> 'returned'",
+        )
+        .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("dossier_event_seq_idx")
+                    .table(DossierEvent::Table)
+                    .col(Alias::new("dossier_id"))
+                    .col(DossierEvent::Seq)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_index(Index::drop().name("dossier_event_seq_idx").table(DossierEvent::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(SupplementRound::Table).to_owned()).await?;
+        manager
+            .alter_table(Table::alter().table(DossierDocument::Table).drop_column(DossierDocument::Origin).to_owned())
+            .await?;
+        for column in [DossierEvent::StepAction, DossierEvent::Kind, DossierEvent::Seq] {
+            manager.alter_table(Table::alter().table(DossierEvent::Table).drop_column(column).to_owned()).await?;
+        }
+        for column in
+            [Dossier::VneidVerified, Dossier::FinishedAt, Dossier::LateAt, Dossier::FirstDueAt, Dossier::EventSeq]
+        {
+            manager.alter_table(Table::alter().table(Dossier::Table).drop_column(column).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,324 @@
+//! What the National Public Service Portal is told about a dossier
+//! (REGULATIONS §6.2 `DongBoHoSoMC`, §6.3 `CapNhatTienDoHoSoMC`), and what
+//! QĐ 766/QĐ-TTg reads from it (§5.2). The records are built from values at
+//! the moment of the change and frozen in the outbox; delivery is the sync
+//! worker's. Dates are `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh.
+
+use chrono::{DateTime, Utc};
+use entity::dossier;
+use entity::dossier_document::Origin;
+use entity::supplement_round::{self, RoundStatus};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+
+use super::lifecycle::Entry;
+use super::status::{Channel, DossierStatus};
+use crate::audit::Actor;
+use crate::error::AppError;
+use crate::sla::local_time;
+
+/// The outbox topic of national sync messages, ordered per dossier code.
+pub const TOPIC: &str = "national_sync";
+pub const DOSSIER_SERVICE: &str = "DongBoHoSoMC";
+pub const PROGRESS_SERVICE: &str = "CapNhatTienDoHoSoMC";
+
+/// A document of the dossier as the national record lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentFact {
+    pub id: String,
+    pub name: String,
+    pub file_name: String,
+    pub slot: Option<i32>,
+    pub origin: Origin,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeeFact {
+    pub name: String,
+    pub kind: String,
+    pub amount_vnd: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultFile {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+/// What the records read beyond the dossier row itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub field_code: String,
+    pub field_name: String,
+    pub agency_name: String,
+    pub documents: Vec<DocumentFact>,
+    pub fees: Vec<FeeFact>,
+    /// A payment of the dossier was settled as paid through the portal's gateway.
+    pub paid_online: bool,
+    pub rounds: Vec<supplement_round::Model>,
+    pub result: Option<ResultFile>,
+    /// The label of the workflow state the dossier is in after the change.
+    pub step_labels: Vec<(String, String)>,
+}
+
+/// `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh.
+pub fn date(t: DateTime<Utc>) -> String {
+    local_time::to_local(t).format("%Y%m%d%H%M%S").to_string()
+}
+
+fn opt_date(t: Option<DateTime<Utc>>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(date(t)))
+}
+
+/// LoaiDoiTuong: 1 citizen, 2 business; a 12-digit personal number is a citizen's.
+fn applicant_type(id_number: &str) -> u8 {
+    if id_number.len() == 12 && id_number.bytes().all(|b| b.is_ascii_digit()) { 1 } else { 2 }
+}
+
+/// The `DongBoHoSoMC` record of dossier `d` as it is after the change `entry`.
+pub fn dossier(d: &dossier::Model, entry: &Entry, facts: &Facts, now: DateTime<Utc>) -> Value {
+    let status = DossierStatus::parse(&d.status);
+    let channel = Channel::parse(&d.channel).unwrap_or(Channel::Online);
+    let kind = applicant_type(&d.applicant_id_number);
+    let documents: Vec<Value> = facts
+        .documents
+        .iter()
+        .map(|doc| {
+            json!({
+                "TepDinhKemId": doc.id,
+                "TenTepDinhKem": doc.file_name,
+                "IsDeleted": false,
+                "MaThanhPhanHoSo": doc.slot.map(|s| s.to_string()).unwrap_or_default(),
+                "TenThanhPhanHoSo": doc.name,
+                "DuongDanTaiTepTin": doc.url,
+                "DuocSoHoa": u8::from(doc.origin == Origin::CounterScan),
+                "DuocTaiSuDung": u8::from(doc.origin == Origin::Reused),
+                "DuocLayTuKhoDMQG": 0,
+                "MaKetQuaThayThe": "",
+            })
+        })
+        .collect();
+    let fees: Vec<Value> = facts
+        .fees
+        .iter()
+        .map(|f| {
+            json!({
+                "TenPhiLePhi": f.name,
+                "MaPhiLePhi": f.kind,
+                // Collected at reception until each fee says when it is collected.
+                "HinhThucThu": 1,
+                "Gia": f.amount_vnd,
+                "LoaiPhiLePhi": 1,
+            })
+        })
+        .collect();
+    let rounds: Vec<Value> = facts
+        .rounds
+        .iter()
+        .map(|r| {
+            json!({
+                // The round's number: stable for the dossier, known before the row is written.
+                "HoSoBoSungId": r.round,
+                "NguoiYeuCauBoSung": r.requested_by,
+                "NoiDungBoSung": r.content,
+                "NgayBoSung": date(r.requested_at),
+                "NguoiTiepNhanBoSung": "",
+                "ThongTinTiepNhan": "",
+                "NgayTiepNhanBoSung": opt_date(r.answered_at),
+                "TrangThaiBoSung": match r.status {
+                    RoundStatus::Open => 0,
+                    RoundStatus::Answered => 1,
+                    RoundStatus::Expired => 2,
+                },
+                "DanhSachGiayToBoSung": [],
+                "DanhSachLePhiBoSung": [],
+                "NgayHenTraTruoc": opt_date(r.due_before),
+                "NgayHenTraMoi": opt_date(r.due_after),
+            })
+        })
+        .collect();
+    let results: Vec<Value> = facts
+        .result
+        .iter()
+        .map(|r| {
+            json!({
+                "TenGiayTo": r.name,
+                "MaThanhPhanHoSo": "",
+                "GiayToId": r.id,
+                "DuongDanTepTinKetQua": r.url,
+                "MaGiayToKetQua": "KQ.DVC.KETQUA",
+            })
+        })
+        .collect();
+    let refused = status == Some(DossierStatus::Refused);
+    let returned = status == Some(DossierStatus::Returned);
+    let mut record = json!({
+        "MaHoSo": d.code,
+        "MaTTHC": facts.procedure_code,
+        "TenTTHC": facts.procedure_name,
+        "MaLinhVuc": facts.field_code,
+        "TenLinhVuc": facts.field_name,
+        "KenhThucHien": channel.national_code(),
+        "TrichYeuHoSo": format!("{} - {}", facts.procedure_name, d.applicant_name),
+        "ChuHoSo": d.applicant_name,
+        "LoaiDoiTuong": kind,
+        "MaDoiTuong": "",
+        "SoGiayToChuHoSo": d.applicant_id_number,
+        "DinhDanhCHS": [{"LoaiDinhDanh": kind, "SoDinhDanh": d.applicant_id_number}],
+        "ThongTinKhac": d.applicant_address,
+        "Email": d.applicant_email,
+        "Fax": "",
+        "SoDienThoai": d.applicant_phone,
+    });
+    // In parts: one `json!` of every field overflows the macro's recursion limit.
+    let dates = json!({
+        "NgayNopHoSo": opt_date(d.submitted_at),
+        "NgayTiepNhan": opt_date(d.received_at),
+        "NgayHenTra": opt_date(d.due_at),
+        "NgayHenTraBanDau": opt_date(d.first_due_at),
+        "NgayTuChoi": opt_date(d.closed_at.filter(|_| refused)),
+        "NgayKetThucXuLy": opt_date(d.finished_at),
+        "NgayTra": opt_date(d.closed_at.filter(|_| returned)),
+    });
+    let state = json!({
+        "TrangThaiHoSo": status.and_then(DossierStatus::national_code),
+        "ThongTinTra": "",
+        "HinhThuc": 0,
+        "DonViXuLy": facts.agency_name,
+        "NoiNopHoSo": channel.national_code(),
+        "GhiChu": entry.note,
+        "HoSoCoThanhPhanSoHoa": u8::from(facts.documents.iter().any(|d| d.origin == Origin::Reused)),
+        "TaiKhoanDuocXacThucVoiVNeID": u8::from(d.vneid_verified),
+        "DuocThanhToanTrucTuyen": if facts.paid_online { 2 } else { 0 },
+        "TrangThaiThanhToan": u8::from(facts.paid_online),
+        "DSKetNoiCSDL": [],
+    });
+    let lists = json!({
+        "TaiLieuNop": documents,
+        "DanhSachLePhi": fees,
+        "DanhSachTepDinhKemKhac": [],
+        "DanhSachHoSoBoSung": rounds,
+        "DanhSachGiayToKetQua": results,
+        "TreHan": d.late_at.is_some(),
+        "NgayXinLoi": opt_date(d.apology_at),
+        "ThoiDiemDongBo": date(now),
+    });
+    for part in [dates, state, lists] {
+        if let (Value::Object(all), Value::Object(more)) = (&mut record, part) {
+            all.extend(more);
+        }
+    }
+    record
+}
+
+/// The `CapNhatTienDoHoSoMC` record of a step (reception is the first).
+pub fn progress(d: &dossier::Model, entry: &Entry, actor: &Actor, facts: &Facts, now: DateTime<Utc>) -> Value {
+    let label = |key: &Option<String>| {
+        key.as_ref()
+            .and_then(|k| facts.step_labels.iter().find(|(s, _)| s == k))
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default()
+    };
+    json!({
+        "MaHoSo": d.code,
+        "NguoiXuLy": actor.label,
+        "ChucDanh": actor.role.clone().unwrap_or_default(),
+        "ThoiDiemXuLy": date(now),
+        "PhongBanXuLy": facts.agency_name,
+        "NoiDungXuLy": if entry.note.is_empty() { label(&entry.to_state) } else { entry.note.clone() },
+        "TrangThai": DossierStatus::parse(&d.status).and_then(DossierStatus::national_code),
+        "BuocXuLy": label(&entry.to_state),
+        "NgayBatDau": opt_date(d.step_started_at),
+        "NgayKetThucTheoQuyDinh": opt_date(d.step_due_at),
+    })
+}
+
+/// Loads the facts of dossier `d` in the caller's transaction.
+pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &str) -> Result<Facts, AppError> {
+    let p = crate::catalogue::view::by_id(db, d.procedure_id).await?;
+    let documents = super::documents::list(db, d.id)
+        .await?
+        .into_iter()
+        .map(|a| DocumentFact {
+            url: format!("{public_url}/ho-so/{}/tep/{}", d.public_id, a.upload_id),
+            id: a.upload_id,
+            name: a.name,
+            file_name: a.file_name,
+            slot: a.slot,
+            origin: a.origin,
+        })
+        .collect();
+    let paid_online = entity::payment::Entity::find()
+        .filter(entity::payment::Column::DossierId.eq(d.id))
+        .filter(entity::payment::Column::Status.eq(crate::payment::PaymentStatus::Paid.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    let rounds = supplement_round::Entity::find()
+        .filter(supplement_round::Column::DossierId.eq(d.id))
+        .order_by_asc(supplement_round::Column::Round)
+        .all(db)
+        .await?;
+    let result = match d.result_upload_id {
+        Some(upload) => result_file(db, d, upload, public_url).await?,
+        None => None,
+    };
+    let step_labels = match super::process::workflow_of(db, d).await? {
+        Some(wf) => wf.states.iter().map(|s| (s.key.clone(), s.label.clone())).collect(),
+        None => Vec::new(),
+    };
+    Ok(Facts {
+        procedure_code: p.record.code.clone(),
+        procedure_name: p.record.name.clone(),
+        field_code: p.record.field_code.clone(),
+        field_name: p.field_name.clone(),
+        agency_name: p.agency_name.clone(),
+        documents,
+        fees: p
+            .record
+            .fees
+            .iter()
+            .map(|f| FeeFact { name: f.name.clone(), kind: f.kind.as_str().into(), amount_vnd: f.amount_vnd })
+            .collect(),
+        paid_online,
+        rounds,
+        result,
+        step_labels,
+    })
+}
+
+/// The result document `upload` of `d`, as the record links it.
+pub async fn result_file(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    upload: i64,
+    public_url: &str,
+) -> Result<Option<ResultFile>, AppError> {
+    let Some(file) = entity::upload::Entity::find_by_id(upload).one(db).await? else { return Ok(None) };
+    Ok(Some(ResultFile {
+        id: file.public_id.clone(),
+        name: file.file_name.clone(),
+        url: format!("{public_url}/ho-so/{}/ket-qua", d.public_id),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_local_and_compact() {
+        let t = DateTime::<Utc>::from_timestamp(1_767_225_600, 0).unwrap(); // 2026-01-01 00:00 UTC
+        assert_eq!(date(t), "20260101070000");
+    }
+
+    #[test]
+    fn a_personal_number_is_a_citizen_and_a_tax_code_a_business() {
+        assert_eq!(applicant_type("001090012345"), 1);
+        assert_eq!(applicant_type("0101234567"), 2);
+    }
+}

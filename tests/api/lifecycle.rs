@@ -1,0 +1,305 @@
+//! One dossier lifecycle: every change goes through one transition that
+//! writes the state, a numbered history entry and the national sync
+//! messages together. A dossier taken through its whole life leaves one
+//! complete `DongBoHoSoMC` record per change, in order; lateness survives an
+//! apology; the desk cannot bypass the workflow; a corrected dossier is
+//! watched again for acceptance.
+
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::Value;
+
+use crate::dossier_support::*;
+use crate::helpers::{TestApp, location};
+
+/// The national sync messages queued for dossier `code`, oldest first.
+async fn sync_messages(app: &TestApp, code: &str) -> Vec<Value> {
+    entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::Topic.eq("national_sync"))
+        .filter(entity::outbox::Column::OrderingKey.eq(code))
+        .order_by_asc(entity::outbox::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| serde_json::from_str(&row.payload).unwrap())
+        .collect()
+}
+
+fn records<'a>(messages: &'a [Value], service: &str) -> Vec<&'a Value> {
+    messages.iter().filter(|m| m["service"] == service).map(|m| &m["data"][0]).collect()
+}
+
+/// Every field of REGULATIONS §6.2 the portal holds.
+const DOSSIER_FIELDS: &[&str] = &[
+    "MaHoSo",
+    "MaTTHC",
+    "TenTTHC",
+    "MaLinhVuc",
+    "TenLinhVuc",
+    "KenhThucHien",
+    "TrichYeuHoSo",
+    "ChuHoSo",
+    "LoaiDoiTuong",
+    "SoGiayToChuHoSo",
+    "DinhDanhCHS",
+    "Email",
+    "SoDienThoai",
+    "NgayNopHoSo",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayTuChoi",
+    "NgayKetThucXuLy",
+    "NgayTra",
+    "TrangThaiHoSo",
+    "DonViXuLy",
+    "GhiChu",
+    "HoSoCoThanhPhanSoHoa",
+    "TaiKhoanDuocXacThucVoiVNeID",
+    "DuocThanhToanTrucTuyen",
+    "TaiLieuNop",
+    "DanhSachLePhi",
+    "DanhSachHoSoBoSung",
+    "DanhSachGiayToKetQua",
+];
+
+fn is_national_date(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[tokio::test]
+async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per_change() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (id, code) = submitted_press_card(&app, &app.client).await;
+    let (reception, specialist, leader) =
+        (official(&app, "tiepnhan").await, official(&app, "chuyenvien").await, official(&app, "lanhdao").await);
+
+    // The fee, paid online.
+    let res = crate::payments::start(&app, &id).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    crate::payments::pay_at(&app, &location(&res), "success").await;
+    assert_eq!(reception_action(&app, &reception, &id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);
+    let received = state_of(&app, &id).await;
+    assert_eq!(act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
+    let asked = [("documents", "Bản sao hợp đồng lao động có chứng thực"), ("reason", "Bản đã nộp không đọc được")];
+    assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
+    let fields =
+        [("_csrf", attribute(&page, "_csrf")), ("version", attribute(&page, "version")), ("note", "Đã bổ sung".into())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let files = [("file.2", "hop-dong.pdf", pdf(4000, "hd"))];
+    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/bo-sung"), &fields, &files).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        act(&app, &specialist, &id, "trinh_phe_duyet", &[("note", "Đủ điều kiện")], None).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // The leader apologises and moves the date a week on.
+    let d = state_of(&app, &id).await;
+    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
+    let mut new_day = motcua::sla::local_time::to_local(d.due_at.unwrap()).date() + chrono::Duration::days(7);
+    while !cal.is_working_day(new_day) {
+        new_day += chrono::Duration::days(1);
+    }
+    let fields = [
+        ("version", d.version.to_string()),
+        ("reason", "Chờ ý kiến của cơ quan phối hợp".to_owned()),
+        ("new_due", new_day.to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.post_form_with(&leader, &format!("/can-bo/ho-so/{id}/xin-loi"), &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let result = pdf(5000, "the nha bao");
+    let res = act(&app, &leader, &id, "phe_duyet_ket_qua", &[], Some(result)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(act(&app, &reception, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::SEE_OTHER);
+
+    let messages = sync_messages(&app, &code).await;
+    let dossiers = records(&messages, "DongBoHoSoMC");
+    let statuses: Vec<i64> = dossiers.iter().map(|r| r["TrangThaiHoSo"].as_i64().unwrap()).collect();
+    // submit, paid, receive, appraisal, supplement asked, answered, to approval, apology, result, handed over
+    assert_eq!(statuses, [1, 1, 2, 4, 5, 4, 4, 4, 9, 10], "one record per change, in the order they happened");
+    let seqs: Vec<i64> = messages.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] <= w[1]), "numbered in order: {seqs:?}");
+    let dossier_seqs: Vec<i64> =
+        messages.iter().filter(|m| m["service"] == "DongBoHoSoMC").map(|m| m["seq"].as_i64().unwrap()).collect();
+    assert!(dossier_seqs.windows(2).all(|w| w[0] < w[1]), "one record per numbered change: {dossier_seqs:?}");
+    // The history carries the same numbers, one per entry, without gaps.
+    let d = state_of(&app, &id).await;
+    let history = entity::dossier_event::Entity::find()
+        .filter(entity::dossier_event::Column::DossierId.eq(d.id))
+        .order_by_asc(entity::dossier_event::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let numbers: Vec<i32> = history.iter().map(|e| e.seq).collect();
+    assert_eq!(numbers, (1..=i32::try_from(history.len()).unwrap()).collect::<Vec<_>>());
+    assert_eq!(d.event_seq, *numbers.last().unwrap());
+
+    for (i, r) in dossiers.iter().enumerate() {
+        for field in DOSSIER_FIELDS {
+            assert!(r.get(*field).is_some(), "record {i} lacks {field}: {r}");
+        }
+        assert_eq!(r["MaHoSo"], code.as_str());
+        assert_eq!(r["MaTTHC"], "1.004227");
+        assert_eq!(r["KenhThucHien"], 2, "online");
+        assert!(is_national_date(&r["NgayNopHoSo"]), "{}", r["NgayNopHoSo"]);
+    }
+    let first = dossiers[0];
+    assert_eq!((first["DuocThanhToanTrucTuyen"].as_i64(), first["NgayTiepNhan"].is_null()), (Some(0), true));
+    assert_eq!(dossiers[1]["DuocThanhToanTrucTuyen"], 2, "paid through the portal's gateway");
+    assert_eq!(first["ChuHoSo"], "Nguyễn Văn An");
+    assert_eq!(first["TaiKhoanDuocXacThucVoiVNeID"], 1, "the SSO account is verified with VNeID");
+    assert_eq!(first["TaiLieuNop"].as_array().unwrap().len(), 3);
+    assert_eq!(first["TaiLieuNop"][0]["DuocSoHoa"], 0, "uploaded by the applicant");
+    assert_eq!(first["DanhSachLePhi"][0]["Gia"], 100_000);
+    let reception_record = dossiers[2];
+    assert_eq!(
+        reception_record["NgayHenTra"].as_str().unwrap(),
+        motcua::dossier::national_record::date(received.due_at.unwrap())
+    );
+    // The supplement round keeps its times and its old and new appointment.
+    let asked_record = dossiers[4];
+    let round = &asked_record["DanhSachHoSoBoSung"][0];
+    assert_eq!(round["TrangThaiBoSung"], 0);
+    assert!(round["NoiDungBoSung"].as_str().unwrap().contains("hợp đồng lao động"));
+    assert!(is_national_date(&round["NgayHenTraTruoc"]));
+    let answered = &dossiers[5]["DanhSachHoSoBoSung"][0];
+    assert_eq!(answered["TrangThaiBoSung"], 1);
+    assert!(is_national_date(&answered["NgayTiepNhanBoSung"]) && is_national_date(&answered["NgayHenTraMoi"]));
+    assert_eq!(dossiers[5]["TaiLieuNop"].as_array().unwrap().len(), 4, "the supplement's file is listed");
+    let apology = dossiers[7];
+    assert_eq!(apology["NgayHenTraBanDau"], reception_record["NgayHenTra"], "the first appointment stays");
+    assert_ne!(apology["NgayHenTra"], reception_record["NgayHenTra"], "the moved one");
+    let ready = dossiers[8];
+    assert!(is_national_date(&ready["NgayKetThucXuLy"]));
+    let result = &ready["DanhSachGiayToKetQua"][0];
+    assert!(result["DuongDanTepTinKetQua"].as_str().unwrap().ends_with(&format!("/ho-so/{id}/ket-qua")));
+    let handed = dossiers[9];
+    assert!(is_national_date(&handed["NgayTra"]));
+    assert_eq!(handed["NgayKetThucXuLy"], ready["NgayKetThucXuLy"], "processing ended when the result was ready");
+
+    // Each step, reception first, is reported as progress with its start and due time.
+    let progress = records(&messages, "CapNhatTienDoHoSoMC");
+    assert_eq!(progress.len(), 7, "reception and six workflow steps");
+    assert_eq!(progress[0]["TrangThai"], 2);
+    assert!(is_national_date(&progress[0]["NgayBatDau"]) && is_national_date(&progress[0]["NgayKetThucTheoQuyDinh"]));
+    assert_eq!(progress[1]["BuocXuLy"], "Thẩm định hồ sơ");
+    assert_eq!(progress[1]["ChucDanh"], "reception");
+}
+
+#[tokio::test]
+async fn a_counter_dossier_is_reported_as_taken_in_person_with_its_papers_digitised() {
+    let app = TestApp::spawn_with_sso().await;
+    let officer = official(&app, "tiepnhan").await;
+    let id = crate::reception::counter_dossier(&app, &officer).await;
+    let d = state_of(&app, &id).await;
+    assert_eq!(d.status, "received", "taken there and then");
+    let messages = sync_messages(&app, d.code.as_deref().unwrap()).await;
+    let dossiers = records(&messages, "DongBoHoSoMC");
+    let statuses: Vec<i64> = dossiers.iter().map(|r| r["TrangThaiHoSo"].as_i64().unwrap()).collect();
+    assert_eq!(statuses, [1, 2]);
+    let received = dossiers[1];
+    assert_eq!(received["KenhThucHien"], 1, "in person");
+    let documents = received["TaiLieuNop"].as_array().unwrap();
+    assert!(!documents.is_empty() && documents.iter().all(|x| x["DuocSoHoa"] == 1), "digitised at the counter");
+    assert_eq!(received["TaiKhoanDuocXacThucVoiVNeID"], 0, "no account of the applicant's");
+}
+
+#[tokio::test]
+async fn a_late_dossier_stays_late_after_the_apology_moves_its_date() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (id, code) = submitted_press_card(&app, &app.client).await;
+    let reception = official(&app, "tiepnhan").await;
+    reception_action(&app, &reception, &id, "tiep-nhan", "").await;
+    act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await;
+    let first = state_of(&app, &id).await;
+    let first_due = first.due_at.unwrap();
+    // The appointment passes and the sweep sees it; the leader signs in that day.
+    app.state.clock.advance(first_due - app.now() + chrono::Duration::hours(1));
+    let leader = official(&app, "lanhdao").await;
+    motcua::deadlines::sweep(&app.db, app.now()).await.unwrap();
+    let late = state_of(&app, &id).await;
+    assert_eq!((late.due_state.as_str(), late.late_at), ("overdue", Some(first_due)));
+    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
+    let mut new_day = motcua::sla::local_time::to_local(app.now()).date() + chrono::Duration::days(5);
+    while !cal.is_working_day(new_day) {
+        new_day += chrono::Duration::days(1);
+    }
+    let fields = [
+        ("version", late.version.to_string()),
+        ("reason", "Chờ ý kiến của cơ quan phối hợp".to_owned()),
+        ("new_due", new_day.to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.post_form_with(&leader, &format!("/can-bo/ho-so/{id}/xin-loi"), &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let after = state_of(&app, &id).await;
+    assert!(after.due_at.unwrap() > app.now(), "a new date in the future");
+    assert_eq!(after.due_state, "overdue", "still late: the apology does not make it on time");
+    assert_eq!(after.late_at, Some(first_due), "when it became late");
+    assert_eq!((after.first_due_at, after.rescheduled_from), (Some(first_due), Some(first_due)));
+    assert!(after.apology_late, "the apology came after the deadline");
+    // Another sweep changes nothing of it.
+    motcua::deadlines::sweep(&app.db, app.now()).await.unwrap();
+    assert_eq!(state_of(&app, &id).await.late_at, Some(first_due));
+    let messages = sync_messages(&app, &code).await;
+    let last = records(&messages, "DongBoHoSoMC").pop().unwrap().clone();
+    assert_eq!((last["TreHan"].as_bool(), last["NgayXinLoi"].is_string()), (Some(true), true));
+}
+
+#[tokio::test]
+async fn the_desk_cannot_ask_a_dossier_in_processing_for_a_supplement_outside_its_workflow() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (id, _) = submitted_press_card(&app, &app.client).await;
+    let reception = official(&app, "tiepnhan").await;
+    reception_action(&app, &reception, &id, "tiep-nhan", "").await;
+    act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await;
+    let before = state_of(&app, &id).await;
+    let res = reception_action(&app, &reception, &id, "yeu-cau-bo-sung", "Thiếu bản sao hợp đồng lao động").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "in processing a supplement is the workflow's step");
+    let after = state_of(&app, &id).await;
+    assert_eq!((after.version, after.status.as_str(), after.paused_at), (before.version, "in_progress", None));
+    assert!(after.supplement_request.is_none());
+}
+
+#[tokio::test]
+async fn a_corrected_dossier_is_watched_again_for_acceptance() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (id, _) = submitted_press_card(&app, &app.client).await;
+    let submitted = state_of(&app, &id).await;
+    // Past the 8 working hours: flagged. Everyone signs in again that day.
+    app.state.clock.advance(submitted.accept_due_at.unwrap() - app.now() + chrono::Duration::minutes(5));
+    app.sso_sign_in("nguyen-van-an").await;
+    let reception = official(&app, "tiepnhan").await;
+    motcua::deadlines::sweep(&app.db, app.now()).await.unwrap();
+    assert!(state_of(&app, &id).await.accept_late);
+    let asked = "Ảnh chân dung chưa đúng kích thước 2x3 cm";
+    assert_eq!(reception_action(&app, &reception, &id, "yeu-cau-bo-sung", asked).await.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
+    let fields =
+        [("_csrf", attribute(&page, "_csrf")), ("version", attribute(&page, "version")), ("note", "Ảnh mới".into())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let files = [("file.3", "anh-moi.pdf", pdf(3000, "anh moi"))];
+    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/bo-sung"), &fields, &files).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let corrected = state_of(&app, &id).await;
+    assert_eq!(corrected.status, "submitted");
+    assert!(!corrected.accept_late, "new work for reception");
+    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
+    let expected = motcua::dossier::policy::accept_due(&cal, &app.state.settings.policies, corrected.updated_at);
+    assert_eq!(corrected.accept_due_at, Some(expected), "8 working hours from the correction");
+    let rounds = entity::supplement_round::Entity::find()
+        .filter(entity::supplement_round::Column::DossierId.eq(corrected.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rounds.len(), 1);
+    assert_eq!(rounds[0].stage, entity::supplement_round::Stage::Reception);
+    assert_eq!(rounds[0].status, entity::supplement_round::RoundStatus::Answered);
+    assert_eq!(rounds[0].answered_at, Some(corrected.updated_at), "answered with the correction");
+}
