@@ -55,6 +55,9 @@ pub enum Kind {
     Apology,
     #[sea_orm(string_value = "reassign")]
     Reassign,
+    /// An official takes a dossier from the unit's pool.
+    #[sea_orm(string_value = "claim")]
+    Claim,
     #[sea_orm(string_value = "comment")]
     Comment,
     #[sea_orm(string_value = "payment")]

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{account, dossier};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::lifecycle::{self, Event};
 use crate::app::AppState;
@@ -90,6 +90,27 @@ pub fn leader_may_act(who: &Principal, d: &dossier::Model, version: i32) -> Resu
         return Err(AppError::Conflict("the dossier changed meanwhile".into()));
     }
     Ok(())
+}
+
+/// Official `by` takes dossier `d` (read at `version`) from the unit's pool;
+/// of two officials taking it at once, one wins and the other is told.
+pub async fn claim(
+    db: &DatabaseConnection,
+    d: &dossier::Model,
+    version: i32,
+    actor: &Actor,
+    by: i32,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
+    if d.version != version {
+        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let event = Event::Claim { by, note: format!("{} nhận xử lý", actor.label) };
+    let changed = lifecycle::change(&txn, d, event, actor, public_url, now).await?;
+    txn.commit().await?;
+    Ok(changed)
 }
 
 /// A leader gives dossier `d` (read at `version`) to official `to`, who

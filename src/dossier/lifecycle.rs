@@ -126,6 +126,11 @@ pub enum Event {
         to: i32,
         note: String,
     },
+    /// An official takes the dossier from the unit's pool.
+    Claim {
+        by: i32,
+        note: String,
+    },
 }
 
 impl Event {
@@ -141,12 +146,13 @@ impl Event {
             Event::SupplementTimeout { .. } => Kind::SupplementTimeout,
             Event::Apology { .. } => Kind::Apology,
             Event::Reassign { .. } => Kind::Reassign,
+            Event::Claim { .. } => Kind::Claim,
         }
     }
 
     /// Whether the national portal hears of it; a reassignment stays inside the agency.
     fn synced(&self) -> bool {
-        !matches!(self, Event::Reassign { .. })
+        !matches!(self, Event::Reassign { .. } | Event::Claim { .. })
     }
 }
 
@@ -167,6 +173,7 @@ pub fn next(from: DossierStatus, event: &Event) -> Result<DossierStatus, &'stati
         Event::SupplementTimeout { .. } if from == AwaitingSupplement => Ok(Stopped),
         Event::Apology { .. } if open_received => Ok(from),
         Event::Reassign { .. } if open_received => Ok(from),
+        Event::Claim { .. } if open_received => Ok(from),
         Event::Submit(_) => Err("only a draft can be submitted"),
         Event::Receive { .. } => Err("only a submitted dossier can be received"),
         Event::Refuse { .. } => Err("only a dossier not yet received can be refused"),
@@ -176,7 +183,7 @@ pub fn next(from: DossierStatus, event: &Event) -> Result<DossierStatus, &'stati
         Event::Step(_) => Err("the dossier is not being processed"),
         Event::SupplementTimeout { .. } => Err("nothing is asked of this dossier"),
         Event::Apology { .. } => Err("only a dossier being processed has an appointment to move"),
-        Event::Reassign { .. } => Err("the dossier is not being processed"),
+        Event::Reassign { .. } | Event::Claim { .. } => Err("the dossier is not being processed"),
     }
 }
 
@@ -395,6 +402,13 @@ pub fn plan(
             a.assignee_id = Some(*to);
             note.clone()
         }
+        Event::Claim { by, note } => {
+            if d.assignee_id.is_some() {
+                return Err(AppError::Conflict("someone took the dossier first".into()));
+            }
+            a.assignee_id = Some(*by);
+            note.clone()
+        }
     };
     let kind = event.kind();
     // The record lists the rounds as they are after this change.
@@ -463,6 +477,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::SupplementTimeout => "supplement_timeout",
         Kind::Apology => "apology",
         Kind::Reassign => "reassign",
+        Kind::Claim => "claim",
         Kind::Comment => "comment",
         Kind::Payment => "payment",
         Kind::Refund => "refund",
@@ -733,6 +748,7 @@ mod tests {
             ("timeout", Event::SupplementTimeout { note: String::new(), end_state: None }),
             ("apology", Event::Apology { new_due: at, late: false, note: String::new() }),
             ("reassign", Event::Reassign { to: 1, note: String::new() }),
+            ("claim", Event::Claim { by: 1, note: String::new() }),
         ]
     }
 
@@ -754,7 +770,8 @@ mod tests {
                     Some((_, _, to)) => *to,
                     None => match name {
                         "withdraw" => status.withdrawable().then_some(Withdrawn),
-                        "step_in_progress" | "step_result_ready" | "step_returned" | "apology" | "reassign" => {
+                        "step_in_progress" | "step_result_ready" | "step_returned" | "apology" | "reassign"
+                        | "claim" => {
                             let open = matches!(
                                 status,
                                 Received | InProgress | AwaitingSupplement | AwaitingPayment | ResultReady

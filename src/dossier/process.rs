@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::dossier;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::documents;
 use super::lifecycle::{self, Asked, Event, Pause, Step};
@@ -120,24 +120,6 @@ pub fn step_due(cal: &Calendar, state: &State, p: &ProcedureView, now: DateTime<
     steps::step_due(cal, local_time::to_local(now), state.budget.into(), p.record.time_limit).map(local_time::to_utc)
 }
 
-/// The official of the unit with `role` who has the fewest open dossiers,
-/// the soonest due first among equals (by id, for a stable choice).
-async fn least_loaded(db: &impl ConnectionTrait, unit: i32, role: WfRole) -> Result<Option<i32>, AppError> {
-    let officials = super::officials::with_role(db, unit, role).await?;
-    let mut best: Option<(u64, i32)> = None;
-    for o in officials {
-        let load = dossier::Entity::find()
-            .filter(dossier::Column::AssigneeId.eq(o.id))
-            .filter(dossier::Column::ClosedAt.is_null())
-            .count(db)
-            .await?;
-        if best.is_none_or(|(l, id)| (load, o.id) < (l, id)) {
-            best = Some((load, o.id));
-        }
-    }
-    Ok(best.map(|(_, id)| id))
-}
-
 /// Takes `action` on dossier `d` (read at `version`) as `who`.
 #[allow(clippy::too_many_arguments)]
 pub async fn act(
@@ -231,7 +213,12 @@ pub async fn act(
     let ends = to.outcome.is_some();
     let assignee = match (given.assignee, to.assign, to.role) {
         (Some(chosen), _, _) => Some(chosen),
-        (None, Assign::LeastLoaded, Some(role)) => least_loaded(&state.db, d.agency_id, role).await?,
+        (None, Assign::LeastLoaded, Some(role)) => {
+            // "Due soon": within the next three working days.
+            let horizon =
+                local_time::to_utc(cal.add_working_minutes(local_time::to_local(now), 3 * cal.minutes_per_day()));
+            super::officials::least_loaded(&state.db, d.agency_id, role, horizon).await?
+        }
         _ => None,
     };
     let asked = (to.status == DossierStatus::AwaitingSupplement).then(|| {

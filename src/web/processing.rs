@@ -258,17 +258,8 @@ pub async fn claim(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Http
         return Err(AppError::Forbidden);
     }
     let version: i32 = form.get("version").parse().unwrap_or(-1);
-    let taken = dossier::Entity::update_many()
-        .col_expr(dossier::Column::AssigneeId, Expr::value(Some(who.id)))
-        .col_expr(dossier::Column::Version, Expr::value(version + 1))
-        .filter(dossier::Column::Id.eq(d.id))
-        .filter(dossier::Column::Version.eq(version))
-        .filter(dossier::Column::AssigneeId.is_null())
-        .exec(&ui.state.db)
-        .await?;
-    if taken.rows_affected != 1 {
-        return Err(AppError::Conflict("someone took the dossier first".into()));
-    }
+    let public_url = &ui.state.settings.public_url;
+    handover::claim(&ui.state.db, &d, version, &ui.actor(), who.id, public_url, ui.now()).await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
 

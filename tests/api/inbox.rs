@@ -1,0 +1,92 @@
+//! The officials' inbox at the size of a real unit: lists and counts are
+//! exact with hundreds of open dossiers, page by page, and each official
+//! sees only the steps their roles work.
+
+use reqwest::StatusCode;
+
+use crate::builders::{DossierBuilder, ProcedureBuilder, official_with};
+use crate::dossier_support::official;
+use crate::helpers::{TestApp, get_html_with};
+use motcua::auth::role::Role;
+
+fn listed(html: &str) -> Vec<String> {
+    html.split("href=\"/can-bo/ho-so/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|id| id.starts_with("fixture-"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn counts_and_pages_are_exact_with_hundreds_of_open_dossiers() {
+    let app = TestApp::spawn_empty().await;
+    let unit = "000.00.31.H99";
+    let p = ProcedureBuilder::new("9.900001", unit).create(&app).await;
+    let specialist = official_with(&app, "cv.thu", &[Role::Specialist], unit).await;
+    official_with(&app, "tn.thu", &[Role::Reception], unit).await;
+    let mut n = 0;
+    for _ in 0..230 {
+        n += 1;
+        DossierBuilder::in_step(&p, "tham_dinh", "in_progress").held_by(specialist).insert(&app, n).await;
+    }
+    for _ in 0..210 {
+        n += 1;
+        DossierBuilder::in_step(&p, "tham_dinh", "in_progress").insert(&app, n).await;
+    }
+    // Reception's step: not the specialist's work.
+    for _ in 0..7 {
+        n += 1;
+        DossierBuilder::in_step(&p, "tiep_nhan", "received").insert(&app, n).await;
+    }
+    let cv = official(&app, "cv.thu").await;
+    let (status, page1) = get_html_with(&cv, &app.url("/can-bo/hop-thu")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page1.contains("(230)") && page1.contains("(210)"), "exact counts on both tabs");
+    let (_, page2) = get_html_with(&cv, &app.url("/can-bo/hop-thu?page=2")).await;
+    let (first, second) = (listed(&page1), listed(&page2));
+    assert_eq!((first.len(), second.len()), (200, 30));
+    let mut all: Vec<String> = first.into_iter().chain(second).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 230, "every dossier once across the pages");
+    assert!(page1.contains("rel=\"next\"") && page2.contains("rel=\"prev\""), "the pages link each other");
+    let (_, pool2) = get_html_with(&cv, &app.url("/can-bo/hop-thu?tab=pool&page=2")).await;
+    assert_eq!(listed(&pool2).len(), 10);
+    let (status, _) = get_html_with(&cv, &app.url("/can-bo/hop-thu?page=0")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Reception sees its own step's pool only.
+    let tn = official(&app, "tn.thu").await;
+    let (_, reception) = get_html_with(&tn, &app.url("/can-bo/hop-thu?tab=pool")).await;
+    assert_eq!(listed(&reception).len(), 7);
+    assert!(reception.contains("(7)") && reception.contains("(0)"));
+}
+
+#[tokio::test]
+async fn appraisal_goes_to_the_specialist_with_the_least_work_due_soon() {
+    let app = TestApp::spawn_empty().await;
+    let unit = "000.00.32.H99";
+    let p = ProcedureBuilder::new("9.900002", unit).create(&app).await;
+    official_with(&app, "tn.tai", &[Role::Reception], unit).await;
+    let (a, b, c) = (
+        official_with(&app, "cv.a", &[Role::Specialist], unit).await,
+        official_with(&app, "cv.b", &[Role::Specialist], unit).await,
+        official_with(&app, "cv.c", &[Role::Specialist], unit).await,
+    );
+    let now = app.now();
+    let mut n = 0;
+    // A holds one dossier due tomorrow; B four due in a month; C two due tomorrow.
+    for (who, count, due) in [(a, 1, 1), (b, 4, 30), (c, 2, 1)] {
+        for _ in 0..count {
+            n += 1;
+            let at = now + chrono::Duration::days(due);
+            DossierBuilder::in_step(&p, "tham_dinh", "in_progress").held_by(who).step_due(at).insert(&app, n).await;
+        }
+    }
+    let fresh = DossierBuilder::in_step(&p, "tiep_nhan", "received").insert_complete(&app, 99).await;
+    let tn = official(&app, "tn.tai").await;
+    let res = crate::dossier_support::act(&app, &tn, &fresh.public_id, "chuyen_tham_dinh", &[], None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let d = crate::dossier_support::state_of(&app, &fresh.public_id).await;
+    assert_eq!(d.assignee_id, Some(b), "B has the most dossiers but none due soon");
+}
