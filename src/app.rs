@@ -3,6 +3,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -20,31 +21,39 @@ use tracing_actix_web::TracingLogger;
 
 use crate::auth::oidc::{self, Discovery, SsoError, SsoSettings};
 use crate::config::{Settings, StorageSettings};
+use crate::context::{Context, Rules};
 use crate::i18n::Texts;
-use crate::notify::{self, Mailer};
+use crate::notify::{self, Mailer, Templates};
 use crate::storage::{LocalStore, S3Store, Storage};
 use crate::{db, seed, web};
 
 pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Settings,
-    pub tera: Tera,
+    /// What the use cases need: the database and the rules (`state.db`, `state.settings` read through it).
+    pub core: Context,
+    pub tera: Arc<Tera>,
     pub texts: Texts,
-    /// Outgoing HTTP (the national SSO); never follows redirects.
-    pub http: reqwest::Client,
     pub sso: SsoSettings,
-    pub storage: Storage,
     pub mailer: Mailer,
-    /// The current version of each workflow (a dossier keeps its own).
-    pub workflows: crate::workflow::registry::Registry,
-    /// What "now" is for the use cases (tests set it).
-    pub clock: crate::clock::Clock,
     /// The SSO's endpoints, read from its discovery document on first use.
     discovery: OnceCell<Discovery>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.core
+    }
+}
+
 impl AppState {
-    pub fn new(db: DatabaseConnection, settings: Settings, tera: Tera, texts: Texts) -> anyhow::Result<AppState> {
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Settings,
+        tera: Tera,
+        texts: Texts,
+        workflows: crate::workflow_registry::Registry,
+    ) -> anyhow::Result<AppState> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(15))
@@ -61,17 +70,14 @@ impl AppState {
             StorageSettings::S3(s3) => Storage::S3(S3Store::new(s3)),
         };
         let mailer = Mailer::new(&settings.mail)?;
+        let tera = Arc::new(tera);
+        let rules = Rules { settings, mail: Templates(tera.clone()), workflows, http };
         Ok(AppState {
-            db,
-            settings,
+            core: Context { db, rules, storage, clock: Default::default() },
             tera,
             texts,
-            http,
             sso,
-            storage,
             mailer,
-            workflows: Default::default(),
-            clock: Default::default(),
             discovery: OnceCell::new(),
         })
     }
@@ -162,9 +168,7 @@ impl Application {
         let tera = load_templates(&assets_dir())?;
         let port = listener.local_addr()?.port();
         let workflows = load_workflows(&db).await?;
-        let mut state = AppState::new(db, settings, tera, texts)?;
-        state.workflows = workflows;
-        let state = Data::new(state);
+        let state = Data::new(AppState::new(db, settings, tera, texts, workflows)?);
         crate::scheduler::clear_leftovers(&state).await;
         let mut scheduler = None;
         if state.settings.workers {
@@ -183,20 +187,18 @@ pub async fn job_state(db: DatabaseConnection, settings: Settings) -> anyhow::Re
     let texts = Texts::load().map_err(anyhow::Error::msg)?;
     let tera = load_templates(&assets_dir())?;
     let workflows = load_workflows(&db).await?;
-    let mut state = AppState::new(db, settings, tera, texts)?;
-    state.workflows = workflows;
-    Ok(state)
+    AppState::new(db, settings, tera, texts, workflows)
 }
 
 /// Loads and records the workflow definitions; a start with a broken file
 /// fails and says, for every problem, the file, the line and the reason.
-async fn load_workflows(db: &DatabaseConnection) -> anyhow::Result<crate::workflow::registry::Registry> {
+async fn load_workflows(db: &DatabaseConnection) -> anyhow::Result<crate::workflow_registry::Registry> {
     let dir = workflows_dir();
     let loaded = crate::workflow::load::load_dir(&dir).map_err(|problems| {
         let report: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
         anyhow::anyhow!("the workflows of {} have problems:\n{}", dir.display(), report.join("\n"))
     })?;
-    Ok(crate::workflow::registry::register(db, loaded, chrono::Utc::now()).await?)
+    Ok(crate::workflow_registry::register(db, loaded, chrono::Utc::now()).await?)
 }
 
 fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {

@@ -132,7 +132,7 @@ async fn flip(db: &DatabaseConnection, to: &str, now: DateTime<Utc>) -> Result<(
         let step_role = match d.workflow_version_id {
             Some(version) => {
                 if let std::collections::hash_map::Entry::Vacant(e) = workflows.entry(version) {
-                    e.insert(crate::workflow::registry::version(&txn, version).await?);
+                    e.insert(crate::workflow_registry::version(&txn, version).await?);
                 }
                 let wf = &workflows[&version];
                 d.workflow_state.as_deref().and_then(|k| wf.states.iter().find(|s| s.key == k)).and_then(|s| s.role)

@@ -2,11 +2,9 @@
 //! field items for validation failures.
 //!
 //! `AppError` only decides *what* went wrong. The response is shaped later by
-//! `web::errors`, which knows whether the caller is a browser (an HTML page in
+//! `web::errors` (which also maps it to an HTTP status), which knows whether the caller is a browser (an HTML page in
 //! the user's language) or an integration (RFC 9457 problem+json).
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
 use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
 
@@ -74,7 +72,7 @@ impl AppError {
         }
     }
 
-    fn report(&self) -> ErrorReport {
+    pub fn report(&self) -> ErrorReport {
         let detail = match self {
             AppError::BadRequest(d) | AppError::Conflict(d) => Some(d.clone()),
             _ => None,
@@ -84,32 +82,6 @@ impl AppError {
             _ => Vec::new(),
         };
         ErrorReport { code: self.code(), detail, fields }
-    }
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let AppError::Internal(cause) = self {
-            tracing::error!(error = ?cause, "internal error");
-        }
-        let mut response = HttpResponse::new(self.status_code());
-        response.extensions_mut().insert(self.report());
-        response
     }
 }
 

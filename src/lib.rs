@@ -9,10 +9,13 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod blocking;
+#[cfg(test)]
+mod boundaries;
 pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod context;
 pub mod db;
 pub mod deadlines;
 pub mod digest;
@@ -37,6 +40,8 @@ pub mod telemetry;
 pub mod text;
 #[cfg(test)]
 mod untrusted_input_properties;
+pub mod values;
 pub mod web;
 pub mod work_calendar;
 pub mod workflow;
+pub mod workflow_registry;

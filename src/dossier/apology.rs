@@ -8,9 +8,9 @@ use entity::dossier;
 
 use super::lifecycle::{self, Event};
 use super::status::DossierStatus;
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::principal::Principal;
+use crate::context::Context;
 use crate::error::{AppError, FieldError};
 use crate::sla::local_time;
 
@@ -22,7 +22,7 @@ fn invalid(field: &str, code: &str) -> AppError {
 /// its appointment to the end of office hours on `new_day`.
 #[allow(clippy::too_many_arguments)]
 pub async fn apologise(
-    state: &AppState,
+    state: &Context,
     d: &dossier::Model,
     version: i32,
     who: &Principal,

@@ -10,15 +10,15 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::lifecycle::{self, Event};
 use super::status::DossierStatus;
-use crate::app::AppState;
 use crate::audit::Actor;
+use crate::context::Context;
 use crate::error::AppError;
 use crate::workflow::model::Outcome;
 
 const BATCH: u64 = 500;
 
 /// Closes the dossiers whose supplement was due before `now`; returns how many.
-pub async fn close_unanswered(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
+pub async fn close_unanswered(state: &Context, now: DateTime<Utc>) -> Result<usize, AppError> {
     let mut closed = 0;
     loop {
         let due = dossier::Entity::find()
@@ -43,7 +43,7 @@ pub async fn close_unanswered(state: &AppState, now: DateTime<Utc>) -> Result<us
     }
 }
 
-async fn close(state: &AppState, d: &dossier::Model, now: DateTime<Utc>) -> Result<(), AppError> {
+async fn close(state: &Context, d: &dossier::Model, now: DateTime<Utc>) -> Result<(), AppError> {
     let p = crate::catalogue::view::by_id(&state.db, d.procedure_id).await?;
     let wf = super::process::workflow_of(&state.db, d).await?;
     // The workflow's own "stopped" end, where it has one, keeps its history readable.

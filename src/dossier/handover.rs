@@ -9,19 +9,18 @@ use entity::{account, dossier};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::lifecycle::{self, Event};
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::principal::Principal;
 use crate::auth::role::Role;
 use crate::catalogue::view::ProcedureView;
+use crate::context::{Context, Rules};
 use crate::error::{AppError, FieldError};
-use crate::notify::email::{self, Email};
 use crate::workflow::model::State;
 
 /// Tells the next handler of `d`, now in step `to`.
 pub async fn notify_next(
     db: &impl ConnectionTrait,
-    state: &AppState,
+    rules: &Rules,
     d: &dossier::Model,
     p: &ProcedureView,
     to: &State,
@@ -43,15 +42,7 @@ pub async fn notify_next(
     if let (Some(_), [holder]) = (d.assignee_id, recipients.as_slice())
         && let Some(address) = holder.email.as_deref().filter(|a| !a.is_empty())
     {
-        let mut ctx = tera::Context::new();
-        ctx.insert("name", &holder.full_name);
-        ctx.insert("code", &code);
-        ctx.insert("procedure", &p.record.name);
-        ctx.insert("step", &to.label);
-        ctx.insert("note", note);
-        ctx.insert("step_due", &d.step_due_at.map(super::receipt::moment_vi));
-        ctx.insert("dossier_url", &format!("{}/can-bo/ho-so/{}", state.settings.public_url, d.public_id));
-        email::enqueue(db, &Email::compose(&state.tera, "dossier_assigned", address, &ctx)?, now).await?;
+        crate::notify::dossier::notify_holder(db, rules, holder, address, d, p, &to.label, note, now).await?;
     }
     Ok(())
 }
@@ -117,7 +108,7 @@ pub async fn claim(
 /// must work the dossier's current step in its unit.
 #[allow(clippy::too_many_arguments)]
 pub async fn reassign(
-    state: &AppState,
+    state: &Context,
     d: &dossier::Model,
     version: i32,
     who: &Principal,

@@ -21,11 +21,11 @@ pub mod process;
 pub mod receipt;
 pub mod receive;
 pub mod refuse;
-pub mod status;
 pub mod submit;
 pub mod supplement;
 pub mod view;
 pub mod withdraw;
 
+pub use crate::values::status;
+pub use crate::values::{Channel, DossierStatus};
 pub use code::DossierCode;
-pub use status::{Channel, DossierStatus};

@@ -10,17 +10,17 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use super::documents;
 use super::lifecycle::{self, Asked, Event, Pause, Step};
 use super::status::DossierStatus;
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::principal::Principal;
 use crate::auth::role::Role;
 use crate::catalogue::view::{self as procedure_view, ProcedureView};
+use crate::context::{Context, Rules};
 use crate::error::{AppError, FieldError};
 use crate::sla::steps;
 use crate::sla::{Calendar, local_time};
 use crate::workflow::engine::{self, Facts, Refusal};
 use crate::workflow::model::{Assign, Clock, Effect, Input, Outcome, State, WfRole, Workflow};
-use crate::workflow::registry;
+use crate::workflow_registry as registry;
 
 /// What the person acting gave with the action.
 #[derive(Debug, Default, Clone)]
@@ -123,7 +123,7 @@ pub fn step_due(cal: &Calendar, state: &State, p: &ProcedureView, now: DateTime<
 /// Takes `action` on dossier `d` (read at `version`) as `who`.
 #[allow(clippy::too_many_arguments)]
 pub async fn act(
-    state: &AppState,
+    state: &Context,
     d: &dossier::Model,
     version: i32,
     who: &Principal,
@@ -277,7 +277,7 @@ async fn changed_note(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<S
 #[allow(clippy::too_many_arguments)]
 async fn effects(
     db: &impl ConnectionTrait,
-    state: &AppState,
+    rules: &Rules,
     d: &dossier::Model,
     p: &ProcedureView,
     effects: &[Effect],
@@ -289,11 +289,11 @@ async fn effects(
         match effect {
             Effect::NotifyApplicant => {
                 let extra = [("step", to.label.clone()), ("note", note.to_owned())];
-                crate::notify::dossier::notify_applicant(db, state, "dossier_step", d, p, &extra, false, now).await?;
+                crate::notify::dossier::notify_applicant(db, rules, "dossier_step", d, p, &extra, false, now).await?;
             }
             // Every change is queued for the national portal by the lifecycle itself.
             Effect::SyncNationalPortal => {}
-            Effect::NotifyNextHandler => super::handover::notify_next(db, state, d, p, to, note, now).await?,
+            Effect::NotifyNextHandler => super::handover::notify_next(db, rules, d, p, to, note, now).await?,
             Effect::Transfer => super::handover::notify_partner(db, d, p, now).await?,
             // The result is set with the step; payments arrive with their issue.
             Effect::IssueResult | Effect::RequestPayment => {}

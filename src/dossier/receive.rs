@@ -7,9 +7,9 @@ use entity::dossier;
 use sea_orm::ConnectionTrait;
 
 use super::lifecycle::{self, Appointment, Event};
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
+use crate::context::Rules;
 use crate::error::AppError;
 use crate::notify::dossier as mail;
 use crate::sla::{Calendar, local_time};
@@ -30,13 +30,13 @@ pub fn due_soon(calendar: &Calendar, p: &ProcedureView, received: DateTime<Utc>,
 /// Receives the submitted dossier `d` in the transaction `db`.
 pub async fn receive(
     db: &impl ConnectionTrait,
-    state: &AppState,
+    rules: &Rules,
     d: &dossier::Model,
     p: &ProcedureView,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    let calendar = crate::work_calendar::load(db, &state.settings.office_hours).await?;
+    let calendar = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
     let due = appointment(&calendar, p, now);
     let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
     // Reception is the workflow's first step: its own deadline starts now.
@@ -45,10 +45,10 @@ pub async fn receive(
         None => None,
     };
     let appointment =
-        Appointment { due_at: due, due_soon_at: due_soon(&calendar, p, now, state.settings.due_soon_share) };
+        Appointment { due_at: due, due_soon_at: due_soon(&calendar, p, now, rules.settings.due_soon_share) };
     let event = Event::Receive { appointment, first_step_due, note };
-    let received = lifecycle::change(db, d, event, actor, &state.settings.public_url, now).await?;
+    let received = lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await?;
     let extra = [("received_at", super::receipt::moment_vi(now)), ("due_at", super::receipt::moment_vi(due))];
-    mail::notify_applicant(db, state, "dossier_received", &received, p, &extra, true, now).await?;
+    mail::notify_applicant(db, rules, "dossier_received", &received, p, &extra, true, now).await?;
     Ok(received)
 }

@@ -5,15 +5,15 @@ use chrono::{DateTime, Utc};
 use entity::dossier;
 
 use super::lifecycle::{self, Event};
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
+use crate::context::Rules;
 use crate::error::{AppError, FieldError};
 use crate::notify::dossier as mail;
 
 pub async fn refuse(
     db: &impl sea_orm::ConnectionTrait,
-    state: &AppState,
+    rules: &Rules,
     d: &dossier::Model,
     p: &ProcedureView,
     reason: &str,
@@ -25,8 +25,8 @@ pub async fn refuse(
         return Err(AppError::Validation(vec![FieldError::new("note", "required")]));
     }
     let event = Event::Refuse { reason: reason.clone() };
-    let changed = lifecycle::change(db, d, event, actor, &state.settings.public_url, now).await?;
+    let changed = lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await?;
     crate::payment::refund::request(db, &changed, p.record.fee_refundable, actor, now).await?;
-    mail::notify_applicant(db, state, "dossier_refused", &changed, p, &[("reason", reason)], false, now).await?;
+    mail::notify_applicant(db, rules, "dossier_refused", &changed, p, &[("reason", reason)], false, now).await?;
     Ok(changed)
 }

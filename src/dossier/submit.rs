@@ -12,10 +12,10 @@ use super::documents::{self, Limits};
 use super::lifecycle::{self, Event, Submission};
 use super::status::{Channel, DossierStatus};
 use super::{applicant, code, draft, form_data, receive};
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::eform::Schema;
 use crate::catalogue::view::{self, ProcedureView};
+use crate::context::Context;
 use crate::error::AppError;
 use crate::notify::dossier as mail;
 use crate::sla::local_time;
@@ -26,7 +26,7 @@ pub struct Submitted {
     pub newly: bool,
 }
 
-pub fn limits(state: &AppState) -> Limits {
+pub fn limits(state: &Context) -> Limits {
     Limits { files: state.settings.dossier_max_files, bytes: state.settings.dossier_max_bytes }
 }
 
@@ -52,7 +52,7 @@ pub async fn problems(
 }
 
 pub async fn submit(
-    state: &AppState,
+    state: &Context,
     dossier_id: i64,
     actor: &Actor,
     now: DateTime<Utc>,

@@ -12,16 +12,16 @@ use entity::dossier;
 
 use super::lifecycle::{self, Asked, Event};
 use super::status::DossierStatus;
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
+use crate::context::Rules;
 use crate::error::{AppError, FieldError};
 use crate::notify::dossier as mail;
 
 /// Asks the applicant of the submitted dossier `d` for `what`, in the transaction `db`.
 pub async fn request(
     db: &impl sea_orm::ConnectionTrait,
-    state: &AppState,
+    rules: &Rules,
     d: &dossier::Model,
     p: &ProcedureView,
     what: &str,
@@ -37,11 +37,11 @@ pub async fn request(
             "a dossier being processed is asked for a supplement by its workflow's step".into(),
         ));
     }
-    let cal = crate::work_calendar::load(db, &state.settings.office_hours).await?;
-    let closes_at = super::policy::supplement_due(&cal, &state.settings.policies, now);
+    let cal = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
+    let closes_at = super::policy::supplement_due(&cal, &rules.settings.policies, now);
     let event = Event::RequestCorrection(Asked { what: what.clone(), closes_at });
-    let changed = lifecycle::change(db, d, event, actor, &state.settings.public_url, now).await?;
-    mail::notify_applicant(db, state, "dossier_supplement", &changed, p, &[("request", what)], false, now).await?;
+    let changed = lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await?;
+    mail::notify_applicant(db, rules, "dossier_supplement", &changed, p, &[("request", what)], false, now).await?;
     Ok(changed)
 }
 
@@ -50,16 +50,16 @@ pub async fn request(
 /// starts again (NĐ 297/2025 Art. 6).
 pub async fn answer(
     db: &impl sea_orm::ConnectionTrait,
-    state: &AppState,
+    rules: &Rules,
     d: &dossier::Model,
     note: &str,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    let cal = crate::work_calendar::load(db, &state.settings.office_hours).await?;
-    let accept_due_at = super::policy::accept_due(&cal, &state.settings.policies, now);
+    let cal = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
+    let accept_due_at = super::policy::accept_due(&cal, &rules.settings.policies, now);
     let event = Event::AnswerCorrection { note: crate::text::nfc(note.trim()), accept_due_at };
-    lifecycle::change(db, d, event, actor, &state.settings.public_url, now).await
+    lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await
 }
 
 /// The round the answer's files belong to: the request being answered.

@@ -9,3 +9,7 @@ pub mod notice;
 pub mod worker;
 
 pub use mailer::Mailer;
+
+/// The templates mails are rendered from, shared with the web's pages.
+#[derive(Clone)]
+pub struct Templates(pub std::sync::Arc<tera::Tera>);

@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use super::PaymentStatus;
 use super::settle::{self, Report};
 use super::vnpay;
-use crate::app::AppState;
 use crate::audit::{self, Actor};
+use crate::context::Context;
 use crate::error::AppError;
 
 const BATCH: u64 = 200;
@@ -26,7 +26,7 @@ pub struct ReconcileReport {
     pub refunded: usize,
 }
 
-pub async fn run(state: &AppState, now: DateTime<Utc>) -> Result<ReconcileReport, AppError> {
+pub async fn run(state: &Context, now: DateTime<Utc>) -> Result<ReconcileReport, AppError> {
     let mut report = ReconcileReport::default();
     let since = now - Duration::minutes(state.settings.payment.reconcile_after_minutes);
     let pending = payment::Entity::find()
@@ -64,7 +64,7 @@ pub enum Asked {
 /// it as the gateway says; one the gateway has not seen paid is closed as
 /// expired when `close` (past its time, or the payer starts another).
 pub async fn ask(
-    state: &AppState,
+    state: &Context,
     p: &payment::Model,
     actor: &Actor,
     close: bool,
@@ -101,7 +101,7 @@ pub async fn ask(
     }
 }
 
-async fn expire(state: &AppState, p: &payment::Model, actor: &Actor, now: DateTime<Utc>) -> Result<bool, AppError> {
+async fn expire(state: &Context, p: &payment::Model, actor: &Actor, now: DateTime<Utc>) -> Result<bool, AppError> {
     let txn = crate::db::begin_write(&state.db).await?;
     let changed = payment::Entity::update_many()
         .col_expr(payment::Column::Status, Expr::value(PaymentStatus::Expired.as_str()))

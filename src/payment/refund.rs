@@ -10,9 +10,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::PaymentStatus;
 use super::settle;
-use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::catalogue::model::Vnd;
+use crate::context::Context;
 use crate::error::AppError;
 
 /// Marks the paid payments of `d` for refund, in the caller's transaction; returns how many.
@@ -50,7 +50,7 @@ pub fn refund_amount(p: &payment::Model) -> i64 {
 }
 
 /// Sends the refunds waiting for the gateway; returns how many it took.
-pub async fn send_requested(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
+pub async fn send_requested(state: &Context, now: DateTime<Utc>) -> Result<usize, AppError> {
     let waiting = payment::Entity::find()
         .filter(payment::Column::RefundStatus.eq("requested"))
         .order_by_asc(payment::Column::RefundRequestedAt)

@@ -16,8 +16,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::PaymentStatus;
 use super::vnpay::{self, IpnAnswer, Outcome, Params};
-use crate::app::AppState;
 use crate::audit::{self, Actor};
+use crate::context::Context;
 use crate::dossier::{DossierStatus, lifecycle};
 use crate::error::AppError;
 use entity::dossier_event::Kind;
@@ -47,7 +47,7 @@ pub async fn history(
 
 /// Settles `p` as `report` says; `Ok(false)` when it was settled already.
 pub async fn settle(
-    state: &AppState,
+    state: &Context,
     p: &payment::Model,
     report: &Report,
     actor: &Actor,
@@ -153,7 +153,7 @@ async fn overpayment(
 }
 
 /// Answers the gateway's IPN: signature, order, amount, state, then settles.
-pub async fn ipn(state: &AppState, params: &Params, now: DateTime<Utc>) -> Result<IpnAnswer, AppError> {
+pub async fn ipn(state: &Context, params: &Params, now: DateTime<Utc>) -> Result<IpnAnswer, AppError> {
     let s = &state.settings.payment;
     if !vnpay::verify(params, &s.hash_secret) || params.get("vnp_TmnCode") != Some(&s.tmn_code) {
         return Ok(IpnAnswer::InvalidSignature);

@@ -8,14 +8,14 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, SqlErr};
 
 use super::vnpay::{self, Params};
 use super::{PaymentStatus, RETURN_PATH};
-use crate::app::AppState;
 use crate::audit::{self, Actor};
 use crate::catalogue::model::Vnd;
+use crate::context::Context;
 use crate::dossier::DossierStatus;
 use crate::error::AppError;
 
 /// The gateway's payment page for `p`, signed.
-pub fn pay_url(state: &AppState, p: &payment::Model, ip: &str) -> String {
+pub fn pay_url(state: &Context, p: &payment::Model, ip: &str) -> String {
     let s = &state.settings.payment;
     let params: Params = [
         ("vnp_Version", vnpay::VERSION.to_owned()),
@@ -56,7 +56,7 @@ fn usable(p: &payment::Model, owed: i64, now: DateTime<Utc>) -> bool {
 /// the payer left (expired, or for an amount no longer owed) is first asked
 /// about at the gateway, settled if it was paid, else closed.
 pub async fn start(
-    state: &AppState,
+    state: &Context,
     d: &dossier::Model,
     fee_total: i64,
     actor: &Actor,

@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
-use crate::catalogue::model::{TimeLimit, TimeUnit};
 use crate::string_enum;
+use crate::values::{TimeLimit, TimeUnit};
 
 string_enum! {
     pub enum DayKind {

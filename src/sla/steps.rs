@@ -11,7 +11,7 @@
 use chrono::NaiveDateTime;
 
 use super::calendar::Calendar;
-use crate::catalogue::model::{TimeLimit, TimeUnit};
+use crate::values::{TimeLimit, TimeUnit};
 
 /// A step's budget, as the workflow gives it.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -11,6 +11,8 @@ use actix_web::middleware::Next;
 use actix_web::web::Data;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use serde_json::json;
+
+use crate::error::AppError;
 use tracing_actix_web::RequestId;
 
 use super::render::{base_context, field_messages, lang_of, render};
@@ -112,5 +114,32 @@ fn shape(req: &HttpRequest, status: StatusCode, report: &ErrorReport) -> HttpRes
             tracing::error!(error = %e, "error page failed to render");
             HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(title)
         }
+    }
+}
+
+/// The HTTP status of each error; the response body is shaped by `render_errors`.
+impl actix_web::ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let mut response = HttpResponse::new(self.status_code());
+        response.extensions_mut().insert(self.report());
+        response
     }
 }

@@ -181,7 +181,7 @@ pub async fn inbox(ui: Ui, query: web::Query<InboxQuery>) -> Result<HttpResponse
     let my_roles = process::official_roles(&who);
     let mut steps = Condition::any();
     for version in versions.into_iter().flatten() {
-        let wf = crate::workflow::registry::version(&ui.state.db, version).await?;
+        let wf = crate::workflow_registry::version(&ui.state.db, version).await?;
         let states: Vec<&str> = wf
             .states
             .iter()

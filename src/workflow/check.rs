@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashSet};
 use super::definition::{ActionDef, Definition};
 use super::lines::Source;
 use super::model::{Action, Assign, Budget, Clock, Effect, Guard, Input, Outcome, State, WfRole, Workflow};
-use crate::dossier::DossierStatus;
 use crate::string_enum;
+use crate::values::DossierStatus;
 
 string_enum! {
     pub enum ProblemKind {

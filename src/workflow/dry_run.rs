@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::engine::{self, Facts, Refusal};
 use super::model::{Clock, Input, WfRole, Workflow};
-use crate::catalogue::model::TimeLimit;
 use crate::sla::Calendar;
 use crate::sla::steps;
+use crate::values::TimeLimit;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DryStep {
@@ -122,8 +122,8 @@ pub fn dry_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::model::TimeUnit;
     use crate::sla::holidays::office_calendar;
+    use crate::values::TimeUnit;
     use chrono::NaiveDate;
 
     fn wf(key: &str) -> Workflow {

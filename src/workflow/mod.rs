@@ -12,7 +12,6 @@ pub mod engine;
 pub mod lines;
 pub mod load;
 pub mod model;
-pub mod registry;
 
 pub use check::{Problem, ProblemKind};
 pub use engine::{Decision, Facts, Refusal};

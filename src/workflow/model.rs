@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::dossier::DossierStatus;
 use crate::string_enum;
+use crate::values::DossierStatus;
 
 string_enum! {
     /// Who may act: the applicant, or an official with this role in the dossier's unit.

@@ -75,11 +75,11 @@ async fn a_dossier_keeps_the_workflow_version_it_started_with() {
     let changed = motcua::workflow::check::check("mot-cua-3-buoc.yaml", &edited).unwrap();
     let mut loaded = std::collections::BTreeMap::new();
     loaded.insert(changed.key.clone(), changed);
-    let registry = motcua::workflow::registry::register(&app.db, loaded.clone(), app.now()).await.unwrap();
+    let registry = motcua::workflow_registry::register(&app.db, loaded.clone(), app.now()).await.unwrap();
     let (new_version, _) = registry.get("mot-cua-3-buoc").unwrap();
     assert_ne!(new_version, old_version);
     // Loading the same content again adds nothing.
-    motcua::workflow::registry::register(&app.db, loaded, app.now()).await.unwrap();
+    motcua::workflow_registry::register(&app.db, loaded, app.now()).await.unwrap();
     let versions = entity::workflow_version::Entity::find()
         .filter(entity::workflow_version::Column::Key.eq("mot-cua-3-buoc"))
         .count(&app.db)
@@ -87,7 +87,7 @@ async fn a_dossier_keeps_the_workflow_version_it_started_with() {
         .unwrap();
     assert_eq!(versions, 2);
 
-    let old = motcua::workflow::registry::version(&app.db, old_version).await.unwrap();
+    let old = motcua::workflow_registry::version(&app.db, old_version).await.unwrap();
     assert!(old.states.iter().any(|s| s.label == "Phê duyệt"), "the running dossier's rules are unchanged");
     assert_eq!(row(first).await.workflow_version_id, Some(old_version));
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);

@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 use entity::workflow_version;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::check::check;
-use super::model::Workflow;
 use crate::catalogue::model::TimeLimit;
 use crate::error::AppError;
+use crate::workflow::check::check;
+use crate::workflow::model::Workflow;
 
 /// The current version of each workflow, with its row id.
 #[derive(Debug, Clone, Default)]

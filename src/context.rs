@@ -1,0 +1,40 @@
+//! What the use cases stand on, owned here rather than by the web layer:
+//! the database, and the rules a change is made under (settings, the mail
+//! templates, the workflows, the outgoing HTTP client for the payment
+//! gateway). A step that runs inside a caller's transaction takes `&Rules`,
+//! which holds no pool, so it cannot write outside that transaction.
+
+use std::ops::Deref;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+use crate::notify::Templates;
+use crate::storage::Storage;
+use crate::workflow_registry::Registry;
+
+pub struct Rules {
+    pub settings: Settings,
+    /// The e-mail templates; only `notify` renders them.
+    pub mail: Templates,
+    /// The current version of each workflow (a dossier keeps its own).
+    pub workflows: Registry,
+    /// Outgoing HTTP (the payment gateway, the national SSO); never follows redirects.
+    pub http: reqwest::Client,
+}
+
+pub struct Context {
+    pub db: DatabaseConnection,
+    pub rules: Rules,
+    pub storage: Storage,
+    /// What "now" is for the use cases (tests set it).
+    pub clock: crate::clock::Clock,
+}
+
+impl Deref for Context {
+    type Target = Rules;
+
+    fn deref(&self) -> &Rules {
+        &self.rules
+    }
+}
