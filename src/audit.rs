@@ -24,7 +24,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn system(what: &str) -> Actor {
-        Actor { id: None, label: format!("system: {what}"), ip: String::new(), role: None }
+        Actor { id: None, label: format!("Hệ thống: {what}"), ip: String::new(), role: None }
     }
 
     /// The same person, acting in `role`.

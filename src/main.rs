@@ -101,7 +101,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             match catalogue::transfer::import(
                 &db,
                 parsed,
-                &motcua::audit::Actor::system("command line"),
+                &motcua::audit::Actor::system("dòng lệnh"),
                 chrono::Utc::now(),
             )
             .await
@@ -133,7 +133,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             };
             match accounts::create_official(&db, new, chrono::Utc::now()).await {
                 Ok(created) => {
-                    let actor = motcua::audit::Actor::system("command line");
+                    let actor = motcua::audit::Actor::system("dòng lệnh");
                     let detail = serde_json::json!({"roles": created.roles});
                     motcua::audit::record(
                         &db,

@@ -40,7 +40,7 @@ pub const DEMO_OFFICIALS: &[(&str, &str, &str, &[Role])] = &[
 pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     let mut loaded = false;
     if procedure::Entity::find().count(db).await? == 0 {
-        let summary = transfer::import(db, demo_catalogue()?, &Actor::system("demo data"), Utc::now()).await?;
+        let summary = transfer::import(db, demo_catalogue()?, &Actor::system("dữ liệu mẫu"), Utc::now()).await?;
         tracing::info!(procedures = summary.procedures, "demo catalogue loaded");
         loaded = true;
     }
@@ -84,5 +84,5 @@ pub async fn synthetic(db: &DatabaseConnection, count: usize) -> Result<usize, A
         })
         .collect();
     demo.procedures = procedures;
-    Ok(transfer::import(db, demo, &Actor::system("synthetic catalogue"), Utc::now()).await?.procedures)
+    Ok(transfer::import(db, demo, &Actor::system("danh mục thử tải"), Utc::now()).await?.procedures)
 }

@@ -31,6 +31,8 @@ pub struct Model {
     pub refund_requested_at: Option<DateTimeUtc>,
     pub refunded_at: Option<DateTimeUtc>,
     pub created_by: Option<i32>,
+    /// `gateway` (paid online) or `counter` (cash or card at the one-stop desk, recorded by an officer).
+    pub method: String,
     pub version: i32,
 }
 

@@ -16,6 +16,8 @@ pub struct Model {
     pub note: String,
     /// The e-form number field counting the items, or empty for a fixed fee.
     pub per_item: String,
+    /// `submission`, `before_result`, `at_result` or `exempt`.
+    pub collected: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

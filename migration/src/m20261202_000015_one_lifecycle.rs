@@ -8,7 +8,8 @@
 //! account was verified with VNeID when it was submitted, and each document
 //! how it came (uploaded, digitised at the counter, reused from the store);
 //! each supplement round keeps its times and its old and new appointment
-//! (REGULATIONS §5.2, §6.2 `DanhSachHoSoBoSung`).
+//! (REGULATIONS §5.2, §6.2 `DanhSachHoSoBoSung`); each fee says when it is
+//! collected.
 //!
 //! Existing history is numbered in the order it was written, its kind read
 //! from the action it recorded.
@@ -42,6 +43,18 @@ enum DossierEvent {
 enum DossierDocument {
     Table,
     Origin,
+}
+
+#[derive(DeriveIden)]
+enum ProcedureFee {
+    Table,
+    Collected,
+}
+
+#[derive(DeriveIden)]
+enum Payment {
+    Table,
+    Method,
 }
 
 #[derive(DeriveIden)]
@@ -104,6 +117,24 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(DossierDocument::Table)
                     .add_column(string_len(DossierDocument::Origin, 16).default("uploaded"))
+                    .to_owned(),
+            )
+            .await?;
+        // When each fee is collected (REGULATIONS §2.1 item 12); until now every fee was paid with the dossier.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(ProcedureFee::Table)
+                    .add_column(string_len(ProcedureFee::Collected, 16).default("submission"))
+                    .to_owned(),
+            )
+            .await?;
+        // A fee paid at the counter is recorded by the officer; only the gateway's count as paid online.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Payment::Table)
+                    .add_column(string_len(Payment::Method, 16).default("gateway"))
                     .to_owned(),
             )
             .await?;
@@ -180,6 +211,10 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_index(Index::drop().name("dossier_event_seq_idx").table(DossierEvent::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(SupplementRound::Table).to_owned()).await?;
+        manager.alter_table(Table::alter().table(Payment::Table).drop_column(Payment::Method).to_owned()).await?;
+        manager
+            .alter_table(Table::alter().table(ProcedureFee::Table).drop_column(ProcedureFee::Collected).to_owned())
+            .await?;
         manager
             .alter_table(Table::alter().table(DossierDocument::Table).drop_column(DossierDocument::Origin).to_owned())
             .await?;

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::model::FeeCollection;
 use super::record::FeeRecord;
 
 /// More items than this are a typing error, not a fee.
@@ -19,9 +20,15 @@ fn items(form_data: &Value, field: &str) -> i64 {
     (n.floor() as i64).clamp(1, MAX_ITEMS)
 }
 
-/// The fees due for a dossier whose form data is `form_data`, in đồng.
+/// The fees due for a dossier whose form data is `form_data`, in đồng; an exempt fee is not due.
 pub fn due(fees: &[FeeRecord], form_data: &Value) -> i64 {
+    due_where(fees, form_data, |_| true)
+}
+
+/// The fees collected at one of the moments `when` accepts.
+pub fn due_where(fees: &[FeeRecord], form_data: &Value, when: impl Fn(FeeCollection) -> bool) -> i64 {
     fees.iter()
+        .filter(|f| f.collected != FeeCollection::Exempt && when(f.collected))
         .map(|f| if f.per_item.is_empty() { f.amount_vnd } else { f.amount_vnd * items(form_data, &f.per_item) })
         .sum()
 }
@@ -29,6 +36,12 @@ pub fn due(fees: &[FeeRecord], form_data: &Value) -> i64 {
 /// The same for a dossier's stored form data (JSON text).
 pub fn due_for(fees: &[FeeRecord], form_data: &str) -> i64 {
     due(fees, &serde_json::from_str(form_data).unwrap_or(Value::Null))
+}
+
+/// What must be paid before the result is issued: the fees collected with
+/// the dossier and those collected before the result.
+pub fn due_before_result(fees: &[FeeRecord], form_data: &str) -> i64 {
+    due_where(fees, &serde_json::from_str(form_data).unwrap_or(Value::Null), FeeCollection::before_result)
 }
 
 #[cfg(test)]
@@ -44,6 +57,7 @@ mod tests {
             amount_vnd: amount,
             note: String::new(),
             per_item: per_item.into(),
+            collected: Default::default(),
         }
     }
 
@@ -58,5 +72,14 @@ mod tests {
         assert_eq!(due(&fees, &json!({})), 600_000);
         assert_eq!(due(&fees, &json!({"so_ten": 1e12})), 100_000 + 500_000 * MAX_ITEMS);
         assert_eq!(due_for(&fees, "{\"so_ten\": 4}"), 2_100_000);
+    }
+
+    #[test]
+    fn an_exempt_fee_is_never_due_and_a_fee_at_the_result_is_not_due_before_it() {
+        let mut fees = vec![fee(100, ""), fee(50, ""), fee(7, "")];
+        fees[1].collected = FeeCollection::AtResult;
+        fees[2].collected = FeeCollection::Exempt;
+        assert_eq!(due(&fees, &json!({})), 150);
+        assert_eq!(due_before_result(&fees, "{}"), 100);
     }
 }

@@ -52,6 +52,42 @@ string_enum! {
 }
 
 string_enum! {
+    /// When a fee is collected (REGULATIONS §2.1 item 12): with the dossier
+    /// (Thu trước), once processing shows it is due but before the result,
+    /// when the result is handed over (Thu sau), or not at all.
+    #[derive(Default)]
+    pub enum FeeCollection {
+        #[default]
+        Submission = "submission",
+        BeforeResult = "before_result",
+        AtResult = "at_result",
+        Exempt = "exempt",
+    }
+}
+
+impl FeeCollection {
+    /// HinhThucThu of the national portal: 1 at reception, 2 during
+    /// processing, 4 at the result; 0 for a fee not collected.
+    pub fn national_code(self) -> u8 {
+        match self {
+            FeeCollection::Submission => 1,
+            FeeCollection::BeforeResult => 2,
+            FeeCollection::AtResult => 4,
+            FeeCollection::Exempt => 0,
+        }
+    }
+
+    /// Whether the fee must be paid before the result is issued.
+    pub fn before_result(self) -> bool {
+        matches!(self, FeeCollection::Submission | FeeCollection::BeforeResult)
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == FeeCollection::Submission
+    }
+}
+
+string_enum! {
     pub enum AgencyLevel {
         Central = "central",
         Provincial = "provincial",

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
 use super::eform::Schema;
-use super::model::{ApplicantType, CopyKind, FeeKind, OnlineMode, ProcedureStatus, TimeLimit};
+use super::model::{ApplicantType, CopyKind, FeeCollection, FeeKind, OnlineMode, ProcedureStatus, TimeLimit};
 use crate::error::{FieldError, field_errors};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
@@ -76,6 +76,9 @@ pub struct FeeRecord {
     #[serde(default)]
     #[validate(length(max = 500, code = "too_long"))]
     pub note: String,
+    /// When it is collected; with the dossier unless said otherwise.
+    #[serde(default, skip_serializing_if = "FeeCollection::is_default")]
+    pub collected: FeeCollection,
     /// Per item: the e-form's number field whose value multiplies the amount; empty for a fixed fee.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     #[validate(length(max = 64, code = "too_long"))]

@@ -8,7 +8,7 @@ use entity::{agency, field, procedure, procedure_document, procedure_fee};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::model::{ApplicantType, CopyKind, FeeKind, OnlineMode, ProcedureStatus, TimeLimit, TimeUnit};
+use super::model::{ApplicantType, CopyKind, FeeCollection, FeeKind, OnlineMode, ProcedureStatus, TimeLimit, TimeUnit};
 use super::record::{DocumentRecord, FeeRecord, ProcedureRecord};
 use crate::error::{AppError, FieldError};
 use crate::text::fold;
@@ -123,6 +123,7 @@ fn to_record(
                 name: f.name,
                 amount_vnd: f.amount_vnd,
                 note: f.note,
+                collected: FeeCollection::parse(&f.collected).ok_or_else(|| corrupt("fee collection", &f.collected))?,
                 per_item: f.per_item,
             })
         })
@@ -250,6 +251,7 @@ async fn insert_children(
             amount_vnd: Set(f.amount_vnd),
             note: Set(f.note.clone()),
             per_item: Set(f.per_item.clone()),
+            collected: Set(f.collected.as_str().into()),
             ..Default::default()
         })
         .collect();

@@ -55,7 +55,7 @@ async fn close(state: &Context, d: &dossier::Model, now: DateTime<Utc>) -> Resul
     );
     let txn = crate::db::begin_write(&state.db).await?;
     let event = Event::SupplementTimeout { note: note.clone(), end_state: end.map(|s| s.key.clone()) };
-    let actor = Actor::system("supplement timeout");
+    let actor = Actor::system("quá hạn bổ sung hồ sơ");
     let changed = lifecycle::change(&txn, d, event, &actor, &state.settings.public_url, now).await?;
     let extra = [("step", "Dừng giải quyết do quá hạn bổ sung hồ sơ".to_owned()), ("note", note.clone())];
     crate::notify::dossier::notify_applicant(&txn, state, "dossier_step", &changed, &p, &extra, false, now).await?;

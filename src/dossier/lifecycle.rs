@@ -502,12 +502,18 @@ pub async fn change(
         facts.result = national_record::result_file(txn, d, upload, public_url).await?;
     }
     let plan = plan(d, event, actor, &facts, now)?;
-    execute(txn, &plan, actor, now).await?;
-    Ok(plan.after)
+    execute(txn, &plan, actor, now).await
 }
 
-/// Writes `plan`: only the columns it changed, under the version it was planned from.
-async fn execute(txn: &impl ConnectionTrait, plan: &Plan, actor: &Actor, now: DateTime<Utc>) -> Result<(), AppError> {
+/// Writes `plan`: only the columns it changed, under the version it was
+/// planned from. The entry takes the dossier's next number as the database
+/// has it: a comment or a payment may have taken one since `d` was read.
+async fn execute(
+    txn: &impl ConnectionTrait,
+    plan: &Plan,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
     let (before, after) = (&plan.before, &plan.after);
     let mut update = dossier::Entity::update_many();
     for column in dossier::Column::iter() {
@@ -524,12 +530,12 @@ async fn execute(txn: &impl ConnectionTrait, plan: &Plan, actor: &Actor, now: Da
         .col_expr(dossier::Column::EventSeq, Expr::col(dossier::Column::EventSeq).add(1))
         .filter(dossier::Column::Id.eq(before.id))
         .filter(dossier::Column::Version.eq(before.version))
-        .exec(txn)
+        .exec_with_returning(txn)
         .await?;
-    if changed.rows_affected != 1 {
-        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
-    }
-    write_entry(txn, before.id, &plan.entry, actor, now).await?;
+    let [written] = <[dossier::Model; 1]>::try_from(changed)
+        .map_err(|_| AppError::Conflict("the dossier changed meanwhile".into()))?;
+    let entry = Entry { seq: written.event_seq, ..plan.entry.clone() };
+    write_entry(txn, before.id, &entry, actor, now).await?;
     if let Some(round) = &plan.round {
         write_round(txn, before.id, round, actor, now).await?;
     }
@@ -537,12 +543,12 @@ async fn execute(txn: &impl ConnectionTrait, plan: &Plan, actor: &Actor, now: Da
     for message in &plan.sync {
         let payload = serde_json::json!({
             "service": message.service,
-            "seq": plan.entry.seq,
+            "seq": entry.seq,
             "data": [message.payload],
         });
         crate::outbox::enqueue(txn, national_record::TOPIC, key.as_deref(), &payload, now).await?;
     }
-    Ok(())
+    Ok(written)
 }
 
 async fn write_entry(

@@ -14,6 +14,7 @@ pub mod history;
 pub mod leftovers;
 pub mod lifecycle;
 pub mod lookup;
+pub mod money;
 pub mod national_record;
 pub mod officials;
 pub mod policy;

@@ -38,6 +38,8 @@ pub struct FeeFact {
     pub name: String,
     pub kind: String,
     pub amount_vnd: i64,
+    /// HinhThucThu: when it is collected.
+    pub collected: u8,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +61,8 @@ pub struct Facts {
     pub fees: Vec<FeeFact>,
     /// A payment of the dossier was settled as paid through the portal's gateway.
     pub paid_online: bool,
+    /// Fees are due and all of them are paid, however.
+    pub fees_paid: bool,
     pub rounds: Vec<supplement_round::Model>,
     pub result: Option<ResultFile>,
     /// The label of the workflow state the dossier is in after the change.
@@ -109,8 +113,7 @@ pub fn dossier(d: &dossier::Model, entry: &Entry, facts: &Facts, now: DateTime<U
             json!({
                 "TenPhiLePhi": f.name,
                 "MaPhiLePhi": f.kind,
-                // Collected at reception until each fee says when it is collected.
-                "HinhThucThu": 1,
+                "HinhThucThu": f.collected,
                 "Gia": f.amount_vnd,
                 "LoaiPhiLePhi": 1,
             })
@@ -194,7 +197,7 @@ pub fn dossier(d: &dossier::Model, entry: &Entry, facts: &Facts, now: DateTime<U
         "HoSoCoThanhPhanSoHoa": u8::from(facts.documents.iter().any(|d| d.origin == Origin::Reused)),
         "TaiKhoanDuocXacThucVoiVNeID": u8::from(d.vneid_verified),
         "DuocThanhToanTrucTuyen": if facts.paid_online { 2 } else { 0 },
-        "TrangThaiThanhToan": u8::from(facts.paid_online),
+        "TrangThaiThanhToan": u8::from(facts.fees_paid),
         "DSKetNoiCSDL": [],
     });
     let lists = json!({
@@ -255,9 +258,12 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
     let paid_online = entity::payment::Entity::find()
         .filter(entity::payment::Column::DossierId.eq(d.id))
         .filter(entity::payment::Column::Status.eq(crate::payment::PaymentStatus::Paid.as_str()))
+        .filter(entity::payment::Column::Method.eq("gateway"))
         .one(db)
         .await?
         .is_some();
+    let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
+    let fees_paid = due > 0 && crate::payment::owed_vnd(db, d.id, due).await? == 0;
     let rounds = supplement_round::Entity::find()
         .filter(supplement_round::Column::DossierId.eq(d.id))
         .order_by_asc(supplement_round::Column::Round)
@@ -282,9 +288,15 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
             .record
             .fees
             .iter()
-            .map(|f| FeeFact { name: f.name.clone(), kind: f.kind.as_str().into(), amount_vnd: f.amount_vnd })
+            .map(|f| FeeFact {
+                name: f.name.clone(),
+                kind: f.kind.as_str().into(),
+                amount_vnd: f.amount_vnd,
+                collected: f.collected.national_code(),
+            })
             .collect(),
         paid_online,
+        fees_paid,
         rounds,
         result,
         step_labels,

@@ -19,7 +19,7 @@ use crate::error::{AppError, FieldError};
 use crate::sla::steps;
 use crate::sla::{Calendar, local_time};
 use crate::workflow::engine::{self, Facts, Refusal};
-use crate::workflow::model::{Assign, Clock, Effect, Input, Outcome, State, WfRole, Workflow};
+use crate::workflow::model::{Assign, Clock, Effect, Input, Outcome, State, SystemEvent, WfRole, Workflow};
 use crate::workflow_registry as registry;
 
 /// What the person acting gave with the action.
@@ -141,17 +141,7 @@ pub async fn act(
     let wf =
         workflow_of(&state.db, d).await?.ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
     let p = procedure_view::by_id(&state.db, d.procedure_id).await?;
-    let attached = documents::list(&state.db, d.id).await?;
-    let facts = Facts {
-        fee_paid: crate::payment::owed_vnd(
-            &state.db,
-            d.id,
-            crate::catalogue::fees::due_for(&p.record.fees, &d.form_data),
-        )
-        .await?
-            == 0,
-        documents_complete: documents::missing(&documents::slots(&p), &attached).is_empty(),
-    };
+    let facts = facts_of(&state.db, d, &p).await?;
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let decision =
         engine::decide(&wf, current, action, &roles_of(who, d), &given.inputs(), facts).map_err(|r| match r {
@@ -162,7 +152,7 @@ pub async fn act(
                 AppError::Conflict("this action is not open for the dossier now".into())
             }
         })?;
-    let (from, to) = (decision.from, decision.to);
+    let to = decision.to;
     // A transfer names its partner agency by code: a real one, not the dossier's own.
     let mut given = given.clone();
     let mut partner = None;
@@ -179,7 +169,40 @@ pub async fn act(
     }
     let given = &given;
 
-    let cal = crate::work_calendar::load(&state.db, &state.settings.office_hours).await?;
+    money_allows(&state.db, d, &p, to.status).await?;
+    let step = plan_step(&state.db, state, d, &p, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
+    // The role the step was taken in, for the history and the control slip.
+    let mine = roles_of(who, d);
+    let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
+    let actor = actor.in_role(acting);
+    let txn = crate::db::begin_write(&state.db).await?;
+    let changed =
+        lifecycle::change(&txn, d, Event::Step(Box::new(step)), &actor, &state.settings.public_url, now).await?;
+    let note = changed_note(&txn, &changed).await?;
+    if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
+        crate::payment::refund::request(&txn, &changed, p.record.fee_refundable, &actor, now).await?;
+    }
+    effects(&txn, state, &changed, &p, decision.effects, to, &note, now).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The step `decision` takes on `d`, with its clock worked out: a pause
+/// ended shifts the appointment by the working time away, a restart gives a
+/// new one, the step's own due time, the holder, the supplement asked.
+#[allow(clippy::too_many_arguments)]
+async fn plan_step(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    decision: &engine::Decision<'_>,
+    given: &Given,
+    partner: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Step, AppError> {
+    let (from, to) = (decision.from, decision.to);
+    let cal = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
     let mut due = d.due_at;
     let mut soon = d.due_soon_at;
     let mut pause = Pause::Keep;
@@ -204,8 +227,8 @@ pub async fn act(
         Clock::Pauses => pause = Pause::Start,
         // The complete dossier starts the whole limit again (NĐ 297/2025 Art. 6).
         Clock::Restarts => {
-            due = Some(super::receive::appointment(&cal, &p, now));
-            soon = Some(super::receive::due_soon(&cal, &p, now, state.settings.due_soon_share));
+            due = Some(super::receive::appointment(&cal, p, now));
+            soon = Some(super::receive::due_soon(&cal, p, now, rules.settings.due_soon_share));
             restarted = d.due_at.is_some() && due != d.due_at;
         }
         Clock::Runs => {}
@@ -217,7 +240,7 @@ pub async fn act(
             // "Due soon": within the next three working days.
             let horizon =
                 local_time::to_utc(cal.add_working_minutes(local_time::to_local(now), 3 * cal.minutes_per_day()));
-            super::officials::least_loaded(&state.db, d.agency_id, role, horizon).await?
+            super::officials::least_loaded(db, d.agency_id, role, horizon).await?
         }
         _ => None,
     };
@@ -228,7 +251,7 @@ pub async fn act(
             .cloned()
             .collect::<Vec<_>>()
             .join("\n");
-        Asked { what, closes_at: super::policy::supplement_due(&cal, &state.settings.policies, now) }
+        Asked { what, closes_at: super::policy::supplement_due(&cal, &rules.settings.policies, now) }
     });
     let step = Step {
         action: decision.action.key.clone(),
@@ -239,28 +262,76 @@ pub async fn act(
         due_soon_at: soon,
         restarted,
         pause,
-        step_due_at: if ends { None } else { step_due(&cal, to, &p, now) },
+        step_due_at: if ends { None } else { step_due(&cal, to, p, now) },
         assignee,
         ends,
-        partner_agency_id: partner.as_ref().map(|a| a.id),
+        partner_agency_id: partner,
         result_upload_id: given.result_upload.filter(|_| decision.effects.contains(&Effect::IssueResult)),
         asked,
         note: given.note(),
     };
-    // The role the step was taken in, for the history and the control slip.
-    let mine = roles_of(who, d);
-    let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
-    let actor = actor.in_role(acting);
-    let txn = crate::db::begin_write(&state.db).await?;
-    let changed =
-        lifecycle::change(&txn, d, Event::Step(Box::new(step)), &actor, &state.settings.public_url, now).await?;
-    let note = changed_note(&txn, &changed).await?;
-    if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
-        crate::payment::refund::request(&txn, &changed, p.record.fee_refundable, &actor, now).await?;
+    Ok(step)
+}
+
+/// What the workflow's guards read about `d` now.
+async fn facts_of(db: &impl ConnectionTrait, d: &dossier::Model, p: &ProcedureView) -> Result<Facts, AppError> {
+    let attached = documents::list(db, d.id).await?;
+    let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
+    Ok(Facts {
+        fee_paid: crate::payment::owed_vnd(db, d.id, due).await? == 0,
+        documents_complete: documents::missing(&documents::slots(p), &attached).is_empty(),
+    })
+}
+
+/// No result is issued while a fee collected before the result is unpaid,
+/// and none is handed over while any fee is (REGULATIONS §2.1 item 12).
+async fn money_allows(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    to: DossierStatus,
+) -> Result<(), AppError> {
+    let due = match to {
+        DossierStatus::ResultReady => crate::catalogue::fees::due_before_result(&p.record.fees, &d.form_data),
+        DossierStatus::Returned => crate::catalogue::fees::due_for(&p.record.fees, &d.form_data),
+        _ => return Ok(()),
+    };
+    if due > 0 && crate::payment::owed_vnd(db, d.id, due).await? > 0 {
+        return Err(AppError::Conflict("not yet: fee_unpaid".into()));
     }
-    effects(&txn, state, &changed, &p, decision.effects, to, &note, now).await?;
-    txn.commit().await?;
-    Ok(changed)
+    Ok(())
+}
+
+/// Takes the step the dossier's workflow declares for `event` (a fee paid),
+/// in the caller's transaction, as the portal; nothing when the dossier is
+/// not at such a step or its guards do not hold yet.
+pub async fn on_event(
+    txn: &impl ConnectionTrait,
+    rules: &Rules,
+    d: &dossier::Model,
+    event: SystemEvent,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<dossier::Model>, AppError> {
+    if !in_processing(d) {
+        return Ok(None);
+    }
+    let Some(wf) = workflow_of(txn, d).await? else { return Ok(None) };
+    let p = procedure_view::by_id(txn, d.procedure_id).await?;
+    let facts = facts_of(txn, d, &p).await?;
+    let current = d.workflow_state.as_deref().unwrap_or_default();
+    let Some(decision) = engine::on_event(&wf, current, event, facts) else { return Ok(None) };
+    money_allows(txn, d, &p, decision.to.status).await?;
+    let given = Given { note: note.to_owned(), ..Default::default() };
+    let step = plan_step(txn, rules, d, &p, &decision, &given, None, now).await?;
+    let actor = Actor::system(match event {
+        SystemEvent::FeePaid => "đã nộp phí, lệ phí",
+    });
+    let changed =
+        lifecycle::change(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
+    let note = changed_note(txn, &changed).await?;
+    effects(txn, rules, &changed, &p, decision.effects, decision.to, &note, now).await?;
+    Ok(Some(changed))
 }
 
 /// The words the history kept for the dossier's latest change.

@@ -6,6 +6,7 @@
 //! procedure returns the fee. Money is whole đồng; every state change goes
 //! into the dossier's history and the audit log in its own transaction.
 
+pub mod counter;
 pub mod gateway;
 pub mod reconcile;
 pub mod refund;

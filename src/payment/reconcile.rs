@@ -36,7 +36,7 @@ pub async fn run(state: &Context, now: DateTime<Utc>) -> Result<ReconcileReport,
         .limit(BATCH)
         .all(&state.db)
         .await?;
-    let actor = Actor::system("payment reconciliation");
+    let actor = Actor::system("đối soát thanh toán");
     for p in pending {
         report.asked += 1;
         match ask(state, &p, &actor, p.expires_at <= now, now).await? {

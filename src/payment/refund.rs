@@ -57,7 +57,7 @@ pub async fn send_requested(state: &Context, now: DateTime<Utc>) -> Result<usize
         .limit(BATCH)
         .all(&state.db)
         .await?;
-    let actor = Actor::system("payment refunds");
+    let actor = Actor::system("hoàn phí");
     let mut done = 0;
     for p in waiting {
         let answer =

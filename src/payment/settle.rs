@@ -20,6 +20,7 @@ use crate::audit::{self, Actor};
 use crate::context::Context;
 use crate::dossier::{DossierStatus, lifecycle};
 use crate::error::AppError;
+use crate::workflow::model::SystemEvent;
 use entity::dossier_event::Kind;
 
 /// What the gateway reported about a payment.
@@ -104,6 +105,13 @@ pub async fn settle(
         }
         // The national record now carries the payment (QĐ 766 indicator 3.6).
         lifecycle::sync_now(&txn, &d, seq, &state.settings.public_url, now).await?;
+        // A workflow waiting for the fee moves on in this transaction: state and clock together.
+        if !closed_without_result {
+            let moved = crate::dossier::process::on_event(&txn, state, &d, SystemEvent::FeePaid, &note, now).await?;
+            if let Some(moved) = moved {
+                tracing::info!(dossier.code = ?moved.code, state = ?moved.workflow_state, "fee paid: workflow moved on");
+            }
+        }
         let extra = [("step", "Đã thanh toán phí, lệ phí".to_owned()), ("note", note.clone())];
         crate::notify::dossier::notify_applicant(&txn, state, "dossier_step", &d, &procedure, &extra, false, now)
             .await?;
@@ -177,6 +185,6 @@ pub async fn ipn(state: &Context, params: &Params, now: DateTime<Utc>) -> Result
     if !settleable_from(to).contains(&p.status.as_str()) {
         return Ok(IpnAnswer::AlreadyConfirmed);
     }
-    let won = settle(state, &p, &report, &Actor::system("payment gateway IPN"), now).await?;
+    let won = settle(state, &p, &report, &Actor::system("cổng thanh toán"), now).await?;
     Ok(if won { IpnAnswer::Confirmed } else { IpnAnswer::AlreadyConfirmed })
 }

@@ -39,7 +39,7 @@ pub fn pay_url(state: &Context, p: &payment::Model, ip: &str) -> String {
 }
 
 /// "MC" + the Hà Nội date and time + random digits: unique, and never reused.
-fn txn_ref(now: DateTime<Utc>) -> String {
+pub(super) fn txn_ref(now: DateTime<Utc>) -> String {
     let stamp = crate::sla::local_time::to_local(now).format("%y%m%d%H%M%S");
     format!("MC{stamp}{:06}", crate::random::below(1_000_000))
 }
@@ -97,6 +97,7 @@ pub async fn start(
         refunded_vnd: Set(0),
         overpaid_vnd: Set(0),
         created_by: Set(actor.id),
+        method: Set("gateway".into()),
         version: Set(0),
         ..Default::default()
     }

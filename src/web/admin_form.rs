@@ -7,7 +7,9 @@
 use serde::Serialize;
 
 use super::form::FormData;
-use crate::catalogue::model::{ApplicantType, CopyKind, FeeKind, OnlineMode, ProcedureStatus, TimeLimit, TimeUnit};
+use crate::catalogue::model::{
+    ApplicantType, CopyKind, FeeCollection, FeeKind, OnlineMode, ProcedureStatus, TimeLimit, TimeUnit,
+};
 use crate::catalogue::record::{DocumentRecord, FeeRecord, ProcedureRecord};
 use crate::error::FieldError;
 
@@ -56,6 +58,8 @@ pub struct FeeRow {
     pub amount: String,
     pub note: String,
     pub per_item: String,
+    /// When the fee is collected; empty (a spare row) means with the dossier.
+    pub collected: String,
 }
 
 impl FormValues {
@@ -113,6 +117,7 @@ impl FormValues {
                     amount: f.amount_vnd.to_string(),
                     note: f.note.clone(),
                     per_item: f.per_item.clone(),
+                    collected: f.collected.as_str().into(),
                 })
                 .collect(),
             version,
@@ -139,6 +144,7 @@ impl FormValues {
         let fee_names = form.all("fee_name");
         let (fee_kinds, amounts, notes) = (form.all("fee_kind"), form.all("fee_amount"), form.all("fee_note"));
         let per_items = form.all("fee_per_item");
+        let collected = form.all("fee_collected");
         let fees = (0..fee_names.len())
             .map(|i| FeeRow {
                 kind: at(&fee_kinds, i),
@@ -146,6 +152,7 @@ impl FormValues {
                 amount: at(&amounts, i),
                 note: at(&notes, i),
                 per_item: at(&per_items, i),
+                collected: at(&collected, i),
             })
             .filter(|f| !f.name.is_empty() || !f.amount.is_empty())
             .collect();
@@ -211,12 +218,19 @@ impl FormValues {
             .map(|(i, f)| {
                 let kind = choice(&mut errors, &format!("fees.{i}.kind"), FeeKind::parse(&f.kind));
                 let amount = choice(&mut errors, &format!("fees.{i}.amount_vnd"), parse_amount(&f.amount));
+                let when = if f.collected.is_empty() {
+                    Some(FeeCollection::Submission)
+                } else {
+                    FeeCollection::parse(&f.collected)
+                };
+                let collected = choice(&mut errors, &format!("fees.{i}.collected"), when);
                 Some(FeeRecord {
                     kind: kind?,
                     name: f.name.clone(),
                     amount_vnd: amount?,
                     note: f.note.clone(),
                     per_item: f.per_item.clone(),
+                    collected: collected?,
                 })
             })
             .collect();

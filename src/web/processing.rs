@@ -317,6 +317,10 @@ pub async fn result(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppEr
     let d = access::load(&ui.state.db, who, &id).await?;
     let ready = matches!(DossierStatus::parse(&d.status), Some(DossierStatus::ResultReady | DossierStatus::Returned));
     let upload_id = d.result_upload_id.filter(|_| ready || !who.is_applicant()).ok_or(AppError::NotFound)?;
+    // An electronic result is handed over by its download: not while a fee is owed.
+    if who.is_applicant() && crate::dossier::money::owed_now(&ui.state.db, &d).await? > 0 {
+        return Err(AppError::Conflict("not yet: fee_unpaid".into()));
+    }
     let file = entity::upload::Entity::find_by_id(upload_id).one(&ui.state.db).await?.ok_or(AppError::NotFound)?;
     uploads::serve(ui.request(), &ui.state, &file).await
 }

@@ -104,6 +104,13 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
     );
     ctx.insert("holder", &holder);
     ctx.insert("can_receive", &who.has_role(Role::Reception));
+    let open = crate::dossier::DossierStatus::parse(&d.status).is_some_and(|s| !s.is_closed());
+    let owed = if open && who.unit_id == Some(d.agency_id) {
+        crate::dossier::money::owed_now(&ui.state.db, &d).await?
+    } else {
+        0
+    };
+    ctx.insert("owed", &owed);
     ctx.insert("step", &step);
     ctx.insert("actions", &actions);
     ctx.insert("can_claim", &can_claim);
@@ -134,6 +141,19 @@ pub async fn request_supplement(ui: Ui, id: web::Path<String>, form: FormData) -
     let txn = crate::db::begin_write(&ui.state.db).await?;
     supplement::request(&txn, &ui.state, &d, &p, form.get("note"), &ui.actor().in_role("reception"), ui.now()).await?;
     txn.commit().await?;
+    Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
+/// The officer records the fee paid at the counter, with the receipt's number.
+pub async fn record_payment(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?;
+    let d = access::load(&ui.state.db, who, &id).await?;
+    // A partner agency reads the dossier; only its own unit takes its money.
+    if who.unit_id != Some(d.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    let actor = ui.actor().in_role("reception");
+    crate::payment::counter::record(&ui.state, &d, form.get("receipt_no"), &actor, ui.now()).await?;
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
 

@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashSet};
 
 use super::definition::{ActionDef, Definition};
 use super::lines::Source;
-use super::model::{Action, Assign, Budget, Clock, Effect, Guard, Input, Outcome, State, WfRole, Workflow};
+use super::model::{
+    Action, Assign, Budget, Clock, Effect, Guard, Input, Outcome, State, SystemEvent, WfRole, Workflow,
+};
 use crate::string_enum;
 use crate::values::DossierStatus;
 
@@ -271,9 +273,28 @@ fn check_action(
     ok &= names(&a.guards, "guards", ProblemKind::UnknownGuard, "guard").is_empty();
     ok &= names(&a.effects, "effects", ProblemKind::UnknownEffect, "effect").is_empty();
     ok &= names(&a.inputs, "inputs", ProblemKind::UnknownInput, "input").is_empty();
-    if a.roles.is_empty() {
-        report(at("roles"), ProblemKind::UnknownRole, format!("action {:?}: nobody may take it", a.key));
-        ok = false;
+    let on = match a.on.as_deref() {
+        None => None,
+        Some(name) => match SystemEvent::parse(name) {
+            Some(event) => Some(event),
+            None => {
+                report(at("on"), ProblemKind::UnknownValue, format!("action {:?}: no event {name:?}", a.key));
+                ok = false;
+                None
+            }
+        },
+    };
+    match (a.roles.is_empty(), a.on.is_some()) {
+        (true, false) => {
+            report(at("roles"), ProblemKind::UnknownRole, format!("action {:?}: nobody may take it", a.key));
+            ok = false;
+        }
+        (false, true) => {
+            let why = format!("action {:?}: a step taken on an event is the portal's, not a role's", a.key);
+            report(at("roles"), ProblemKind::UnknownRole, why);
+            ok = false;
+        }
+        _ => {}
     }
     ok.then(|| Action {
         key: a.key.clone(),
@@ -282,6 +303,7 @@ fn check_action(
         from,
         to: to.unwrap_or(0),
         roles: a.roles.iter().filter_map(|r| WfRole::parse(r)).collect(),
+        on,
         inputs: a.inputs.iter().filter_map(|r| Input::parse(r)).collect(),
         guards: a.guards.iter().filter_map(|r| Guard::parse(r)).collect(),
         effects: a.effects.iter().filter_map(|r| Effect::parse(r)).collect(),

@@ -54,7 +54,12 @@ pub struct ActionDef {
     pub label_en: Option<String>,
     pub from: Vec<String>,
     pub to: String,
+    /// Who may take it; none for a step the portal takes itself `on` an event.
+    #[serde(default)]
     pub roles: Vec<String>,
+    /// A system event that takes this step (`fee_paid`), instead of a person.
+    #[serde(default)]
+    pub on: Option<String>,
     #[serde(default)]
     pub inputs: Vec<String>,
     #[serde(default)]

@@ -73,14 +73,12 @@ pub fn dry_run(
     let mut out = Vec::new();
     for (index, key) in path.iter().enumerate() {
         let action = wf.action(key).ok_or(Stop { index, action: (*key).into(), refusal: Refusal::UnknownAction })?;
-        let decision = engine::decide(
-            wf,
-            &state.key,
-            key,
-            &action.roles,
-            ALL_INPUTS,
-            Facts { fee_paid: true, documents_complete: true },
-        )
+        let facts = Facts { fee_paid: true, documents_complete: true };
+        let decision = if action.on.is_some() {
+            engine::decide_system(wf, &state.key, key, facts)
+        } else {
+            engine::decide(wf, &state.key, key, &action.roles, ALL_INPUTS, facts)
+        }
         .map_err(|refusal| Stop { index, action: (*key).into(), refusal })?;
         // The step ends when it falls due; one without a budget is left at once.
         if let Some(end) = step_due {

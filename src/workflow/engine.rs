@@ -2,7 +2,7 @@
 //! HTTP and no database. The caller loads the dossier, asks `decide`, and
 //! writes the state change, its history and its effects in one transaction.
 
-use super::model::{Action, Clock, Effect, Guard, Input, State, WfRole, Workflow};
+use super::model::{Action, Clock, Effect, Guard, Input, State, SystemEvent, WfRole, Workflow};
 
 /// What the caller knows about the dossier when it asks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,6 +71,34 @@ pub fn decide<'a>(
     }
     if let Some(missing) = action.inputs.iter().find(|i| **i != Input::Note && !inputs.contains(i)) {
         return Err(Refusal::MissingInput(*missing));
+    }
+    let to = &wf.states[action.to];
+    Ok(Decision { action, from: &wf.states[from], to, effects: &action.effects, clock: to.clock })
+}
+
+/// The step the portal itself takes on a dossier in `state` when `event`
+/// happens: the first action from there declared `on: event` whose guards
+/// hold; none when the dossier is elsewhere or a guard does not hold yet.
+pub fn on_event<'a>(wf: &'a Workflow, state: &str, event: SystemEvent, facts: Facts) -> Option<Decision<'a>> {
+    let from = wf.state_index(state)?;
+    wf.actions
+        .iter()
+        .filter(|a| a.on == Some(event) && a.from.contains(&from))
+        .find_map(|a| decide_system(wf, state, &a.key, facts).ok())
+}
+
+/// Whether the portal may take its own step `action` on a dossier in `state`.
+pub fn decide_system<'a>(wf: &'a Workflow, state: &str, action: &str, facts: Facts) -> Result<Decision<'a>, Refusal> {
+    let from = wf.state_index(state).ok_or(Refusal::UnknownState)?;
+    let action = wf.action(action).ok_or(Refusal::UnknownAction)?;
+    if !action.from.contains(&from) {
+        return Err(Refusal::NotFromHere);
+    }
+    if action.on.is_none() {
+        return Err(Refusal::Role);
+    }
+    if let Some(guard) = action.guards.iter().find(|g| !facts.holds(**g)) {
+        return Err(Refusal::Guard(*guard));
     }
     let to = &wf.states[action.to];
     Ok(Decision { action, from: &wf.states[from], to, effects: &action.effects, clock: to.clock })
@@ -154,8 +182,12 @@ mod tests {
     fn walk(wf: &Workflow, path: &[(&str, WfRole)]) -> String {
         let mut state = wf.states[wf.initial].key.clone();
         for (action, role) in path {
-            let d = decide(wf, &state, action, &[*role], EVERY_INPUT, EVERYTHING)
-                .unwrap_or_else(|e| panic!("{}: {action} from {state}: {e:?}", wf.key));
+            // The portal's own steps are written with the applicant's role in the path; it is not used.
+            let d = match wf.action(action).and_then(|a| a.on) {
+                Some(_) => decide_system(wf, &state, action, EVERYTHING),
+                None => decide(wf, &state, action, &[*role], EVERY_INPUT, EVERYTHING),
+            }
+            .unwrap_or_else(|e| panic!("{}: {action} from {state}: {e:?}", wf.key));
             state = d.to.key.clone();
         }
         state
@@ -175,8 +207,7 @@ mod tests {
             ("nhan_ket_qua_lien_thong", Specialist),
         ];
         assert_eq!(walk(&wfs["lien-thong"], &[&transfer[..], &end[..]].concat()), "da_tra_ket_qua");
-        let fee =
-            [("chuyen_tham_dinh", Reception), ("yeu_cau_nop_phi", Specialist), ("xac_nhan_da_nop_phi", Specialist)];
+        let fee = [("chuyen_tham_dinh", Reception), ("yeu_cau_nop_phi", Specialist), ("da_nop_phi", Applicant)];
         assert_eq!(walk(&wfs["thu-phi-sau-tham-dinh"], &[&fee[..], &end[..]].concat()), "da_tra_ket_qua");
         let field =
             [("chuyen_tham_dinh", Reception), ("lap_doan_kiem_tra", Specialist), ("trinh_phe_duyet", Specialist)];
@@ -193,11 +224,14 @@ mod tests {
         assert_eq!((d.to.key.as_str(), d.clock), ("tham_dinh", Clock::Runs));
         let d = decide(wf, "bo_sung_tiep_nhan", "nop_hoan_thien", &[Applicant], &[], EVERYTHING).unwrap();
         assert_eq!((d.to.key.as_str(), d.clock), ("tiep_nhan", Clock::Restarts));
-        // The fee guard holds approval until the fee is paid.
+        // The paid fee moves the dossier on by itself, and only once it is paid; nobody takes that step by hand.
         let fee = &all()["thu-phi-sau-tham-dinh"];
         let unpaid = Facts { fee_paid: false, documents_complete: true };
-        let got = decide(fee, "cho_nop_phi", "xac_nhan_da_nop_phi", &[Specialist], &[], unpaid);
-        assert_eq!(got.unwrap_err(), Refusal::Guard(Guard::FeePaid));
+        assert!(on_event(fee, "cho_nop_phi", SystemEvent::FeePaid, unpaid).is_none());
+        let paid = on_event(fee, "cho_nop_phi", SystemEvent::FeePaid, EVERYTHING).expect("a step on fee_paid");
+        assert_eq!(paid.to.key, "phe_duyet");
+        let by_hand = decide(fee, "cho_nop_phi", "da_nop_phi", &[Specialist, Applicant], EVERY_INPUT, EVERYTHING);
+        assert_eq!(by_hand.unwrap_err(), Refusal::Role);
     }
 
     #[test]

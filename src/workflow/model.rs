@@ -43,6 +43,14 @@ string_enum! {
 }
 
 string_enum! {
+    /// Something that happens to a dossier outside any person's action.
+    pub enum SystemEvent {
+        /// The fees due were paid (at the gateway or recorded at the counter).
+        FeePaid = "fee_paid",
+    }
+}
+
+string_enum! {
     pub enum Effect {
         NotifyApplicant = "notify_applicant",
         NotifyNextHandler = "notify_next_handler",
@@ -115,6 +123,8 @@ pub struct Action {
     pub from: Vec<usize>,
     pub to: usize,
     pub roles: Vec<WfRole>,
+    /// Taken by the portal when this event happens, not by a person.
+    pub on: Option<SystemEvent>,
     pub inputs: Vec<Input>,
     pub guards: Vec<Guard>,
     pub effects: Vec<Effect>,

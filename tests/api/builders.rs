@@ -16,7 +16,7 @@ pub struct ProcedureBuilder {
     pub agency: String,
     pub workflow: String,
     pub days: i32,
-    pub fees: Vec<(String, i64)>,
+    pub fees: Vec<(String, i64, String)>,
 }
 
 pub struct Built {
@@ -37,8 +37,9 @@ impl ProcedureBuilder {
         }
     }
 
-    pub fn fee(mut self, name: &str, amount_vnd: i64) -> Self {
-        self.fees.push((name.into(), amount_vnd));
+    /// A fee of `amount_vnd` collected at `collected` (`submission`, `before_result`, `at_result`, `exempt`).
+    pub fn fee(mut self, name: &str, amount_vnd: i64, collected: &str) -> Self {
+        self.fees.push((name.into(), amount_vnd, collected.into()));
         self
     }
 
@@ -59,8 +60,9 @@ impl ProcedureBuilder {
                                              "type": "text", "required": true, "max_length": 100}]},
                 "workflow_key": self.workflow,
                 "documents": [{"name": "Đơn đề nghị", "required": true, "copy_kind": "copy", "quantity": 1}],
-                "fees": self.fees.iter().map(|(name, amount)|
-                    json!({"kind": "le_phi", "name": name, "amount_vnd": amount, "note": ""})).collect::<Vec<_>>(),
+                "fees": self.fees.iter().map(|(name, amount, collected)|
+                    json!({"kind": "le_phi", "name": name, "amount_vnd": amount, "note": "", "collected": collected}))
+                    .collect::<Vec<_>>(),
             }],
         });
         let catalogue = serde_json::from_value(catalogue).expect("a valid catalogue");

@@ -90,3 +90,33 @@ async fn appraisal_goes_to_the_specialist_with_the_least_work_due_soon() {
     let d = crate::dossier_support::state_of(&app, &fresh.public_id).await;
     assert_eq!(d.assignee_id, Some(b), "B has the most dossiers but none due soon");
 }
+
+#[tokio::test]
+async fn a_fee_collected_at_the_result_holds_the_hand_over_until_it_is_paid() {
+    let app = TestApp::spawn_empty().await;
+    let unit = "000.00.33.H99";
+    let p = ProcedureBuilder::new("9.900003", unit)
+        .fee("Lệ phí cấp giấy chứng nhận", 50_000, "at_result")
+        .fee("Phí thẩm định", 30_000, "exempt")
+        .create(&app)
+        .await;
+    let leader = official_with(&app, "ld.thu", &[Role::Leader], unit).await;
+    official_with(&app, "tn.thu3", &[Role::Reception], unit).await;
+    let d = DossierBuilder::in_step(&p, "phe_duyet", "in_progress").held_by(leader).insert_complete(&app, 1).await;
+    let (ld, tn) = (official(&app, "ld.thu").await, official(&app, "tn.thu3").await);
+    let id = d.public_id.clone();
+    use crate::dossier_support::{act, pdf, state_of};
+    // The result may be issued: this fee is collected when it is handed over.
+    let res = act(&app, &ld, &id, "phe_duyet_ket_qua", &[], Some(pdf(3000, "giay chung nhan"))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = act(&app, &tn, &id, "xac_nhan_tra_ket_qua", &[], None).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "not handed over while the fee is unpaid");
+    assert_eq!(state_of(&app, &id).await.status, "result_ready");
+    let (_, page) = get_html_with(&tn, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
+    assert!(crate::helpers::decode_entities(&page).contains("50.000 đ"), "owed: the exempt fee is not");
+    let res = app.post_form_with(&tn, &format!("/can-bo/ho-so/{id}/thu-phi"), &[("receipt_no", "BL-0042")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = act(&app, &tn, &id, "xac_nhan_tra_ket_qua", &[], None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(state_of(&app, &id).await.status, "returned");
+}

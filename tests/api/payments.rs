@@ -46,6 +46,16 @@ pub async fn start(app: &TestApp, id: &str) -> reqwest::Response {
     app.client.post(app.url(&format!("/ho-so/{id}/thanh-toan"))).form(&[("_csrf", csrf)]).send().await.unwrap()
 }
 
+/// The applicant signed in on `app.client` pays what dossier `id` owes, successfully.
+pub async fn pay_in_full(app: &TestApp, id: &str) {
+    let d = state_of(app, id).await;
+    if motcua::dossier::money::owed_now(&app.db, &d).await.unwrap() == 0 {
+        return;
+    }
+    let back = pay(app, id, "success").await;
+    assert!(back.contains("Đã thanh toán"), "{back}");
+}
+
 /// Pays dossier `id` at the stub choosing `choice`; returns the return page's HTML.
 async fn pay(app: &TestApp, id: &str, choice: &str) -> String {
     let res = start(app, id).await;
@@ -292,7 +302,7 @@ async fn a_refused_dossier_gets_its_fee_back() {
 async fn the_fee_after_appraisal_opens_approval_once_paid() {
     let app = TestApp::spawn_with_sso().await;
     use motcua::auth::role::Role;
-    for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist)] {
+    for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist), ("ld.xb", Role::Leader)] {
         app.create_official(name, &[role], Some("000.02.00.G12")).await;
     }
     let (reception, specialist) = (official(&app, "tn.xb").await, official(&app, "cv.xb").await);
@@ -301,13 +311,41 @@ async fn the_fee_after_appraisal_opens_approval_once_paid() {
     reception_action(&app, &reception, &id, "tiep-nhan", "").await;
     act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await;
     act(&app, &specialist, &id, "yeu_cau_nop_phi", &[("note", "Phí thẩm định 500.000 đ")], None).await;
-    assert_eq!(act(&app, &specialist, &id, "xac_nhan_da_nop_phi", &[], None).await.status(), StatusCode::CONFLICT);
+    let waiting = state_of(&app, &id).await;
+    assert_eq!((waiting.status.as_str(), waiting.paused_at.is_some()), ("awaiting_payment", true));
+    // The request was made a week ago (moved back in the record, to see the clock).
+    let waiting = {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+        let mut m = waiting.clone().into_active_model();
+        m.paused_at = Set(Some(app.now() - chrono::Duration::days(7)));
+        m.update(&app.db).await.unwrap()
+    };
+    // Nobody moves it on by hand: the payment does.
+    assert_eq!(act(&app, &specialist, &id, "da_nop_phi", &[], None).await.status(), StatusCode::FORBIDDEN);
     let back = pay(&app, &id, "success").await;
     assert!(back.contains("Đã thanh toán"), "{back}");
     let paid = payments_of(&app, &id).await.remove(0);
     assert_eq!(paid.amount_vnd, 1_500_000, "500.000 đ per title, three titles");
-    assert_eq!(act(&app, &specialist, &id, "xac_nhan_da_nop_phi", &[], None).await.status(), StatusCode::SEE_OTHER);
-    assert_eq!(state_of(&app, &id).await.paused_at, None, "the clock runs again");
+    // In the settlement's transaction the workflow moved on and the clock runs again.
+    let moved = state_of(&app, &id).await;
+    assert_eq!((moved.workflow_state.as_deref(), moved.status.as_str()), (Some("phe_duyet"), "in_progress"));
+    assert_eq!(moved.paused_at, None, "the clock runs again");
+    assert!(moved.due_at > waiting.due_at, "the appointment moved by the time spent waiting for the fee");
+    let history = entity::dossier_event::Entity::find()
+        .filter(entity::dossier_event::Column::DossierId.eq(moved.id))
+        .filter(entity::dossier_event::Column::StepAction.eq("da_nop_phi"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].actor_label, "Hệ thống: đã nộp phí, lệ phí", "taken by the portal");
+    // The leader's step is told to the unit's leaders.
+    let notices = entity::notice::Entity::find()
+        .filter(entity::notice::Column::DossierId.eq(moved.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(notices.iter().any(|n| n.text.contains("Phê duyệt")), "{notices:?}");
 }
 
 #[tokio::test]
@@ -371,4 +409,46 @@ async fn a_payment_completed_after_the_refusal_is_returned() {
     assert_eq!((p.status.as_str(), p.refund_status.as_str()), ("paid", "requested"));
     motcua::payment::reconcile::run(&app.state, app.now()).await.unwrap();
     assert_eq!(payments_of(&app, &id).await[0].refund_status, "refunded");
+}
+
+#[tokio::test]
+async fn a_fee_paid_at_the_counter_is_recorded_once_and_not_counted_as_online() {
+    let app = TestApp::spawn_with_sso().await;
+    let officer = official(&app, "tiepnhan").await;
+    let id = crate::reception::counter_dossier(&app, &officer).await;
+    let (_, page) = get_html_with(&officer, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
+    assert!(decode_entities(&page).contains("100.000 đ") && page.contains("thu-phi"), "what is owed, and the form");
+    let path = format!("/can-bo/ho-so/{id}/thu-phi");
+    let res = app.post_form_with(&officer, &path, &[("receipt_no", "  ")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "the receipt's number is needed");
+    assert!(payments_of(&app, &id).await.is_empty(), "nothing recorded");
+    // Two clicks at once: one payment.
+    let (a, b) = tokio::join!(
+        app.post_form_with(&officer, &path, &[("receipt_no", "0001234")]),
+        app.post_form_with(&officer, &path, &[("receipt_no", "0001234")])
+    );
+    let mut statuses = [a.status(), b.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let payments = payments_of(&app, &id).await;
+    assert_eq!(payments.len(), 1);
+    let p = &payments[0];
+    assert_eq!((p.status.as_str(), p.method.as_str(), p.amount_vnd), ("paid", "counter", 100_000));
+    assert_eq!(p.gateway_txn_no.as_deref(), Some("0001234"));
+    assert_eq!(events(&app, &id, "payment_paid").await, 1);
+    let d = state_of(&app, &id).await;
+    let messages = entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::OrderingKey.eq(d.code.clone().unwrap()))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let last: Value = serde_json::from_str(&messages.last().unwrap().payload).unwrap();
+    assert_eq!(last["data"][0]["TrangThaiThanhToan"], 1, "paid");
+    assert_eq!(last["data"][0]["DuocThanhToanTrucTuyen"], 0, "not online");
+    // Another agency's reception officer cannot take this dossier's money.
+    let other = app.create_official("tn.khac", &[motcua::auth::role::Role::Reception], Some("000.02.00.G12")).await;
+    let _ = other;
+    let stranger = official(&app, "tn.khac").await;
+    let res = app.post_form_with(&stranger, &path, &[("receipt_no", "99")]).await;
+    assert!(matches!(res.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", res.status());
 }

@@ -66,6 +66,11 @@ async fn the_three_step_workflow_leads_to_the_result_with_the_right_officials() 
         act(&app, &specialist, &id, "trinh_phe_duyet", &[("note", "Đủ điều kiện")], None).await.status(),
         StatusCode::SEE_OTHER
     );
+    // No result while the fee collected with the dossier is unpaid.
+    let res = act(&app, &leader, &id, "phe_duyet_ket_qua", &[], Some(pdf(5000, "som"))).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(state_of(&app, &id).await.workflow_state.as_deref(), Some("phe_duyet"), "nothing changed");
+    crate::payments::pay_in_full(&app, &id).await;
     // Approval needs the result document.
     assert_eq!(
         act(&app, &leader, &id, "phe_duyet_ket_qua", &[], None).await.status(),
@@ -90,6 +95,7 @@ async fn the_three_step_workflow_leads_to_the_result_with_the_right_officials() 
         .as_array()
         .unwrap()
         .iter()
+        .filter(|e| e["kind"] != "payment")
         .map(|e| (e["action"].as_str().unwrap(), e["to_state"].as_str().unwrap_or("")))
         .collect();
     assert_eq!(
@@ -113,7 +119,7 @@ async fn the_three_step_workflow_leads_to_the_result_with_the_right_officials() 
         .count(&app.db)
         .await
         .unwrap();
-    assert_eq!(sync, 6 + 5, "every change as a record, reception and each step also as progress");
+    assert_eq!(sync, 6 + 1 + 5, "every change and the payment as a record, reception and each step also as progress");
     // Closed: no more actions.
     assert_eq!(act(&app, &reception, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::CONFLICT);
 }
@@ -226,6 +232,7 @@ async fn inter_agency_and_field_inspection_workflows_run_to_the_result() {
             let res = act(&app, who, &id, action, fields, result).await;
             assert_eq!(res.status(), StatusCode::SEE_OTHER, "{procedure}: {action}");
         }
+        crate::payments::pay_in_full(&app, &id).await;
         assert_eq!(
             act(&app, &leader, &id, "phe_duyet_ket_qua", &[], Some(pdf(3000, procedure))).await.status(),
             StatusCode::SEE_OTHER
@@ -252,7 +259,7 @@ async fn approval_after_appraisal_waits_for_the_fee() {
     );
     let d = state_of(&app, &id).await;
     assert_eq!((d.status.as_str(), d.paused_at.is_some()), ("awaiting_payment", true), "the clock stops for the fee");
-    let res = act(&app, &specialist, &id, "xac_nhan_da_nop_phi", &[], None).await;
-    assert_eq!(res.status(), StatusCode::CONFLICT, "no approval before the fee is paid");
+    let res = act(&app, &specialist, &id, "da_nop_phi", &[], None).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "only the payment moves it on");
     assert_eq!(state_of(&app, &id).await.workflow_state.as_deref(), Some("cho_nop_phi"));
 }
