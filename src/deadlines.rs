@@ -24,6 +24,8 @@ pub struct SweepReport {
     pub overdue: usize,
     /// Online dossiers still neither accepted nor queried in time.
     pub unaccepted: usize,
+    /// Dossiers whose current step passed its own deadline.
+    pub late_steps: usize,
     pub notices: usize,
 }
 
@@ -47,6 +49,14 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SweepR
         }
     }
     loop {
+        let (flagged, notices) = flag_late_steps(db, now).await?;
+        report.late_steps += flagged;
+        report.notices += notices;
+        if flagged < BATCH as usize {
+            break;
+        }
+    }
+    loop {
         let (flagged, notices) = flag_unaccepted(db, now).await?;
         report.unaccepted += flagged;
         report.notices += notices;
@@ -55,6 +65,53 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SweepR
         }
     }
     Ok(report)
+}
+
+/// Flags one batch of dossiers whose current step passed its own deadline
+/// (a paused step has none) and tells the holder, else the step's officials,
+/// and the unit's leaders, once: the flag is cleared when the next step begins.
+async fn flag_late_steps(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
+    let mut select = Query::select();
+    select
+        .column(dossier::Column::Id)
+        .from(dossier::Entity)
+        .and_where(dossier::Column::ClosedAt.is_null())
+        .and_where(dossier::Column::StepLate.eq(false))
+        .and_where(dossier::Column::PausedAt.is_null())
+        .and_where(dossier::Column::StepDueAt.lt(now))
+        .order_by(dossier::Column::StepDueAt, sea_orm::Order::Asc)
+        .limit(BATCH);
+    let txn = crate::db::begin_write(db).await?;
+    let flagged = dossier::Entity::update_many()
+        .col_expr(dossier::Column::StepLate, Expr::value(true))
+        .filter(dossier::Column::Id.in_subquery(select.to_owned()))
+        .filter(dossier::Column::StepLate.eq(false))
+        .exec_with_returning(&txn)
+        .await?;
+    let mut notices = 0;
+    let mut workflows = std::collections::HashMap::new();
+    for d in &flagged {
+        let step = match d.workflow_version_id {
+            Some(version) => {
+                if let std::collections::hash_map::Entry::Vacant(e) = workflows.entry(version) {
+                    e.insert(crate::workflow_registry::version(&txn, version).await?);
+                }
+                let wf = &workflows[&version];
+                d.workflow_state.as_deref().and_then(|k| wf.states.iter().find(|s| s.key == k)).cloned()
+            }
+            None => None,
+        };
+        let code = d.code.as_deref().unwrap_or_default();
+        let label = step.as_ref().map(|s| s.label.clone()).unwrap_or_default();
+        let due = d.step_due_at.map(crate::dossier::receipt::moment_vi).unwrap_or_default();
+        let text = format!("Hồ sơ {code} đã quá hạn ở bước “{label}” (hạn của bước: {due}).");
+        for account in recipients(&txn, d, step.and_then(|s| s.role)).await? {
+            crate::notify::notice::post(&txn, account, d.id, "step_late", &text, now).await?;
+            notices += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok((flagged.len(), notices))
 }
 
 /// Flags one batch of submitted dossiers past their acceptance time and

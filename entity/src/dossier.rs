@@ -85,6 +85,8 @@ pub struct Model {
     pub finished_at: Option<DateTimeUtc>,
     /// The applicant's account was verified with VNeID when the dossier was submitted.
     pub vneid_verified: bool,
+    /// Set once by the sweep when the current step passed its own deadline; a new step clears it.
+    pub step_late: bool,
     /// The sequence number of the dossier's latest history entry.
     pub event_seq: i32,
     /// Bumped by every change; a change names the version it started from.

@@ -9,7 +9,7 @@
 //! how it came (uploaded, digitised at the counter, reused from the store);
 //! each supplement round keeps its times and its old and new appointment
 //! (REGULATIONS §5.2, §6.2 `DanhSachHoSoBoSung`); each fee says when it is
-//! collected.
+//! collected; a step past its own deadline is flagged once.
 //!
 //! Existing history is numbered in the order it was written, its kind read
 //! from the action it recorded.
@@ -29,6 +29,7 @@ enum Dossier {
     LateAt,
     FinishedAt,
     VneidVerified,
+    StepLate,
 }
 
 #[derive(DeriveIden)]
@@ -99,6 +100,7 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone_null(Dossier::LateAt),
             timestamp_with_time_zone_null(Dossier::FinishedAt),
             boolean(Dossier::VneidVerified).default(false).to_owned(),
+            boolean(Dossier::StepLate).default(false).to_owned(),
         ];
         // SQLite adds one column per ALTER TABLE.
         for mut column in dossier_columns {
@@ -190,6 +192,12 @@ impl MigrationTrait for Migration {
         .await?;
         db.execute_unprepared("UPDATE dossier SET first_due_at = COALESCE(rescheduled_from, due_at)").await?;
         db.execute_unprepared("UPDATE dossier SET late_at = due_at WHERE due_state = 'overdue'").await?;
+        // The step sweep reads only the open steps not yet flagged late.
+        db.execute_unprepared(
+            "CREATE INDEX dossier_step_watch_idx ON dossier (step_due_at) \
+             WHERE closed_at IS NULL AND step_late = FALSE",
+        )
+        .await?;
         db.execute_unprepared(
             "UPDATE dossier SET finished_at = closed_at WHERE closed_at IS NOT NULL AND status <> 'returned'",
         )
@@ -221,11 +229,22 @@ impl MigrationTrait for Migration {
         for column in [DossierEvent::StepAction, DossierEvent::Kind, DossierEvent::Seq] {
             manager.alter_table(Table::alter().table(DossierEvent::Table).drop_column(column).to_owned()).await?;
         }
-        for column in
-            [Dossier::VneidVerified, Dossier::FinishedAt, Dossier::LateAt, Dossier::FirstDueAt, Dossier::EventSeq]
-        {
+        db_drop_step_watch(manager).await?;
+        for column in [
+            Dossier::StepLate,
+            Dossier::VneidVerified,
+            Dossier::FinishedAt,
+            Dossier::LateAt,
+            Dossier::FirstDueAt,
+            Dossier::EventSeq,
+        ] {
             manager.alter_table(Table::alter().table(Dossier::Table).drop_column(column).to_owned()).await?;
         }
         Ok(())
     }
+}
+
+async fn db_drop_step_watch(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    manager.get_connection().execute_unprepared("DROP INDEX dossier_step_watch_idx").await?;
+    Ok(())
 }

@@ -334,6 +334,7 @@ pub fn plan(
             }
             a.step_started_at = Some(now);
             a.step_due_at = step.step_due_at;
+            a.step_late = false;
             a.assignee_id = step.assignee;
             if let Some(partner) = step.partner_agency_id {
                 a.partner_agency_id = Some(partner);

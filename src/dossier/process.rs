@@ -366,8 +366,15 @@ async fn effects(
             Effect::SyncNationalPortal => {}
             Effect::NotifyNextHandler => super::handover::notify_next(db, rules, d, p, to, note, now).await?,
             Effect::Transfer => super::handover::notify_partner(db, d, p, now).await?,
-            // The result is set with the step; payments arrive with their issue.
-            Effect::IssueResult | Effect::RequestPayment => {}
+            // The applicant is asked for what the dossier owes now (national status 6 is the step's).
+            Effect::RequestPayment => {
+                let owed = super::money::owed_now(db, d).await?;
+                let extra = [("amount", crate::catalogue::model::Vnd(owed).to_string()), ("note", note.to_owned())];
+                crate::notify::dossier::notify_applicant(db, rules, "dossier_payment", d, p, &extra, false, now)
+                    .await?;
+            }
+            // The result is set with the step.
+            Effect::IssueResult => {}
         }
     }
     Ok(())

@@ -313,6 +313,10 @@ async fn the_fee_after_appraisal_opens_approval_once_paid() {
     act(&app, &specialist, &id, "yeu_cau_nop_phi", &[("note", "Phí thẩm định 500.000 đ")], None).await;
     let waiting = state_of(&app, &id).await;
     assert_eq!((waiting.status.as_str(), waiting.paused_at.is_some()), ("awaiting_payment", true));
+    // The applicant is asked, by e-mail, for the amount.
+    let asked = queued_mails(&app).await.into_iter().rev().find(|m| m["subject"].as_str().unwrap().contains("nộp phí"));
+    let asked = asked.expect("the applicant is asked for the fee");
+    assert!(asked["text"].as_str().unwrap().contains("1.500.000 đ"), "{asked}");
     // The request was made a week ago (moved back in the record, to see the clock).
     let waiting = {
         use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};

@@ -1,6 +1,8 @@
-//! The officials' inbox at the size of a real unit: lists and counts are
-//! exact with hundreds of open dossiers, page by page, and each official
-//! sees only the steps their roles work.
+//! The back office's rules, on fixtures built for each test: the inbox at
+//! the size of a real unit (exact counts and pages with hundreds of open
+//! dossiers, each official seeing the steps their roles work), assignment by
+//! the work due soonest, a fee collected at the result holding the
+//! hand-over, and late steps swept and told once.
 
 use reqwest::StatusCode;
 
@@ -119,4 +121,42 @@ async fn a_fee_collected_at_the_result_holds_the_hand_over_until_it_is_paid() {
     let res = act(&app, &tn, &id, "xac_nhan_tra_ket_qua", &[], None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(state_of(&app, &id).await.status, "returned");
+}
+
+#[tokio::test]
+async fn a_late_step_is_told_to_its_holder_and_the_leader_once() {
+    let app = TestApp::spawn_empty().await;
+    let unit = "000.00.34.H99";
+    let p = ProcedureBuilder::new("9.900004", unit).create(&app).await;
+    let specialist = official_with(&app, "cv.tre", &[Role::Specialist], unit).await;
+    let leader = official_with(&app, "ld.tre", &[Role::Leader], unit).await;
+    let bystander = official_with(&app, "tn.tre", &[Role::Reception], unit).await;
+    let yesterday = app.now() - chrono::Duration::days(1);
+    let late = DossierBuilder::in_step(&p, "tham_dinh", "in_progress")
+        .held_by(specialist)
+        .step_due(yesterday)
+        .insert_complete(&app, 1)
+        .await;
+    let on_time = DossierBuilder::in_step(&p, "tham_dinh", "in_progress")
+        .held_by(specialist)
+        .step_due(app.now() + chrono::Duration::days(3))
+        .insert(&app, 2)
+        .await;
+    let report = motcua::deadlines::sweep(&app.db, app.now()).await.unwrap();
+    assert_eq!(report.late_steps, 1);
+    let again = motcua::deadlines::sweep(&app.db, app.now()).await.unwrap();
+    assert_eq!(again.late_steps, 0, "told once");
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let notices =
+        entity::notice::Entity::find().filter(entity::notice::Column::Kind.eq("step_late")).all(&app.db).await.unwrap();
+    let mut told: Vec<i32> = notices.iter().map(|n| n.account_id).collect();
+    told.sort_unstable();
+    assert_eq!(told, [specialist, leader], "the holder and the leader, not the bystander {bystander}");
+    assert!(notices.iter().all(|n| n.dossier_id == Some(late.id) && n.text.contains("Thẩm định hồ sơ")));
+    assert!(!crate::dossier_support::state_of(&app, &on_time.public_id).await.step_late);
+    // The next step starts with a clean slate.
+    let cv = official(&app, "cv.tre").await;
+    let res = crate::dossier_support::act(&app, &cv, &late.public_id, "trinh_phe_duyet", &[], None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!crate::dossier_support::state_of(&app, &late.public_id).await.step_late);
 }
