@@ -40,6 +40,9 @@ pub enum Kind {
     Receive,
     #[sea_orm(string_value = "refuse")]
     Refuse,
+    /// Found complete, but the fee due with it is unpaid: received once it is paid.
+    #[sea_orm(string_value = "await_fee")]
+    AwaitFee,
     #[sea_orm(string_value = "request_supplement")]
     RequestSupplement,
     #[sea_orm(string_value = "answer_supplement")]

@@ -40,6 +40,10 @@ pub struct Model {
     pub auto_receive: bool,
     /// A paid fee is returned when the dossier is refused or withdrawn.
     pub fee_refundable: bool,
+    /// An online dossier is received once its fee collected with it is paid.
+    pub clock_waits_for_fee: bool,
+    /// A reception-stage correction restarts the limit (else the time away is subtracted).
+    pub correction_restarts_clock: bool,
     /// Folded (lower case, no diacritics) code, name and texts, for search.
     #[sea_orm(column_type = "Text")]
     pub search_text: String,

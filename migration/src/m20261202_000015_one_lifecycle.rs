@@ -47,6 +47,13 @@ enum DossierDocument {
 }
 
 #[derive(DeriveIden)]
+enum Procedure {
+    Table,
+    ClockWaitsForFee,
+    CorrectionRestartsClock,
+}
+
+#[derive(DeriveIden)]
 enum ProcedureFee {
     Table,
     Collected,
@@ -122,6 +129,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // The per-procedure clock policies, with REGULATIONS' defaults.
+        for mut column in [
+            boolean(Procedure::ClockWaitsForFee).default(true).to_owned(),
+            boolean(Procedure::CorrectionRestartsClock).default(true).to_owned(),
+        ] {
+            manager.alter_table(Table::alter().table(Procedure::Table).add_column(&mut column).to_owned()).await?;
+        }
         // When each fee is collected (REGULATIONS §2.1 item 12); until now every fee was paid with the dossier.
         manager
             .alter_table(
@@ -219,6 +233,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_index(Index::drop().name("dossier_event_seq_idx").table(DossierEvent::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(SupplementRound::Table).to_owned()).await?;
+        for column in [Procedure::ClockWaitsForFee, Procedure::CorrectionRestartsClock] {
+            manager.alter_table(Table::alter().table(Procedure::Table).drop_column(column).to_owned()).await?;
+        }
         manager.alter_table(Table::alter().table(Payment::Table).drop_column(Payment::Method).to_owned()).await?;
         manager
             .alter_table(Table::alter().table(ProcedureFee::Table).drop_column(ProcedureFee::Collected).to_owned())

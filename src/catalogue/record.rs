@@ -44,6 +44,15 @@ pub struct ProcedureRecord {
     /// A paid fee is returned when the dossier is refused or withdrawn.
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub fee_refundable: bool,
+    /// The time limit of an online dossier runs only once its fee collected
+    /// with the dossier is paid: it is received then (NĐ 297/2025 Art. 6;
+    /// REGULATIONS marks applying it to every procedure unverified).
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub clock_waits_for_fee: bool,
+    /// A dossier corrected at reception starts its limit again; otherwise
+    /// the time with the applicant is only subtracted (REGULATIONS §2.1 step 6, unverified).
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub correction_restarts_clock: bool,
     #[validate(nested, length(max = 50, code = "too_many"))]
     pub documents: Vec<DocumentRecord>,
     #[validate(nested, length(max = 20, code = "too_many"))]

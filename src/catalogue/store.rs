@@ -149,6 +149,8 @@ fn to_record(
         workflow_key: p.workflow_key.clone(),
         auto_receive: p.auto_receive,
         fee_refundable: p.fee_refundable,
+        clock_waits_for_fee: p.clock_waits_for_fee,
+        correction_restarts_clock: p.correction_restarts_clock,
         documents,
         fees,
     })
@@ -189,6 +191,8 @@ pub async fn upsert(
         workflow_key: Set(record.workflow_key.clone()),
         auto_receive: Set(record.auto_receive),
         fee_refundable: Set(record.fee_refundable),
+        clock_waits_for_fee: Set(record.clock_waits_for_fee),
+        correction_restarts_clock: Set(record.correction_restarts_clock),
         search_text: Set(search_text),
         name_search: Set(fold(&format!("{} {}", record.code, record.name))),
         updated_at: Set(now),

@@ -95,6 +95,11 @@ pub enum Event {
         first_step_due: Option<DateTime<Utc>>,
         note: String,
     },
+    /// Complete, but its fee collected with the dossier is unpaid: it waits
+    /// for the fee and is received once it is paid (NĐ 297/2025 Art. 6).
+    AwaitFee {
+        note: String,
+    },
     /// Refusal to receive (form 03), with its reason.
     Refuse {
         reason: String,
@@ -138,6 +143,7 @@ impl Event {
         match self {
             Event::Submit(_) => Kind::Submit,
             Event::Receive { .. } => Kind::Receive,
+            Event::AwaitFee { .. } => Kind::AwaitFee,
             Event::Refuse { .. } => Kind::Refuse,
             Event::RequestCorrection(_) => Kind::RequestSupplement,
             Event::AnswerCorrection { .. } => Kind::AnswerSupplement,
@@ -163,7 +169,8 @@ pub fn next(from: DossierStatus, event: &Event) -> Result<DossierStatus, &'stati
     let open_received = matches!(from, Received | InProgress | AwaitingSupplement | AwaitingPayment | ResultReady);
     match event {
         Event::Submit(_) if from == Draft => Ok(Submitted),
-        Event::Receive { .. } if from == Submitted => Ok(Received),
+        Event::Receive { .. } if matches!(from, Submitted | AwaitingPayment) => Ok(Received),
+        Event::AwaitFee { .. } if from == Submitted => Ok(AwaitingPayment),
         Event::Refuse { .. } if from == Submitted => Ok(Refused),
         // In processing a supplement is a workflow step, which pauses the clock.
         Event::RequestCorrection(_) if from == Submitted => Ok(AwaitingSupplement),
@@ -176,6 +183,7 @@ pub fn next(from: DossierStatus, event: &Event) -> Result<DossierStatus, &'stati
         Event::Claim { .. } if open_received => Ok(from),
         Event::Submit(_) => Err("only a draft can be submitted"),
         Event::Receive { .. } => Err("only a submitted dossier can be received"),
+        Event::AwaitFee { .. } => Err("only a submitted dossier can wait for its fee"),
         Event::Refuse { .. } => Err("only a dossier not yet received can be refused"),
         Event::RequestCorrection(_) => Err("no supplement can be asked now"),
         Event::AnswerCorrection { .. } => Err("nothing is asked of this dossier"),
@@ -275,6 +283,9 @@ pub fn plan(
             String::new()
         }
         Event::Receive { appointment, first_step_due, note } => {
+            if d.received_at.is_some() {
+                return Err(AppError::Conflict("the dossier was received already".into()));
+            }
             a.received_at = Some(now);
             a.due_at = Some(appointment.due_at);
             a.first_due_at = Some(appointment.due_at);
@@ -284,6 +295,7 @@ pub fn plan(
             (from_state, to_state) = (None, a.workflow_state.clone());
             note.clone()
         }
+        Event::AwaitFee { note } => note.clone(),
         Event::Refuse { reason } => {
             close(&mut a, now);
             a.finished_at = Some(now);
@@ -471,6 +483,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::Submit => "submit",
         Kind::Receive => "receive",
         Kind::Refuse => "refuse",
+        Kind::AwaitFee => "await_fee",
         Kind::RequestSupplement => "request_supplement",
         Kind::AnswerSupplement => "answer_supplement",
         Kind::Withdraw => "withdraw",
@@ -746,6 +759,7 @@ mod tests {
                 },
             ),
             ("refuse", Event::Refuse { reason: "r".into() }),
+            ("await_fee", Event::AwaitFee { note: String::new() }),
             ("correction", Event::RequestCorrection(asked)),
             ("answer", Event::AnswerCorrection { note: String::new(), accept_due_at: at }),
             ("withdraw", Event::Withdraw { reason: String::new() }),
@@ -765,6 +779,8 @@ mod tests {
         let expected: &[(DossierStatus, &str, Option<DossierStatus>)] = &[
             (Draft, "submit", Some(Submitted)),
             (Submitted, "receive", Some(Received)),
+            (AwaitingPayment, "receive", Some(Received)),
+            (Submitted, "await_fee", Some(AwaitingPayment)),
             (Submitted, "refuse", Some(Refused)),
             (Submitted, "correction", Some(AwaitingSupplement)),
             (AwaitingSupplement, "answer", Some(Submitted)),

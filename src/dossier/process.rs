@@ -226,6 +226,8 @@ async fn plan_step(
     match to.clock {
         Clock::Pauses => pause = Pause::Start,
         // The complete dossier starts the whole limit again (NĐ 297/2025 Art. 6).
+        // The procedure may say a correction only subtracts the time away (its policy; REGULATIONS §2.1 step 6).
+        Clock::Restarts if !p.record.correction_restarts_clock && d.due_at.is_some() => {}
         Clock::Restarts => {
             due = Some(super::receive::appointment(&cal, p, now));
             soon = Some(super::receive::due_soon(&cal, p, now, rules.settings.due_soon_share));

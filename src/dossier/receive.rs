@@ -7,12 +7,14 @@ use entity::dossier;
 use sea_orm::ConnectionTrait;
 
 use super::lifecycle::{self, Appointment, Event};
+use super::status::{Channel, DossierStatus};
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
 use crate::context::Rules;
 use crate::error::AppError;
 use crate::notify::dossier as mail;
 use crate::sla::{Calendar, local_time};
+use crate::workflow::model::SystemEvent;
 
 /// The appointment for a dossier complete at `received`: the procedure's
 /// time limit on the office calendar, after the cut-off hour from the next
@@ -27,7 +29,10 @@ pub fn due_soon(calendar: &Calendar, p: &ProcedureView, received: DateTime<Utc>,
     local_time::to_utc(local)
 }
 
-/// Receives the submitted dossier `d` in the transaction `db`.
+/// Receives the submitted dossier `d` in the transaction `db`. An online
+/// dossier whose fee collected with it is unpaid waits for the fee instead,
+/// when its procedure says the clock waits for it (NĐ 297/2025 Art. 6): it is
+/// received, with its appointment counted from then, once the fee is paid.
 pub async fn receive(
     db: &impl ConnectionTrait,
     rules: &Rules,
@@ -36,6 +41,18 @@ pub async fn receive(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
+    let owed = owed_with_dossier(db, d, p).await?;
+    if owed > 0 && p.record.clock_waits_for_fee && d.channel == Channel::Online.as_str() && d.received_at.is_none() {
+        let note = format!(
+            "Hồ sơ đủ điều kiện; chờ nộp phí, lệ phí {}. Thời hạn giải quyết được tính từ khi nộp.",
+            crate::catalogue::model::Vnd(owed)
+        );
+        let event = Event::AwaitFee { note: note.clone() };
+        let waiting = lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await?;
+        let extra = [("amount", crate::catalogue::model::Vnd(owed).to_string()), ("note", note)];
+        mail::notify_applicant(db, rules, "dossier_payment", &waiting, p, &extra, false, now).await?;
+        return Ok(waiting);
+    }
     let calendar = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
     let due = appointment(&calendar, p, now);
     let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
@@ -51,4 +68,38 @@ pub async fn receive(
     let extra = [("received_at", super::receipt::moment_vi(now)), ("due_at", super::receipt::moment_vi(due))];
     mail::notify_applicant(db, rules, "dossier_received", &received, p, &extra, true, now).await?;
     Ok(received)
+}
+
+/// What is still owed of the fees collected with the dossier.
+async fn owed_with_dossier(db: &impl ConnectionTrait, d: &dossier::Model, p: &ProcedureView) -> Result<i64, AppError> {
+    use crate::catalogue::model::FeeCollection;
+    let form: serde_json::Value = serde_json::from_str(&d.form_data).unwrap_or_default();
+    let due = crate::catalogue::fees::due_where(&p.record.fees, &form, |c| c == FeeCollection::Submission);
+    if due == 0 {
+        return Ok(0);
+    }
+    crate::payment::owed_vnd(db, d.id, due).await
+}
+
+/// A fee of `d` was paid: a dossier waiting for it is received now; one in
+/// processing takes the step its workflow declares for the event. In the
+/// payment's transaction, so the state and the clock move with the money.
+pub async fn fee_paid(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    d: &dossier::Model,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<dossier::Model>, AppError> {
+    use sea_orm::EntityTrait;
+    let d = dossier::Entity::find_by_id(d.id).one(db).await?.ok_or(AppError::NotFound)?;
+    let waiting = d.status == DossierStatus::AwaitingPayment.as_str() && d.received_at.is_none();
+    if !waiting {
+        return super::process::on_event(db, rules, &d, SystemEvent::FeePaid, note, now).await;
+    }
+    let p = crate::catalogue::view::by_id(db, d.procedure_id).await?;
+    if owed_with_dossier(db, &d, &p).await? > 0 {
+        return Ok(None);
+    }
+    Ok(Some(receive(db, rules, &d, &p, &Actor::system("đã nộp phí, lệ phí"), now).await?))
 }

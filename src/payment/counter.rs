@@ -14,7 +14,6 @@ use crate::audit::{self, Actor};
 use crate::catalogue::model::Vnd;
 use crate::context::Context;
 use crate::error::{AppError, FieldError};
-use crate::workflow::model::SystemEvent;
 
 /// Records that the applicant of `d` paid what it owes at the counter, against receipt `receipt_no`.
 pub async fn record(
@@ -73,7 +72,7 @@ pub async fn record(
     let detail = serde_json::json!({"amount_vnd": owed, "receipt_no": receipt_no});
     audit::record(&txn, actor, "payment.counter", &paid.txn_ref, detail, now).await?;
     crate::dossier::lifecycle::sync_now(&txn, d, seq, &cx.settings.public_url, now).await?;
-    crate::dossier::process::on_event(&txn, cx, d, SystemEvent::FeePaid, &note, now).await?;
+    crate::dossier::receive::fee_paid(&txn, cx, d, &note, now).await?;
     txn.commit().await?;
     Ok(paid)
 }

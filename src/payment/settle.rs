@@ -20,7 +20,6 @@ use crate::audit::{self, Actor};
 use crate::context::Context;
 use crate::dossier::{DossierStatus, lifecycle};
 use crate::error::AppError;
-use crate::workflow::model::SystemEvent;
 use entity::dossier_event::Kind;
 
 /// What the gateway reported about a payment.
@@ -107,7 +106,7 @@ pub async fn settle(
         lifecycle::sync_now(&txn, &d, seq, &state.settings.public_url, now).await?;
         // A workflow waiting for the fee moves on in this transaction: state and clock together.
         if !closed_without_result {
-            let moved = crate::dossier::process::on_event(&txn, state, &d, SystemEvent::FeePaid, &note, now).await?;
+            let moved = crate::dossier::receive::fee_paid(&txn, state, &d, &note, now).await?;
             if let Some(moved) = moved {
                 tracing::info!(dossier.code = ?moved.code, state = ?moved.workflow_state, "fee paid: workflow moved on");
             }

@@ -37,6 +37,8 @@ pub struct FormValues {
     pub workflow_key: String,
     pub auto_receive: bool,
     pub fee_refundable: bool,
+    pub clock_waits_for_fee: bool,
+    pub correction_restarts_clock: bool,
     pub documents: Vec<DocumentRow>,
     pub fees: Vec<FeeRow>,
     pub version: i32,
@@ -71,6 +73,8 @@ impl FormValues {
             eform_schema: "{\n  \"fields\": []\n}".into(),
             workflow_key: "mot-cua-3-buoc".into(),
             fee_refundable: true,
+            clock_waits_for_fee: true,
+            correction_restarts_clock: true,
             ..Default::default()
         };
         v.pad();
@@ -97,6 +101,8 @@ impl FormValues {
             workflow_key: r.workflow_key.clone(),
             auto_receive: r.auto_receive,
             fee_refundable: r.fee_refundable,
+            clock_waits_for_fee: r.clock_waits_for_fee,
+            correction_restarts_clock: r.correction_restarts_clock,
             documents: r
                 .documents
                 .iter()
@@ -175,6 +181,8 @@ impl FormValues {
             workflow_key: form.get("workflow_key").trim().into(),
             auto_receive: form.checked("auto_receive"),
             fee_refundable: form.checked("fee_refundable"),
+            clock_waits_for_fee: form.checked("clock_waits_for_fee"),
+            correction_restarts_clock: form.checked("correction_restarts_clock"),
             documents,
             fees,
             version: form.get("version").parse().unwrap_or(0),
@@ -262,6 +270,8 @@ impl FormValues {
                 workflow_key: self.workflow_key.clone(),
                 auto_receive: self.auto_receive,
                 fee_refundable: self.fee_refundable,
+                clock_waits_for_fee: self.clock_waits_for_fee,
+                correction_restarts_clock: self.correction_restarts_clock,
                 documents: documents.into_iter().flatten().collect(),
                 fees: fees.into_iter().flatten().collect(),
             }),

@@ -27,7 +27,7 @@ async fn account_id(app: &TestApp, username: &str) -> i32 {
 
 /// A press-card dossier received and sent for appraisal; returns its id.
 async fn in_appraisal(app: &TestApp, reception: &reqwest::Client) -> String {
-    let (id, _) = submitted_press_card(app, &app.client).await;
+    let (id, _) = paid_press_card(app).await;
     assert_eq!(reception_action(app, reception, &id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(act(app, reception, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
     id
@@ -154,8 +154,8 @@ async fn the_inbox_filters_by_procedure_status_and_deadline_state() {
     let app = TestApp::spawn_with_sso().await;
     app.sso_sign_in("nguyen-van-an").await;
     let reception = official(&app, "tiepnhan").await;
-    let (a, _) = submitted_press_card(&app, &app.client).await;
-    let (b, _) = submitted_press_card(&app, &app.client).await;
+    let (a, _) = paid_press_card(&app).await;
+    let (b, _) = paid_press_card(&app).await;
     for id in [&a, &b] {
         reception_action(&app, &reception, id, "tiep-nhan", "").await;
     }
@@ -329,7 +329,7 @@ async fn a_corrected_dossier_starts_its_whole_time_limit_again() {
     let app = TestApp::spawn_with_sso().await;
     app.sso_sign_in("nguyen-van-an").await;
     let reception = official(&app, "tiepnhan").await;
-    let (id, _) = submitted_press_card(&app, &app.client).await;
+    let (id, _) = paid_press_card(&app).await;
     reception_action(&app, &reception, &id, "tiep-nhan", "").await;
     let asked = [("documents", "Ảnh chân dung đúng quy cách"), ("reason", "Ảnh đã nộp bị mờ")];
     assert_eq!(act(&app, &reception, &id, "yeu_cau_hoan_thien", &asked, None).await.status(), StatusCode::SEE_OTHER);

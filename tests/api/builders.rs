@@ -17,6 +17,7 @@ pub struct ProcedureBuilder {
     pub workflow: String,
     pub days: i32,
     pub fees: Vec<(String, i64, String)>,
+    pub clock_waits_for_fee: bool,
 }
 
 pub struct Built {
@@ -34,12 +35,19 @@ impl ProcedureBuilder {
             workflow: "mot-cua-3-buoc".into(),
             days: 10,
             fees: Vec::new(),
+            clock_waits_for_fee: true,
         }
     }
 
     /// A fee of `amount_vnd` collected at `collected` (`submission`, `before_result`, `at_result`, `exempt`).
     pub fn fee(mut self, name: &str, amount_vnd: i64, collected: &str) -> Self {
         self.fees.push((name.into(), amount_vnd, collected.into()));
+        self
+    }
+
+    /// The procedure's policy: the limit runs from reception even if the fee is unpaid.
+    pub fn clock_runs_before_the_fee(mut self) -> Self {
+        self.clock_waits_for_fee = false;
         self
     }
 
@@ -59,6 +67,7 @@ impl ProcedureBuilder {
                 "eform_schema": {"fields": [{"name": "ho_ten", "label": "Họ và tên", "label_en": "Full name",
                                              "type": "text", "required": true, "max_length": 100}]},
                 "workflow_key": self.workflow,
+                "clock_waits_for_fee": self.clock_waits_for_fee,
                 "documents": [{"name": "Đơn đề nghị", "required": true, "copy_kind": "copy", "quantity": 1}],
                 "fees": self.fees.iter().map(|(name, amount, collected)|
                     json!({"kind": "le_phi", "name": name, "amount_vnd": amount, "note": "", "collected": collected}))
@@ -88,11 +97,23 @@ pub struct DossierBuilder<'a> {
     pub assignee: Option<i32>,
     pub step_due: Option<DateTime<Utc>>,
     pub due: Option<DateTime<Utc>>,
+    pub channel: &'a str,
 }
 
 impl<'a> DossierBuilder<'a> {
     pub fn in_step(p: &'a Built, state: &'a str, status: &'a str) -> Self {
-        DossierBuilder { p, state, status, assignee: None, step_due: None, due: None }
+        DossierBuilder { p, state, status, assignee: None, step_due: None, due: None, channel: "online" }
+    }
+
+    /// Submitted online and not yet received: at the workflow's first step, without an appointment.
+    pub fn submitted(p: &'a Built) -> Self {
+        DossierBuilder::in_step(p, "tiep_nhan", "submitted")
+    }
+
+    /// Taken at the counter rather than online.
+    pub fn at_counter(mut self) -> Self {
+        self.channel = "counter";
+        self
     }
 
     pub fn held_by(mut self, official: i32) -> Self {
@@ -121,7 +142,7 @@ impl<'a> DossierBuilder<'a> {
             agency_id: Set(self.p.agency_id),
             applicant_id: Set(None),
             created_by: Set(applicant),
-            channel: Set("online".into()),
+            channel: Set(self.channel.into()),
             status: Set(self.status.into()),
             form_data: Set("{\"ho_ten\":\"Nguyễn Văn Thử\"}".into()),
             applicant_name: Set("Nguyễn Văn Thử".into()),
@@ -130,12 +151,16 @@ impl<'a> DossierBuilder<'a> {
             applicant_phone: Set("0912345678".into()),
             applicant_email: Set(String::new()),
             submitted_at: Set(Some(now)),
-            received_at: Set(Some(now)),
-            due_at: Set(self.due.or(Some(now + chrono::Duration::days(14)))),
+            received_at: Set((self.status != "submitted").then_some(now)),
+            due_at: Set(if self.status == "submitted" {
+                None
+            } else {
+                self.due.or(Some(now + chrono::Duration::days(14)))
+            }),
             workflow_version_id: Set(Some(self.p.workflow_version_id)),
             workflow_state: Set(Some(self.state.into())),
             assignee_id: Set(self.assignee),
-            step_started_at: Set(Some(now)),
+            step_started_at: Set((self.status != "submitted").then_some(now)),
             step_due_at: Set(self.step_due),
             due_state: Set("on_time".into()),
             version: Set(1),

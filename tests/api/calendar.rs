@@ -17,6 +17,8 @@ async fn a_holiday_added_by_an_admin_moves_the_next_appointment() {
     let files = vec![("file.1", "to-khai.pdf", pdf(5000, "a")), ("file.2", "xac-nhan.pdf", pdf(5000, "b"))];
     let first = fill_draft(&app, &app.client, PRESS_CARD_REISSUE, &press_card_fields(), &files).await;
     submit(&app, &app.client, &first).await;
+    // Received once its fee is paid (the procedure's clock waits for it).
+    crate::payments::pay_in_full(&app, &first).await;
     let due = |d: serde_json::Value| {
         let at: chrono::DateTime<chrono::Utc> = d["due_at"].as_str().unwrap().parse().unwrap();
         motcua::sla::local_time::to_local(at)
@@ -46,6 +48,7 @@ async fn a_holiday_added_by_an_admin_moves_the_next_appointment() {
 
     let second = fill_draft(&app, &app.client, PRESS_CARD_REISSUE, &press_card_fields(), &files).await;
     submit(&app, &app.client, &second).await;
+    crate::payments::pay_in_full(&app, &second).await;
     let after = due(dossier_json(&app, &app.client, &second).await);
     assert!(after.date() > before.date(), "{before} then {after}: the new holiday is skipped");
     let calendar = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();

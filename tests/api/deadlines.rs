@@ -16,9 +16,9 @@ async fn notices(app: &TestApp) -> u64 {
 async fn overdue_dossiers_are_flagged_and_their_officials_told_once() {
     let app = TestApp::spawn_with_sso().await;
     app.sso_sign_in("nguyen-van-an").await;
-    let (late, late_code) = submitted_press_card(&app, &app.client).await;
-    let (soon, _) = submitted_press_card(&app, &app.client).await;
-    let (fine, _) = submitted_press_card(&app, &app.client).await;
+    let (late, late_code) = paid_press_card(&app).await;
+    let (soon, _) = paid_press_card(&app).await;
+    let (fine, _) = paid_press_card(&app).await;
     let reception = official(&app, "tiepnhan").await;
     for id in [&late, &soon, &fine] {
         assert_eq!(reception_action(&app, &reception, id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);

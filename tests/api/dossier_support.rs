@@ -120,6 +120,14 @@ pub async fn submitted_press_card(app: &TestApp, client: &reqwest::Client) -> (S
     (id, d["code"].as_str().expect("a code").to_owned())
 }
 
+/// As `submitted_press_card` by the applicant signed in on `app.client`, with
+/// its fee paid online: the desk then receives it at once (NĐ 297/2025 Art. 6).
+pub async fn paid_press_card(app: &TestApp) -> (String, String) {
+    let (id, code) = submitted_press_card(app, &app.client).await;
+    crate::payments::pay_in_full(app, &id).await;
+    (id, code)
+}
+
 pub async fn dossier_json(app: &TestApp, client: &reqwest::Client, id: &str) -> Value {
     let res = client.get(app.url(&format!("/api/v1/dossiers/{id}"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);

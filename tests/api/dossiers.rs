@@ -239,12 +239,20 @@ async fn a_document_from_the_store_is_reused_without_uploading_again() {
 }
 
 #[tokio::test]
-async fn an_automatically_received_dossier_gets_its_appointment_and_receipt_at_once() {
+async fn an_automatically_received_dossier_waits_for_its_fee_then_gets_its_appointment_and_receipt() {
     let app = TestApp::spawn_with_sso().await;
     app.sso_sign_in("nguyen-van-an").await;
     let files = vec![("file.1", "to-khai.pdf", pdf(5000, "a")), ("file.2", "xac-nhan.pdf", pdf(5000, "b"))];
     let id = fill_draft(&app, &app.client, PRESS_CARD_REISSUE, &press_card_fields(), &files).await;
     assert_eq!(submit(&app, &app.client, &id).await.status(), StatusCode::SEE_OTHER);
+    // Complete, but the limit runs only once the fee is paid (NĐ 297/2025 Art. 6).
+    let d = dossier_json(&app, &app.client, &id).await;
+    assert_eq!((d["status"].as_str(), d["national_status"].as_i64()), (Some("awaiting_payment"), Some(6)));
+    assert!(d["received_at"].is_null() && d["due_at"].is_null(), "no appointment before the fee");
+    let mails = queued_mails(&app).await;
+    assert_eq!(mails.len(), 2, "submitted, then asked for the fee");
+    assert!(mails[1]["text"].as_str().unwrap().contains("đ"), "{}", mails[1]);
+    crate::payments::pay_in_full(&app, &id).await;
     let d = dossier_json(&app, &app.client, &id).await;
     assert_eq!(d["status"], "received");
     assert_eq!(d["national_status"], 2);
@@ -257,9 +265,10 @@ async fn an_automatically_received_dossier_gets_its_appointment_and_receipt_at_o
     assert!(calendar.is_working_day(due_local.date()), "due on a working day: {due_local}");
     assert_eq!(calendar.working_minutes_between(start, due_local), 5 * 8 * 60);
     let mails = queued_mails(&app).await;
-    assert_eq!(mails.len(), 2, "submitted, then received with the receipt");
-    assert_eq!(mails[1]["attachments"][0]["kind"], "receipt");
-    assert_eq!(app.drain_outbox().await, 2);
+    let with_receipt: Vec<_> = mails.iter().filter(|m| m["attachments"][0]["kind"] == "receipt").collect();
+    assert_eq!(with_receipt.len(), 1, "received with the receipt, once");
+    let sent = app.drain_outbox().await;
+    assert_eq!(sent, mails.len());
     let received_mail = mail_files(&app).into_iter().find(|m| m.contains("application/pdf")).expect("receipt attached");
     assert!(received_mail.contains(&format!("phieu-tiep-nhan-{}.pdf", d["code"].as_str().unwrap())));
 }

@@ -211,7 +211,7 @@ async fn a_counter_dossier_is_reported_as_taken_in_person_with_its_papers_digiti
 async fn a_late_dossier_stays_late_after_the_apology_moves_its_date() {
     let app = TestApp::spawn_with_sso().await;
     app.sso_sign_in("nguyen-van-an").await;
-    let (id, code) = submitted_press_card(&app, &app.client).await;
+    let (id, code) = paid_press_card(&app).await;
     let reception = official(&app, "tiepnhan").await;
     reception_action(&app, &reception, &id, "tiep-nhan", "").await;
     act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await;
@@ -254,7 +254,7 @@ async fn a_late_dossier_stays_late_after_the_apology_moves_its_date() {
 async fn the_desk_cannot_ask_a_dossier_in_processing_for_a_supplement_outside_its_workflow() {
     let app = TestApp::spawn_with_sso().await;
     app.sso_sign_in("nguyen-van-an").await;
-    let (id, _) = submitted_press_card(&app, &app.client).await;
+    let (id, _) = paid_press_card(&app).await;
     let reception = official(&app, "tiepnhan").await;
     reception_action(&app, &reception, &id, "tiep-nhan", "").await;
     act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await;

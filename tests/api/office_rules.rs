@@ -160,3 +160,74 @@ async fn a_late_step_is_told_to_its_holder_and_the_leader_once() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(!crate::dossier_support::state_of(&app, &late.public_id).await.step_late);
 }
+
+#[tokio::test]
+async fn an_online_dossier_is_received_once_its_fee_is_paid_and_its_limit_runs_from_then() {
+    let app = TestApp::spawn_empty().await;
+    let unit = "000.00.35.H99";
+    let waits = ProcedureBuilder::new("9.900005", unit).fee("Lệ phí", 80_000, "submission").create(&app).await;
+    official_with(&app, "tn.phi", &[Role::Reception], unit).await;
+    let d = DossierBuilder::submitted(&waits).insert_complete(&app, 1).await;
+    let tn = official(&app, "tn.phi").await;
+    use crate::dossier_support::{reception_action, state_of};
+    let res = reception_action(&app, &tn, &d.public_id, "tiep-nhan", "").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let waiting = state_of(&app, &d.public_id).await;
+    assert_eq!(waiting.status, "awaiting_payment", "complete, waiting for the fee");
+    assert_eq!((waiting.received_at, waiting.due_at), (None, None), "no appointment and no clock yet");
+    // Paid two days later (recorded at the counter): received then, the limit counted from then.
+    app.state.clock.advance(chrono::Duration::days(2));
+    let tn = official(&app, "tn.phi").await;
+    let res = app.post_form_with(&tn, &format!("/can-bo/ho-so/{}/thu-phi", d.public_id), &[("receipt_no", "7")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let received = state_of(&app, &d.public_id).await;
+    assert_eq!(received.status, "received");
+    let at = received.received_at.expect("received when paid");
+    assert!(at >= waiting.updated_at + chrono::Duration::days(2), "received at the payment, not at the check");
+    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
+    let p = motcua::catalogue::view::by_id(&app.db, waits.procedure_id).await.unwrap();
+    assert_eq!(received.due_at, Some(motcua::dossier::receive::appointment(&cal, &p, at)));
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let history = entity::dossier_event::Entity::find()
+        .filter(entity::dossier_event::Column::DossierId.eq(d.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(kinds, ["await_fee", "payment_paid", "receive"]);
+
+    // A procedure whose policy lets the limit run before the fee is received at once.
+    let runs = ProcedureBuilder::new("9.900006", unit)
+        .fee("Lệ phí", 80_000, "submission")
+        .clock_runs_before_the_fee()
+        .create(&app)
+        .await;
+    let other = DossierBuilder::submitted(&runs).insert_complete(&app, 2).await;
+    let res = reception_action(&app, &tn, &other.public_id, "tiep-nhan", "").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let at_once = state_of(&app, &other.public_id).await;
+    assert_eq!(at_once.status, "received");
+    assert!(at_once.due_at.is_some());
+}
+
+#[tokio::test]
+async fn no_result_is_issued_while_the_fee_taken_with_the_dossier_is_unpaid() {
+    let app = TestApp::spawn_empty().await;
+    let unit = "000.00.36.H99";
+    let p = ProcedureBuilder::new("9.900007", unit).fee("Lệ phí", 120_000, "submission").create(&app).await;
+    let leader = official_with(&app, "ld.kq", &[Role::Leader], unit).await;
+    official_with(&app, "tn.kq", &[Role::Reception], unit).await;
+    // Taken at the counter; the officer has not recorded the fee yet.
+    let d = DossierBuilder::in_step(&p, "phe_duyet", "in_progress").held_by(leader).at_counter().insert(&app, 1).await;
+    let (ld, tn) = (official(&app, "ld.kq").await, official(&app, "tn.kq").await);
+    use crate::dossier_support::{act, pdf, state_of};
+    let res = act(&app, &ld, &d.public_id, "phe_duyet_ket_qua", &[], Some(pdf(3000, "kq"))).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "the fee collected with the dossier comes first");
+    let unchanged = state_of(&app, &d.public_id).await;
+    assert_eq!((unchanged.version, unchanged.result_upload_id), (d.version, None), "nothing changed");
+    let res = app.post_form_with(&tn, &format!("/can-bo/ho-so/{}/thu-phi", d.public_id), &[("receipt_no", "8")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = act(&app, &ld, &d.public_id, "phe_duyet_ket_qua", &[], Some(pdf(3000, "kq"))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(state_of(&app, &d.public_id).await.status, "result_ready");
+}

@@ -13,7 +13,7 @@ use crate::helpers::{TestApp, decode_entities, get_html_with, location};
 async fn the_reception_officer_receives_and_the_applicant_gets_the_receipt() {
     let app = TestApp::spawn_with_sso().await;
     app.sso_sign_in("nguyen-van-an").await;
-    let (id, code) = submitted_press_card(&app, &app.client).await;
+    let (id, code) = paid_press_card(&app).await;
     let officer = official(&app, "tiepnhan").await;
     let (status, list) = get_html_with(&officer, &app.url("/can-bo/ho-so?status=submitted")).await;
     assert_eq!(status, StatusCode::OK);
@@ -51,11 +51,12 @@ async fn the_reception_officer_receives_and_the_applicant_gets_the_receipt() {
     let res = officer.get(app.url(&format!("/can-bo/ho-so/{id}/phieu-tiep-nhan.pdf"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 
+    // Submitted, paid (the fee), received with the receipt.
     let mails = queued_mails(&app).await;
-    assert_eq!(mails.len(), 2);
-    assert!(mails[1]["subject"].as_str().unwrap().contains(&code));
-    assert!(mails[1]["text"].as_str().unwrap().contains(&due_text));
-    assert_eq!(app.drain_outbox().await, 2);
+    assert_eq!(mails.len(), 3);
+    assert!(mails[2]["subject"].as_str().unwrap().contains(&code));
+    assert!(mails[2]["text"].as_str().unwrap().contains(&due_text));
+    assert_eq!(app.drain_outbox().await, 3);
     assert!(mail_files(&app).iter().any(|m| m.contains(&format!("phieu-tiep-nhan-{code}.pdf"))), "PDF attached");
 
     // Receiving twice is refused: the dossier moved on.
