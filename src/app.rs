@@ -164,6 +164,7 @@ impl Application {
         if settings.demo_data {
             seed::demo_if_empty(&db).await?;
         }
+        crate::catalogue::revisions::keep_current(&db, chrono::Utc::now()).await?;
         let texts = Texts::load().map_err(anyhow::Error::msg)?;
         let tera = load_templates(&assets_dir())?;
         let port = listener.local_addr()?.port();

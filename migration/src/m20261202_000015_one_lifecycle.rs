@@ -9,7 +9,8 @@
 //! how it came (uploaded, digitised at the counter, reused from the store);
 //! each supplement round keeps its times and its old and new appointment
 //! (REGULATIONS §5.2, §6.2 `DanhSachHoSoBoSung`); each fee says when it is
-//! collected; a step past its own deadline is flagged once.
+//! collected; a step past its own deadline is flagged once; each published
+//! version of a procedure is kept for the dossiers submitted under it.
 //!
 //! Existing history is numbered in the order it was written, its kind read
 //! from the action it recorded.
@@ -63,6 +64,16 @@ enum ProcedureFee {
 enum Payment {
     Table,
     Method,
+}
+
+#[derive(DeriveIden)]
+enum ProcedureRevision {
+    Table,
+    Id,
+    ProcedureId,
+    Version,
+    Record,
+    CreatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -154,6 +165,31 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Each published version of a procedure, as its catalogue record: a
+        // dossier keeps the one it was submitted under.
+        manager
+            .create_table(
+                Table::create()
+                    .table(ProcedureRevision::Table)
+                    .col(big_pk_auto(ProcedureRevision::Id))
+                    .col(integer(ProcedureRevision::ProcedureId))
+                    .col(integer(ProcedureRevision::Version))
+                    .col(text(ProcedureRevision::Record))
+                    .col(timestamp_with_time_zone(ProcedureRevision::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("procedure_revision_version_idx")
+                    .table(ProcedureRevision::Table)
+                    .col(ProcedureRevision::ProcedureId)
+                    .col(ProcedureRevision::Version)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -233,6 +269,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_index(Index::drop().name("dossier_event_seq_idx").table(DossierEvent::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(SupplementRound::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(ProcedureRevision::Table).to_owned()).await?;
         for column in [Procedure::ClockWaitsForFee, Procedure::CorrectionRestartsClock] {
             manager.alter_table(Table::alter().table(Procedure::Table).drop_column(column).to_owned()).await?;
         }

@@ -11,6 +11,7 @@ pub mod eform;
 pub mod fees;
 pub mod model;
 pub mod record;
+pub mod revisions;
 pub mod search;
 pub mod store;
 pub mod transfer;

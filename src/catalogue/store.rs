@@ -217,6 +217,7 @@ pub async fn upsert(
         }
     };
     insert_children(db, saved.id, record).await?;
+    super::revisions::keep(db, saved.id, saved.version, record, now).await?;
     Ok(saved)
 }
 

@@ -43,6 +43,19 @@ pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<ProcedureView, 
     of_model(db, model).await
 }
 
+/// `live` with the record of an earlier version in its place (names of the
+/// agency and field stay the current ones).
+pub fn with_record(live: ProcedureView, record: ProcedureRecord, version: i32) -> ProcedureView {
+    let per_day = super::model::TimeLimit::hours_per_day(record.time_limit.unit);
+    ProcedureView {
+        time_limit_days: f64::from(record.time_limit.hours) / f64::from(per_day),
+        fee_total_vnd: record.fees.iter().map(|f| f.amount_vnd).sum(),
+        version,
+        record,
+        ..live
+    }
+}
+
 async fn of_model(db: &impl ConnectionTrait, model: entity::procedure::Model) -> Result<ProcedureView, AppError> {
     let refs = Refs::load(db).await?;
     let record = store::record(db, &model, &refs).await?;

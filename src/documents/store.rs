@@ -86,7 +86,7 @@ pub async fn mine(db: &DatabaseConnection, owner: i32) -> Result<Vec<upload::Mod
 }
 
 /// The upload `public_id` if `owner` owns it; someone else's is forbidden.
-pub async fn find_mine(db: &DatabaseConnection, owner: i32, public_id: &str) -> Result<upload::Model, AppError> {
+pub async fn find_mine(db: &impl ConnectionTrait, owner: i32, public_id: &str) -> Result<upload::Model, AppError> {
     let found = upload::Entity::find()
         .filter(upload::Column::PublicId.eq(public_id))
         .one(db)

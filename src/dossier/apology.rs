@@ -62,7 +62,7 @@ pub async fn apologise(
     let txn = crate::db::begin_write(&state.db).await?;
     let event = Event::Apology { new_due, late, note: note.clone() };
     let changed = lifecycle::change(&txn, d, event, &actor.in_role("leader"), &state.settings.public_url, now).await?;
-    let p = crate::catalogue::view::by_id(&txn, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(&txn, d).await?;
     let extra = [
         ("reason", reason.clone()),
         ("old_due", super::receipt::moment_vi(old_due)),

@@ -44,7 +44,7 @@ pub async fn close_unanswered(state: &Context, now: DateTime<Utc>) -> Result<usi
 }
 
 async fn close(state: &Context, d: &dossier::Model, now: DateTime<Utc>) -> Result<(), AppError> {
-    let p = crate::catalogue::view::by_id(&state.db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(&state.db, d).await?;
     let wf = super::process::workflow_of(&state.db, d).await?;
     // The workflow's own "stopped" end, where it has one, keeps its history readable.
     let end = wf.as_ref().and_then(|wf| wf.states.iter().find(|s| s.outcome == Some(Outcome::Stopped)));

@@ -137,7 +137,7 @@ pub async fn reassign(
     if d.assignee_id == Some(to) {
         return Err(AppError::Validation(vec![FieldError::new("assignee", "already_holder")]));
     }
-    let p = crate::catalogue::view::by_id(&state.db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(&state.db, d).await?;
     let note = format!("Giao cho: {}", official.full_name);
     let txn = crate::db::begin_write(&state.db).await?;
     let event = Event::Reassign { to, note: note.clone() };

@@ -36,6 +36,8 @@ pub struct Submission {
     /// An online dossier is accepted or queried by then (NĐ 297/2025 Art. 6: 8 working hours).
     pub accept_due_at: DateTime<Utc>,
     pub vneid_verified: bool,
+    /// The procedure's version the dossier keeps from now on.
+    pub procedure_version: i32,
 }
 
 /// The appointment a complete dossier gets (form 01).
@@ -279,6 +281,7 @@ pub fn plan(
             a.submitted_at = Some(now);
             a.accept_due_at = Some(s.accept_due_at);
             a.vneid_verified = s.vneid_verified;
+            a.procedure_version = s.procedure_version;
             (from_state, to_state) = (None, None);
             String::new()
         }
@@ -748,6 +751,7 @@ mod tests {
                     workflow_state: None,
                     accept_due_at: at,
                     vneid_verified: false,
+                    procedure_version: 1,
                 }),
             ),
             (

@@ -5,6 +5,7 @@ pub mod access;
 pub mod apology;
 pub mod applicant;
 pub mod code;
+pub mod document_changes;
 pub mod documents;
 pub mod draft;
 pub mod expiry;

@@ -9,6 +9,6 @@ use crate::error::AppError;
 
 /// All fees not yet paid, whenever they are collected.
 pub async fn owed_now(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<i64, AppError> {
-    let p = crate::catalogue::view::by_id(db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(db, d).await?;
     crate::payment::owed_vnd(db, d.id, fees::due_for(&p.record.fees, &d.form_data)).await
 }

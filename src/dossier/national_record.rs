@@ -242,7 +242,7 @@ pub fn progress(d: &dossier::Model, entry: &Entry, actor: &Actor, facts: &Facts,
 
 /// Loads the facts of dossier `d` in the caller's transaction.
 pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &str) -> Result<Facts, AppError> {
-    let p = crate::catalogue::view::by_id(db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(db, d).await?;
     let documents = super::documents::list(db, d.id)
         .await?
         .into_iter()

@@ -13,7 +13,7 @@ use super::status::DossierStatus;
 use crate::audit::Actor;
 use crate::auth::principal::Principal;
 use crate::auth::role::Role;
-use crate::catalogue::view::{self as procedure_view, ProcedureView};
+use crate::catalogue::view::ProcedureView;
 use crate::context::{Context, Rules};
 use crate::error::{AppError, FieldError};
 use crate::sla::steps;
@@ -123,7 +123,27 @@ pub fn step_due(cal: &Calendar, state: &State, p: &ProcedureView, now: DateTime<
 /// Takes `action` on dossier `d` (read at `version`) as `who`.
 #[allow(clippy::too_many_arguments)]
 pub async fn act(
-    state: &Context,
+    cx: &Context,
+    d: &dossier::Model,
+    version: i32,
+    who: &Principal,
+    actor: &Actor,
+    action: &str,
+    given: &Given,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
+    let txn = crate::db::begin_write(&cx.db).await?;
+    let changed = act_in(&txn, cx, d, version, who, actor, action, given, now).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// As `act`, in the caller's transaction (the applicant's answer attaches
+/// its documents in the same one).
+#[allow(clippy::too_many_arguments)]
+pub async fn act_in(
+    txn: &impl ConnectionTrait,
+    rules: &Rules,
     d: &dossier::Model,
     version: i32,
     who: &Principal,
@@ -138,10 +158,9 @@ pub async fn act(
     if !in_processing(d) {
         return Err(AppError::Conflict("the dossier is not being processed".into()));
     }
-    let wf =
-        workflow_of(&state.db, d).await?.ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
-    let p = procedure_view::by_id(&state.db, d.procedure_id).await?;
-    let facts = facts_of(&state.db, d, &p).await?;
+    let wf = workflow_of(txn, d).await?.ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
+    let p = crate::catalogue::revisions::of_dossier(txn, d).await?;
+    let facts = facts_of(txn, d, &p).await?;
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let decision =
         engine::decide(&wf, current, action, &roles_of(who, d), &given.inputs(), facts).map_err(|r| match r {
@@ -160,7 +179,7 @@ pub async fn act(
         let code = given.agency.trim().to_owned();
         let found = entity::agency::Entity::find()
             .filter(entity::agency::Column::Code.eq(&code))
-            .one(&state.db)
+            .one(txn)
             .await?
             .filter(|a| a.id != d.agency_id)
             .ok_or_else(|| AppError::Validation(vec![FieldError::new("agency", "invalid_choice")]))?;
@@ -169,21 +188,19 @@ pub async fn act(
     }
     let given = &given;
 
-    money_allows(&state.db, d, &p, to.status).await?;
-    let step = plan_step(&state.db, state, d, &p, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
+    money_allows(txn, d, &p, to.status).await?;
+    let step = plan_step(txn, rules, d, &p, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
     // The role the step was taken in, for the history and the control slip.
     let mine = roles_of(who, d);
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
     let actor = actor.in_role(acting);
-    let txn = crate::db::begin_write(&state.db).await?;
     let changed =
-        lifecycle::change(&txn, d, Event::Step(Box::new(step)), &actor, &state.settings.public_url, now).await?;
-    let note = changed_note(&txn, &changed).await?;
+        lifecycle::change(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
+    let note = changed_note(txn, &changed).await?;
     if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
-        crate::payment::refund::request(&txn, &changed, p.record.fee_refundable, &actor, now).await?;
+        crate::payment::refund::request(txn, &changed, p.record.fee_refundable, &actor, now).await?;
     }
-    effects(&txn, state, &changed, &p, decision.effects, to, &note, now).await?;
-    txn.commit().await?;
+    effects(txn, rules, &changed, &p, decision.effects, to, &note, now).await?;
     Ok(changed)
 }
 
@@ -319,7 +336,7 @@ pub async fn on_event(
         return Ok(None);
     }
     let Some(wf) = workflow_of(txn, d).await? else { return Ok(None) };
-    let p = procedure_view::by_id(txn, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(txn, d).await?;
     let facts = facts_of(txn, d, &p).await?;
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let Some(decision) = engine::on_event(&wf, current, event, facts) else { return Ok(None) };

@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::documents;
 use super::history;
 use super::status::Channel;
-use crate::catalogue::view;
 use crate::error::AppError;
 use crate::pdf::layout::Align;
 use crate::pdf::{self, Layout, Weight};
@@ -53,7 +52,7 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
     let (Some(code), Some(received_at), Some(due_at)) = (d.code.clone(), d.received_at, d.due_at) else {
         return Err(AppError::Conflict("the dossier has not been received".into()));
     };
-    let p = view::by_id(db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(db, &d).await?;
     let own = agency::Entity::find_by_id(d.agency_id).one(db).await?.ok_or(AppError::NotFound)?;
     let parent = match own.parent_id {
         Some(id) => agency::Entity::find_by_id(id).one(db).await?.map(|a| a.name),

@@ -97,7 +97,7 @@ pub async fn fee_paid(
     if !waiting {
         return super::process::on_event(db, rules, &d, SystemEvent::FeePaid, note, now).await;
     }
-    let p = crate::catalogue::view::by_id(db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(db, &d).await?;
     if owed_with_dossier(db, &d, &p).await? > 0 {
         return Ok(None);
     }

@@ -93,6 +93,7 @@ pub async fn submit(
         workflow_state,
         accept_due_at: accept_due,
         vneid_verified,
+        procedure_version: p.version,
     });
     let mut submitted = match lifecycle::change(&txn, &d, event, actor, &state.settings.public_url, now).await {
         Ok(submitted) => submitted,

@@ -14,7 +14,7 @@ use super::lifecycle::{self, Asked, Event};
 use super::status::DossierStatus;
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
-use crate::context::Rules;
+use crate::context::{Context, Rules};
 use crate::error::{AppError, FieldError};
 use crate::notify::dossier as mail;
 
@@ -65,4 +65,64 @@ pub async fn answer(
 /// The round the answer's files belong to: the request being answered.
 pub fn answer_round(d: &dossier::Model) -> i32 {
     d.supplement_count
+}
+
+/// The applicant answers the request for supplement of `d` (read at
+/// `version`) with the documents asked for and a note: the documents and the
+/// dossier's way back (the workflow's own action from this step, or back to
+/// reception for a desk request) are written in one transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn answer_with_documents(
+    cx: &Context,
+    d: &dossier::Model,
+    version: i32,
+    who: &crate::auth::principal::Principal,
+    actor: &Actor,
+    note: &str,
+    change: super::document_changes::Change<'_>,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
+    use super::document_changes;
+    if d.status != DossierStatus::AwaitingSupplement.as_str() {
+        return Err(AppError::Conflict("nothing is asked of this dossier".into()));
+    }
+    if version != d.version {
+        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
+    }
+    if change.files.is_empty() && change.reuse.is_empty() {
+        return Err(AppError::Validation(vec![FieldError::new("documents", "required_document")]));
+    }
+    let p = crate::catalogue::revisions::of_dossier(&cx.db, d).await?;
+    let slots = super::documents::slots(&p);
+    let prepared = document_changes::prepare(cx, d, &slots, change, who.id).await?;
+    let written = async {
+        let txn = crate::db::begin_write(&cx.db).await?;
+        document_changes::write(&txn, d, &slots, &prepared, who.id, answer_round(d), now).await?;
+        let workflow = match super::process::in_processing(d) {
+            true => super::process::workflow_of(&txn, d).await?,
+            false => None,
+        };
+        let changed = match workflow {
+            // In a workflow, the applicant's way back is the workflow's own action from this step.
+            Some(wf) => {
+                let roles = super::process::roles_of(who, d);
+                let state = d.workflow_state.clone().unwrap_or_default();
+                let action = crate::workflow::engine::available(&wf, &state, &roles).first().map(|a| a.key.clone());
+                let action = action.ok_or_else(|| AppError::Conflict("nothing is asked of this dossier".into()))?;
+                let given = super::process::Given { note: note.to_owned(), ..Default::default() };
+                super::process::act_in(&txn, cx, d, version, who, actor, &action, &given, now).await?
+            }
+            None => answer(&txn, cx, d, note, actor, now).await?,
+        };
+        txn.commit().await?;
+        Ok::<_, AppError>(changed)
+    }
+    .await;
+    match written {
+        Ok(changed) => Ok(changed),
+        Err(e) => {
+            document_changes::abandon(cx, prepared).await;
+            Err(e)
+        }
+    }
 }

@@ -13,7 +13,7 @@ use super::documents::{self, Attached, Slot};
 use super::status::DossierStatus;
 use super::{draft, history, submit};
 use crate::catalogue::eform::{FieldKind, FieldSpec, Schema};
-use crate::catalogue::view::{self as procedure_view, ProcedureView};
+use crate::catalogue::view::ProcedureView;
 use crate::error::AppError;
 
 #[derive(Debug, Serialize)]
@@ -85,7 +85,7 @@ pub struct DossierView {
 }
 
 pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<DossierView, AppError> {
-    let procedure = procedure_view::by_id(db, d.procedure_id).await?;
+    let procedure = crate::catalogue::revisions::of_dossier(db, d).await?;
     let status = DossierStatus::parse(&d.status)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("dossier {} has status {:?}", d.id, d.status)))?;
     let schema = submit::schema_of(&procedure)?;

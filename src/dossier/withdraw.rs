@@ -18,7 +18,7 @@ pub async fn withdraw(
 ) -> Result<dossier::Model, AppError> {
     let event = Event::Withdraw { reason: crate::text::nfc(reason.trim()) };
     let changed = lifecycle::change(db, d, event, actor, public_url, now).await?;
-    let p = crate::catalogue::view::by_id(db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(db, d).await?;
     crate::payment::refund::request(db, &changed, p.record.fee_refundable, actor, now).await?;
     Ok(changed)
 }

@@ -60,7 +60,7 @@ pub async fn form(
     number: &str,
 ) -> Result<FormDoc, AppError> {
     let (parent_agency, agency) = agencies(db, d).await?;
-    let p = crate::catalogue::view::by_id(db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(db, d).await?;
     let events = history::of(db, d.id).await?;
     let code = d.code.clone().unwrap_or_default();
     let request = format!("{} ({})", p.record.name, p.record.code);

@@ -11,7 +11,8 @@ use entity::{dossier, upload};
 use super::multipart_form::{IncomingFile, Limits, MultipartForm};
 use crate::app::AppState;
 use crate::documents::store;
-use crate::dossier::documents::{self, Slot};
+use crate::dossier::document_changes;
+use crate::dossier::documents::Slot;
 use crate::error::{AppError, FieldError};
 
 /// Form fields that steer the page rather than fill the e-form.
@@ -66,8 +67,17 @@ pub fn edits_of(form: MultipartForm) -> Result<Edits, AppError> {
     if errors.is_empty() { Ok(edits) } else { Err(AppError::Validation(errors)) }
 }
 
-/// Applies the documents part of `edits` to `d`, files owned by `owner`;
-/// returns the files this post added to the document store.
+/// The documents part of `edits`, for the domain.
+pub fn change_of(edits: &Edits) -> document_changes::Change<'_> {
+    document_changes::Change {
+        files: edits.files.iter().map(|(slot, f)| (*slot, &f.received)).collect(),
+        reuse: &edits.reuse,
+        remove: &edits.remove,
+    }
+}
+
+/// Applies the documents part of `edits` to `d`, files owned by `owner`, in
+/// one transaction; returns the files this post added to the document store.
 pub async fn apply_documents(
     state: &AppState,
     d: &dossier::Model,
@@ -77,61 +87,7 @@ pub async fn apply_documents(
     round: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<upload::Model>, AppError> {
-    let db = &state.db;
-    let limits = crate::dossier::submit::limits(state);
-    let attached = documents::list(db, d.id).await?;
-    let staying: Vec<_> = attached.into_iter().filter(|a| !edits.remove.contains(&a.upload_id)).collect();
-    let mut reused = Vec::new();
-    for (slot, id) in &edits.reuse {
-        let file = store::find_mine(db, owner, id).await?;
-        if !staying.iter().any(|a| a.upload.id == file.id) {
-            reused.push((*slot, file));
-        }
-    }
-    // The same file sent again into the same slot (a repeated post) is there already.
-    let incoming: Vec<_> = edits
-        .files
-        .iter()
-        .filter(|(slot, f)| !staying.iter().any(|a| a.slot == *slot && a.sha256 == f.received.sha256))
-        .collect();
-    let more = incoming.len() + reused.len();
-    let more_bytes = incoming.iter().map(|(_, f)| f.received.size).sum::<u64>()
-        + reused.iter().map(|(_, f)| u64::try_from(f.size_bytes).unwrap_or(0)).sum::<u64>();
-    let mut errors = documents::check_limits(&staying, more, more_bytes, limits);
-    let unknown = incoming.iter().map(|(s, _)| s).chain(reused.iter().map(|(s, _)| s));
-    if unknown.into_iter().any(|s| s.is_some_and(|p| !slots.iter().any(|x| x.position == p))) {
-        errors.push(FieldError::new("documents", "unknown_slot"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    for id in &edits.remove {
-        documents::detach(db, d.id, id).await?;
-    }
-    for (slot, file) in reused {
-        documents::attach(db, d, slots, slot, &file, round, limits, now).await?;
-    }
-    let mut new = Vec::new();
-    for (slot, file) in incoming {
-        // The file's record and its place in the dossier commit together: a
-        // crash leaves neither or both (at worst an object nobody records).
-        let stored = store::put(&state.storage, owner, &file.received).await?;
-        let linked = async {
-            let txn = crate::db::begin_write(db).await?;
-            let kept = store::record(&txn, owner, &file.received, &stored, now).await?;
-            documents::attach(&txn, d, slots, *slot, &kept, round, limits, now).await?;
-            txn.commit().await?;
-            Ok::<_, AppError>(kept)
-        };
-        match linked.await {
-            Ok(kept) => new.push(kept),
-            Err(e) => {
-                let _ = state.storage.delete(&stored.key).await;
-                return Err(discard_after(state, new, e).await);
-            }
-        }
-    }
-    Ok(new)
+    document_changes::apply(state, d, slots, change_of(edits), owner, round, now).await
 }
 
 /// Takes `files` out of the store again (a failed request keeps no files) and gives back `error`.

@@ -172,7 +172,7 @@ async fn own_draft(ui: &Ui, id: &str) -> Result<Option<(dossier::Model, Procedur
     if d.status != DossierStatus::Draft.as_str() {
         return Ok(None);
     }
-    let p = procedure_view::by_id(&ui.state.db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
     Ok(Some((d, p)))
 }
 
@@ -215,7 +215,7 @@ pub async fn submit(ui: Ui, id: web::Path<String>, _form: FormData) -> Result<Ht
     match submit::submit(&ui.state, d.id, &ui.actor(), ui.now()).await {
         Ok(_) => Ok(see_other(&format!("/ho-so/{id}"))),
         Err(AppError::Validation(errors)) => {
-            let p = procedure_view::by_id(&ui.state.db, d.procedure_id).await?;
+            let p = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
             edit_page(&ui, &p, Some(&d), &draft::typed(&d), &errors).await
         }
         Err(e) => Err(e),
@@ -277,40 +277,17 @@ fn lookup_url_of(ui: &Ui, d: &dossier::Model) -> String {
 
 /// The applicant answers a request for supplement with the documents asked for.
 pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart) -> Result<HttpResponse, AppError> {
-    let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
+    let who = ui.principal()?;
+    let d = access::load(&ui.state.db, who, &id).await?;
     if d.status != DossierStatus::AwaitingSupplement.as_str() {
         return Err(AppError::Conflict("nothing is asked of this dossier".into()));
     }
     let form = read_post(&ui, payload).await?;
     let note = form.get("note").to_owned();
     let version: i32 = form.get("version").parse().unwrap_or(-1);
-    if version != d.version {
-        return Err(AppError::Conflict("the dossier changed meanwhile".into()));
-    }
     let edits = dossier_edit::edits_of(form)?;
-    if edits.files.is_empty() && edits.reuse.is_empty() {
-        return Err(AppError::Validation(vec![FieldError::new("documents", "required_document")]));
-    }
-    let p = procedure_view::by_id(&ui.state.db, d.procedure_id).await?;
-    let now = ui.now();
-    let round = supplement::answer_round(&d);
-    dossier_edit::apply_documents(&ui.state, &d, &documents::slots(&p), &edits, ui.principal()?.id, round, now).await?;
-    // In a workflow, the applicant's way back is the workflow's own action from this step.
-    let who = ui.principal()?;
-    if crate::dossier::process::in_processing(&d)
-        && let Some(wf) = crate::dossier::process::workflow_of(&ui.state.db, &d).await?
-    {
-        let roles = crate::dossier::process::roles_of(who, &d);
-        let state = d.workflow_state.clone().unwrap_or_default();
-        let action = crate::workflow::engine::available(&wf, &state, &roles).first().map(|a| a.key.clone());
-        let action = action.ok_or_else(|| AppError::Conflict("nothing is asked of this dossier".into()))?;
-        let given = crate::dossier::process::Given { note, ..Default::default() };
-        crate::dossier::process::act(&ui.state, &d, d.version, who, &ui.actor(), &action, &given, now).await?;
-        return Ok(see_other(&format!("/ho-so/{id}")));
-    }
-    let txn = crate::db::begin_write(&ui.state.db).await?;
-    supplement::answer(&txn, &ui.state, &d, &note, &ui.actor(), now).await?;
-    txn.commit().await?;
+    let change = dossier_edit::change_of(&edits);
+    supplement::answer_with_documents(&ui.state, &d, version, who, &ui.actor(), &note, change, ui.now()).await?;
     Ok(see_other(&format!("/ho-so/{id}")))
 }
 

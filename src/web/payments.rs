@@ -24,7 +24,7 @@ use crate::sla::local_time;
 /// POST /ho-so/{id}/thanh-toan: off to the gateway for what is owed.
 pub async fn pay(ui: Ui, id: web::Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
-    let p = crate::catalogue::view::by_id(&ui.state.db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
     let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
     let created = start::start(&ui.state, &d, due, &ui.actor(), ui.now()).await?;
     Ok(see_other(&start::pay_url(&ui.state, &created, &ui.ip())))
@@ -83,7 +83,7 @@ async fn receipt_doc(ui: &Ui, id: &str, txn_ref: &str) -> Result<FormDoc, AppErr
         .one(&ui.state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let procedure = crate::catalogue::view::by_id(&ui.state.db, d.procedure_id).await?;
+    let procedure = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
     let agency = entity::agency::Entity::find_by_id(d.agency_id).one(&ui.state.db).await?.ok_or(AppError::NotFound)?;
     let paid_at = p.pay_date.or(p.settled_at).unwrap_or(p.created_at);
     let mut lines = vec![

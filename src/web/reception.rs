@@ -124,7 +124,7 @@ async fn for_action(ui: &Ui, id: &str, form: &FormData) -> Result<(dossier::Mode
     if form.get("version").parse::<i32>().ok() != Some(d.version) {
         return Err(AppError::Conflict("the dossier changed meanwhile".into()));
     }
-    let p = procedure_view::by_id(&ui.state.db, d.procedure_id).await?;
+    let p = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
     Ok((d, p))
 }
 

@@ -303,3 +303,41 @@ async fn a_corrected_dossier_is_watched_again_for_acceptance() {
     assert_eq!(rounds[0].status, entity::supplement_round::RoundStatus::Answered);
     assert_eq!(rounds[0].answered_at, Some(corrected.updated_at), "answered with the correction");
 }
+
+#[tokio::test]
+async fn two_tabs_answering_one_supplement_leave_one_answer_and_only_its_files() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (id, _) = paid_press_card(&app).await;
+    let (reception, specialist) = (official(&app, "tiepnhan").await, official(&app, "chuyenvien").await);
+    reception_action(&app, &reception, &id, "tiep-nhan", "").await;
+    act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await;
+    let asked = [("documents", "Bản sao hợp đồng lao động có chứng thực"), ("reason", "Bản đã nộp không đọc được")];
+    assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
+    let (csrf, version) = (attribute(&page, "_csrf"), attribute(&page, "version"));
+    let path = format!("/ho-so/{id}/bo-sung");
+    let post = |name: &'static str| {
+        let fields = [("_csrf", csrf.clone()), ("version", version.clone()), ("note", "Đã bổ sung".to_owned())];
+        let app = &app;
+        let path = path.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_multipart(app, &app.client, &path, &fields, &[("file.2", name, pdf(4000, name))]).await.status()
+        }
+    };
+    let (a, b) = tokio::join!(post("hop-dong-a.pdf"), post("hop-dong-b.pdf"));
+    let mut statuses = [a, b];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT], "one answer wins");
+    let d = dossier_json(&app, &app.client, &id).await;
+    let answered: Vec<&str> = d["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["round"] == 1)
+        .map(|x| x["file_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(answered.len(), 1, "the losing tab's file is not attached: {answered:?}");
+    assert_eq!(state_of(&app, &id).await.status, "in_progress");
+}

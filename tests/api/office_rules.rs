@@ -231,3 +231,37 @@ async fn no_result_is_issued_while_the_fee_taken_with_the_dossier_is_unpaid() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(state_of(&app, &d.public_id).await.status, "result_ready");
 }
+
+#[tokio::test]
+async fn a_dossier_keeps_the_procedure_as_it_was_when_submitted() {
+    let app = TestApp::spawn_empty().await;
+    let unit = "000.00.37.H99";
+    let p = ProcedureBuilder::new("9.900008", unit).fee("Lệ phí", 80_000, "submission").create(&app).await;
+    official_with(&app, "tn.ban", &[Role::Reception], unit).await;
+    let submitted = DossierBuilder::submitted(&p).insert_complete(&app, 1).await;
+    assert_eq!(submitted.procedure_version, 1);
+    // The admin doubles the time limit and raises the fee.
+    let mut edited = ProcedureBuilder::new("9.900008", unit).fee("Lệ phí", 200_000, "submission");
+    edited.days = 20;
+    edited.create(&app).await;
+    let now_is = motcua::catalogue::view::by_id(&app.db, p.procedure_id).await.unwrap();
+    assert_eq!((now_is.version, now_is.fee_total_vnd), (2, 200_000));
+    // The dossier submitted before owes the old fee and gets the old limit.
+    let tn = official(&app, "tn.ban").await;
+    let (_, page) = get_html_with(&tn, &app.url(&format!("/can-bo/ho-so/{}", submitted.public_id))).await;
+    let page = crate::helpers::decode_entities(&page);
+    assert!(page.contains("80.000 đ") && !page.contains("200.000 đ"), "the fee as it was");
+    let res = app
+        .post_form_with(&tn, &format!("/can-bo/ho-so/{}/thu-phi", submitted.public_id), &[("receipt_no", "9")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let paid = motcua::payment::of_dossier(&app.db, submitted.id).await.unwrap();
+    assert_eq!(paid[0].amount_vnd, 80_000);
+    let res = crate::dossier_support::reception_action(&app, &tn, &submitted.public_id, "tiep-nhan", "").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let received = crate::dossier_support::state_of(&app, &submitted.public_id).await;
+    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
+    let start = cal.clock_start(motcua::sla::local_time::to_local(received.received_at.unwrap()));
+    let due = motcua::sla::local_time::to_local(received.due_at.unwrap());
+    assert_eq!(cal.working_minutes_between(start, due), 10 * 8 * 60, "ten working days, as when it was submitted");
+}

@@ -175,13 +175,20 @@ async fn a_portal_killed_during_a_burst_of_submissions_leaves_nothing_half_writt
         client.get(format!("{portal}/api/v1/dossiers")).send().await.unwrap().json().await.unwrap();
     let items = listed["items"].as_array().unwrap();
     assert!(items.iter().all(|d| d["status"] != "draft"), "no half-written draft is shown: {items:#?}");
+    let listed_ids: Vec<&str> = items.iter().filter_map(|d| d["id"].as_str()).collect();
     for id in &acknowledged {
+        assert!(listed_ids.contains(&id.as_str()), "every acknowledged dossier is listed: {id}");
+    }
+    // A dossier committed just before the kill may not have been acknowledged
+    // (the answer was lost with the process); a retry with its key finds it. Each listed one is whole.
+    for id in &listed_ids {
         let d: serde_json::Value =
             client.get(format!("{portal}/api/v1/dossiers/{id}")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(d["documents"].as_array().map(Vec::len), Some(3), "every acknowledged dossier is whole: {d:#}");
+        assert_eq!(d["documents"].as_array().map(Vec::len), Some(3), "every listed dossier is whole: {d:#}");
         assert!(d["code"].is_string());
     }
-    assert_eq!(items.len(), acknowledged.len(), "exactly the acknowledged dossiers");
+    assert!(items.len() <= acknowledged.len() + 8, "at most the eight in flight besides the acknowledged");
+    let whole = items.len();
     // Housekeeping, once a request could no longer be at work, clears what the killed process left.
     let db = sea_orm::Database::connect(&database_url).await.unwrap();
     let left = entity::dossier::Entity::find().filter(entity::dossier::Column::Status.eq("draft")).count(&db).await;
@@ -196,5 +203,5 @@ async fn a_portal_killed_during_a_burst_of_submissions_leaves_nothing_half_writt
     let temporary = std::fs::read_dir(dir.path().join("tmp")).map_or(0, |d| d.count());
     assert_eq!(temporary, 0, "no temporary file left");
     let kept = entity::upload::Entity::find().count(&db).await.unwrap();
-    assert_eq!(kept as usize, 3 * acknowledged.len(), "only the files of acknowledged dossiers are kept");
+    assert_eq!(kept as usize, 3 * whole, "only the files of the submitted dossiers are kept");
 }
