@@ -11,6 +11,7 @@ pub mod audit_log;
 pub mod dossier;
 pub mod dossier_document;
 pub mod dossier_event;
+pub mod dossier_pause;
 pub mod dossier_sequence;
 pub mod ended_session;
 pub mod field;

@@ -77,6 +77,17 @@ enum ProcedureRevision {
 }
 
 #[derive(DeriveIden)]
+enum DossierPause {
+    Table,
+    Id,
+    DossierId,
+    /// `supplement`, `fee` or `other`: what the clock waited for.
+    Reason,
+    StartedAt,
+    EndedAt,
+}
+
+#[derive(DeriveIden)]
 enum SupplementRound {
     Table,
     Id,
@@ -190,6 +201,33 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // The intervals the clock stood still, which QĐ 766 subtracts from the time taken.
+        manager
+            .create_table(
+                Table::create()
+                    .table(DossierPause::Table)
+                    .col(big_pk_auto(DossierPause::Id))
+                    .col(big_integer(DossierPause::DossierId))
+                    .col(string_len(DossierPause::Reason, 16))
+                    .col(timestamp_with_time_zone(DossierPause::StartedAt))
+                    .col(timestamp_with_time_zone_null(DossierPause::EndedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(DossierPause::Table, DossierPause::DossierId)
+                            .to(Dossier::Table, Dossier::Id),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("dossier_pause_dossier_idx")
+                    .table(DossierPause::Table)
+                    .col(DossierPause::DossierId)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -269,6 +307,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_index(Index::drop().name("dossier_event_seq_idx").table(DossierEvent::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(SupplementRound::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(DossierPause::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(ProcedureRevision::Table).to_owned()).await?;
         for column in [Procedure::ClockWaitsForFee, Procedure::CorrectionRestartsClock] {
             manager.alter_table(Table::alter().table(Procedure::Table).drop_column(column).to_owned()).await?;

@@ -232,7 +232,15 @@ pub struct Plan {
     pub after: dossier::Model,
     pub entry: Entry,
     pub round: Option<RoundChange>,
+    /// The clock stopping (with what it waits for) or starting again.
+    pub pause: Option<PauseChange>,
     pub sync: Vec<SyncMessage>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseChange {
+    Start(entity::dossier_pause::Reason),
+    End,
 }
 
 fn clear_supplement(a: &mut dossier::Model) {
@@ -477,7 +485,17 @@ pub fn plan(
             });
         }
     }
-    Ok(Plan { before: d.clone(), after: a, entry, round, sync })
+    // The pause intervals follow the clock, whichever event moved it.
+    let pause = match (d.paused_at, a.paused_at) {
+        (None, Some(_)) => Some(PauseChange::Start(match to {
+            DossierStatus::AwaitingSupplement => entity::dossier_pause::Reason::Supplement,
+            DossierStatus::AwaitingPayment => entity::dossier_pause::Reason::Fee,
+            _ => entity::dossier_pause::Reason::Other,
+        })),
+        (Some(_), None) => Some(PauseChange::End),
+        _ => None,
+    };
+    Ok(Plan { before: d.clone(), after: a, entry, round, pause, sync })
 }
 
 /// The name the history has always used for a kind.
@@ -555,6 +573,28 @@ async fn execute(
     write_entry(txn, before.id, &entry, actor, now).await?;
     if let Some(round) = &plan.round {
         write_round(txn, before.id, round, actor, now).await?;
+    }
+    match plan.pause {
+        Some(PauseChange::Start(reason)) => {
+            entity::dossier_pause::ActiveModel {
+                dossier_id: Set(before.id),
+                reason: Set(reason),
+                started_at: Set(now),
+                ended_at: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+        Some(PauseChange::End) => {
+            entity::dossier_pause::Entity::update_many()
+                .col_expr(entity::dossier_pause::Column::EndedAt, Expr::value(Some(now)))
+                .filter(entity::dossier_pause::Column::DossierId.eq(before.id))
+                .filter(entity::dossier_pause::Column::EndedAt.is_null())
+                .exec(txn)
+                .await?;
+        }
+        None => {}
     }
     let key = after.code.clone();
     for message in &plan.sync {

@@ -180,6 +180,16 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
     assert!(is_national_date(&handed["NgayTra"]));
     assert_eq!(handed["NgayKetThucXuLy"], ready["NgayKetThucXuLy"], "processing ended when the result was ready");
 
+    // The clock stood still once, for the supplement, from the request to the answer.
+    let pauses = entity::dossier_pause::Entity::find()
+        .filter(entity::dossier_pause::Column::DossierId.eq(d.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(pauses.len(), 1);
+    assert_eq!(pauses[0].reason, entity::dossier_pause::Reason::Supplement);
+    assert!(pauses[0].ended_at.is_some_and(|end| end >= pauses[0].started_at));
+
     // Each step, reception first, is reported as progress with its start and due time.
     let progress = records(&messages, "CapNhatTienDoHoSoMC");
     assert_eq!(progress.len(), 7, "reception and six workflow steps");
@@ -190,7 +200,7 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
 }
 
 #[tokio::test]
-async fn a_counter_dossier_is_reported_as_taken_in_person_with_its_papers_digitised() {
+async fn a_counter_dossier_is_reported_in_person_with_its_papers_digitised_through_its_whole_life() {
     let app = TestApp::spawn_with_sso().await;
     let officer = official(&app, "tiepnhan").await;
     let id = crate::reception::counter_dossier(&app, &officer).await;
@@ -205,6 +215,45 @@ async fn a_counter_dossier_is_reported_as_taken_in_person_with_its_papers_digiti
     let documents = received["TaiLieuNop"].as_array().unwrap();
     assert!(!documents.is_empty() && documents.iter().all(|x| x["DuocSoHoa"] == 1), "digitised at the counter");
     assert_eq!(received["TaiKhoanDuocXacThucVoiVNeID"], 0, "no account of the applicant's");
+
+    // Its whole life at the desk: the fee taken there, the steps, an apology, the result handed over.
+    let res = app.post_form_with(&officer, &format!("/can-bo/ho-so/{id}/thu-phi"), &[("receipt_no", "0000123")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (specialist, leader) = (official(&app, "chuyenvien").await, official(&app, "lanhdao").await);
+    assert_eq!(act(&app, &officer, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
+    let res = act(&app, &specialist, &id, "trinh_phe_duyet", &[("note", "Đủ điều kiện")], None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let now_is = state_of(&app, &id).await;
+    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
+    let mut new_day = motcua::sla::local_time::to_local(now_is.due_at.unwrap()).date() + chrono::Duration::days(7);
+    while !cal.is_working_day(new_day) {
+        new_day += chrono::Duration::days(1);
+    }
+    let fields = [
+        ("version", now_is.version.to_string()),
+        ("reason", "Chờ xác minh thông tin".to_owned()),
+        ("new_due", new_day.to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.post_form_with(&leader, &format!("/can-bo/ho-so/{id}/xin-loi"), &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = act(&app, &leader, &id, "phe_duyet_ket_qua", &[], Some(pdf(4000, "ket qua"))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(act(&app, &officer, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::SEE_OTHER);
+    let messages = sync_messages(&app, d.code.as_deref().unwrap()).await;
+    let dossiers = records(&messages, "DongBoHoSoMC");
+    let statuses: Vec<i64> = dossiers.iter().map(|r| r["TrangThaiHoSo"].as_i64().unwrap()).collect();
+    assert_eq!(
+        statuses,
+        [1, 2, 2, 4, 4, 4, 9, 10],
+        "submitted, received, paid, two steps, apology, result, handed over"
+    );
+    let last = dossiers.last().unwrap();
+    for field in DOSSIER_FIELDS {
+        assert!(last.get(*field).is_some(), "the last record lacks {field}");
+    }
+    assert_eq!((last["TrangThaiThanhToan"].as_i64(), last["DuocThanhToanTrucTuyen"].as_i64()), (Some(1), Some(0)));
+    assert!(is_national_date(&last["NgayTra"]) && is_national_date(&last["NgayXinLoi"]));
 }
 
 #[tokio::test]
