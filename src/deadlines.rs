@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 
 use crate::auth::role::Role;
 use crate::error::AppError;
+use crate::values::{DossierStatus, DueState};
 use crate::workflow::model::WfRole;
 
 /// Dossiers flipped per statement.
@@ -33,7 +34,7 @@ pub struct SweepReport {
 pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SweepReport, AppError> {
     let mut report = SweepReport::default();
     loop {
-        let (flipped, notices) = flip(db, "overdue", now).await?;
+        let (flipped, notices) = flip(db, DueState::Overdue, now).await?;
         report.overdue += flipped;
         report.notices += notices;
         if flipped < BATCH as usize {
@@ -41,7 +42,7 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SweepR
         }
     }
     loop {
-        let (flipped, notices) = flip(db, "due_soon", now).await?;
+        let (flipped, notices) = flip(db, DueState::DueSoon, now).await?;
         report.due_soon += flipped;
         report.notices += notices;
         if flipped < BATCH as usize {
@@ -121,7 +122,7 @@ async fn flag_unaccepted(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
     select
         .column(dossier::Column::Id)
         .from(dossier::Entity)
-        .and_where(dossier::Column::Status.eq("submitted"))
+        .and_where(dossier::Column::Status.eq(DossierStatus::Submitted))
         .and_where(dossier::Column::AcceptLate.eq(false))
         .and_where(dossier::Column::AcceptDueAt.lt(now))
         .order_by(dossier::Column::AcceptDueAt, sea_orm::Order::Asc)
@@ -150,7 +151,7 @@ async fn flag_unaccepted(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
 }
 
 /// Flips one batch to `to` and writes its notices, in one transaction.
-async fn flip(db: &DatabaseConnection, to: &str, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
+async fn flip(db: &DatabaseConnection, to: DueState, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
     let mut select = Query::select();
     select
         .column(dossier::Column::Id)
@@ -158,22 +159,22 @@ async fn flip(db: &DatabaseConnection, to: &str, now: DateTime<Utc>) -> Result<(
         .and_where(dossier::Column::ClosedAt.is_null())
         .and_where(dossier::Column::PausedAt.is_null())
         .limit(BATCH);
-    let still = if to == "overdue" {
-        select.and_where(dossier::Column::DueState.ne("overdue")).and_where(dossier::Column::DueAt.lt(now));
+    let still = if to == DueState::Overdue {
+        select.and_where(dossier::Column::DueState.ne(DueState::Overdue)).and_where(dossier::Column::DueAt.lt(now));
         select.order_by(dossier::Column::DueAt, sea_orm::Order::Asc);
-        dossier::Column::DueState.ne("overdue")
+        dossier::Column::DueState.ne(DueState::Overdue)
     } else {
         select
-            .and_where(dossier::Column::DueState.eq("on_time"))
+            .and_where(dossier::Column::DueState.eq(DueState::OnTime))
             .and_where(dossier::Column::DueSoonAt.lte(now))
             .and_where(dossier::Column::DueAt.gte(now));
         select.order_by(dossier::Column::DueSoonAt, sea_orm::Order::Asc);
-        dossier::Column::DueState.eq("on_time")
+        dossier::Column::DueState.eq(DueState::OnTime)
     };
     let txn = crate::db::begin_write(db).await?;
     // The state is checked again on the row itself: of two sweepers, the second finds nothing to flip.
     let mut update = dossier::Entity::update_many().col_expr(dossier::Column::DueState, Expr::value(to));
-    if to == "overdue" {
+    if to == DueState::Overdue {
         // The moment it became late stays, whatever happens to the appointment later.
         let first_late = Func::coalesce([Expr::col(dossier::Column::LateAt), Expr::col(dossier::Column::DueAt)]);
         update = update.col_expr(dossier::Column::LateAt, first_late.into());
@@ -197,7 +198,7 @@ async fn flip(db: &DatabaseConnection, to: &str, now: DateTime<Utc>) -> Result<(
             None => None,
         };
         for account in recipients(&txn, d, step_role).await? {
-            crate::notify::notice::post(&txn, account, d.id, to, &text(d, to), now).await?;
+            crate::notify::notice::post(&txn, account, d.id, to.as_str(), &text(d, to), now).await?;
             notices += 1;
         }
     }
@@ -205,10 +206,10 @@ async fn flip(db: &DatabaseConnection, to: &str, now: DateTime<Utc>) -> Result<(
     Ok((flipped.len(), notices))
 }
 
-fn text(d: &dossier::Model, to: &str) -> String {
+fn text(d: &dossier::Model, to: DueState) -> String {
     let code = d.code.as_deref().unwrap_or_default();
     let due = d.due_at.map(crate::dossier::receipt::moment_vi).unwrap_or_default();
-    if to == "overdue" {
+    if to == DueState::Overdue {
         // The apology and new date (form 04, TT 03/2025/TT-VPCP) are due; the date moves once only.
         format!(
             "Hồ sơ {code} đã quá hạn trả kết quả ({due}). Đề nghị lập văn bản xin lỗi và hẹn lại ngày trả kết quả (Mẫu số 04)."

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+pub use super::values::{Channel, DossierStatus, DueState};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "dossier")]
 pub struct Model {
@@ -22,11 +24,10 @@ pub struct Model {
     pub applicant_id: Option<i32>,
     /// Who created it: the applicant, or the reception officer at the counter.
     pub created_by: i32,
-    /// `online`, `counter` or `post`.
-    pub channel: String,
-    pub status: String,
+    pub channel: Channel,
+    pub status: DossierStatus,
     /// Where a dossier waiting for a supplement goes back to when it arrives.
-    pub resume_status: Option<String>,
+    pub resume_status: Option<DossierStatus>,
     /// The e-form data as JSON text.
     #[sea_orm(column_type = "Text")]
     pub form_data: String,
@@ -56,8 +57,8 @@ pub struct Model {
     pub step_due_at: Option<DateTimeUtc>,
     /// Since when the clock stands still (a supplement, a fee), while it does.
     pub paused_at: Option<DateTimeUtc>,
-    /// `on_time`, `due_soon` or `overdue`, as the deadline sweep last set it.
-    pub due_state: String,
+    /// As the deadline sweep last set it.
+    pub due_state: DueState,
     /// When the time left falls under the due-soon share of the limit.
     pub due_soon_at: Option<DateTimeUtc>,
     /// The result document (an upload), once issued.

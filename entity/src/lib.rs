@@ -1,8 +1,11 @@
 //! SeaORM entities: one file per table, no business logic.
 //!
 //! Enumerations are stored as strings so the same schema works on SQLite and
-//! PostgreSQL; the closed Rust enums that give them meaning live in the domain
-//! modules of the portal crate.
+//! PostgreSQL; the dossier's closed lists are typed columns (`values`), others
+//! still strings given meaning by the portal crate's domain modules.
+
+pub mod db_enum;
+pub mod values;
 
 pub mod account;
 pub mod account_role;

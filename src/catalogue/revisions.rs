@@ -64,7 +64,7 @@ pub async fn keep_current(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Resu
 /// for a version saved before versions were kept).
 pub async fn of_dossier(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<ProcedureView, AppError> {
     let live = view::by_id(db, d.procedure_id).await?;
-    if d.status == DossierStatus::Draft.as_str() || d.procedure_version == live.version {
+    if d.status == DossierStatus::Draft || d.procedure_version == live.version {
         return Ok(live);
     }
     let kept = procedure_revision::Entity::find()

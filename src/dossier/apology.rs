@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::dossier;
 
 use super::lifecycle::{self, Event};
-use super::status::DossierStatus;
 use crate::audit::Actor;
 use crate::auth::principal::Principal;
 use crate::context::Context;
@@ -32,7 +31,7 @@ pub async fn apologise(
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
     super::handover::leader_may_act(who, d, version)?;
-    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let status = d.status;
     let Some(old_due) = d.due_at.filter(|_| d.received_at.is_some() && !status.is_closed()) else {
         return Err(AppError::Conflict("only a dossier being processed has an appointment to move".into()));
     };

@@ -48,7 +48,7 @@ pub async fn prefill(
     let mut values = BTreeMap::new();
     let last = dossier::Entity::find()
         .filter(dossier::Column::ApplicantId.eq(who.id))
-        .filter(dossier::Column::Status.ne(DossierStatus::Draft.as_str()))
+        .filter(dossier::Column::Status.ne(DossierStatus::Draft))
         .order_by_desc(dossier::Column::Id)
         .one(db)
         .await?;

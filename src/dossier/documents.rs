@@ -144,7 +144,7 @@ pub async fn attach(
         round: Set(round),
         added_at: Set(now),
         // At the counter the officer digitises the papers the applicant brought.
-        origin: Set(if d.channel == super::Channel::Counter.as_str() {
+        origin: Set(if d.channel == super::Channel::Counter {
             dossier_document::Origin::CounterScan
         } else {
             dossier_document::Origin::Uploaded

@@ -48,8 +48,8 @@ pub async fn start(
         agency_id: Set(new.procedure.agency_id),
         applicant_id: Set(new.applicant_id),
         created_by: Set(new.created_by),
-        channel: Set(new.channel.as_str().into()),
-        status: Set(DossierStatus::Draft.as_str().into()),
+        channel: Set(new.channel),
+        status: Set(DossierStatus::Draft),
         resume_status: Set(None),
         form_data: Set(serde_json::to_string(&new.form).map_err(anyhow::Error::from)?),
         applicant_name: Set(clip(&details.name, 255)),
@@ -71,7 +71,7 @@ pub async fn start(
         step_due_at: Set(None),
         paused_at: Set(None),
         result_upload_id: Set(None),
-        due_state: Set("on_time".into()),
+        due_state: Set(crate::values::DueState::OnTime),
         due_soon_at: Set(None),
         version: Set(1),
         created_at: Set(now),
@@ -119,7 +119,7 @@ pub async fn save_form(
         .col_expr(dossier::Column::UpdatedAt, Expr::value(now))
         .col_expr(dossier::Column::Version, Expr::col(dossier::Column::Version).add(1))
         .filter(dossier::Column::Id.eq(d.id))
-        .filter(dossier::Column::Status.eq(DossierStatus::Draft.as_str()))
+        .filter(dossier::Column::Status.eq(DossierStatus::Draft))
         .exec(db)
         .await?;
     if saved.rows_affected == 1 { Ok(()) } else { Err(AppError::Conflict("dossier_not_draft".into())) }

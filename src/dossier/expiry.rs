@@ -22,7 +22,7 @@ pub async fn close_unanswered(state: &Context, now: DateTime<Utc>) -> Result<usi
     let mut closed = 0;
     loop {
         let due = dossier::Entity::find()
-            .filter(dossier::Column::Status.eq(DossierStatus::AwaitingSupplement.as_str()))
+            .filter(dossier::Column::Status.eq(DossierStatus::AwaitingSupplement))
             .filter(dossier::Column::SupplementDueAt.lt(now))
             .order_by_asc(dossier::Column::SupplementDueAt)
             .limit(BATCH)

@@ -21,7 +21,7 @@ pub const ABANDONED_AFTER: Duration = Duration::minutes(10);
 /// The drafts of API submissions still at work or abandoned (never acknowledged).
 pub fn api_in_flight() -> Condition {
     Condition::all()
-        .add(dossier::Column::Status.eq(DossierStatus::Draft.as_str()))
+        .add(dossier::Column::Status.eq(DossierStatus::Draft))
         .add(dossier::Column::RequestHash.is_not_null())
 }
 

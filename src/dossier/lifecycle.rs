@@ -21,7 +21,7 @@ use sea_orm::{
 };
 
 use super::national_record::{self, Facts};
-use super::status::DossierStatus;
+use super::status::{DossierStatus, DueState};
 use crate::audit::Actor;
 use crate::error::AppError;
 
@@ -269,10 +269,10 @@ pub fn plan(
     facts: &Facts,
     now: DateTime<Utc>,
 ) -> Result<Plan, AppError> {
-    let from = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let from = d.status;
     let to = next(from, &event).map_err(|why| AppError::Conflict(why.into()))?;
     let mut a = d.clone();
-    a.status = to.as_str().to_owned();
+    a.status = to;
     a.version += 1;
     a.event_seq += 1;
     a.updated_at = now;
@@ -314,7 +314,7 @@ pub fn plan(
         }
         Event::RequestCorrection(asked) => {
             ask(&mut a, asked);
-            a.resume_status = Some(d.status.clone());
+            a.resume_status = Some(d.status);
             round = Some(RoundChange::Open {
                 round: a.supplement_count,
                 stage: Stage::Reception,
@@ -348,7 +348,7 @@ pub fn plan(
             a.due_soon_at = step.due_soon_at;
             if step.restarted {
                 a.first_due_at = step.due_at;
-                a.due_state = "on_time".into();
+                a.due_state = DueState::OnTime;
             }
             match step.pause {
                 Pause::Start => a.paused_at = Some(now),
@@ -417,8 +417,8 @@ pub fn plan(
             a.apology_late = *late;
             a.due_soon_at = None;
             // A dossier already late stays late: the new date is an apology, not a clean slate.
-            if d.due_state != "overdue" {
-                a.due_state = "on_time".into();
+            if d.due_state != DueState::Overdue {
+                a.due_state = DueState::OnTime;
             }
             note.clone()
         }
@@ -699,7 +699,7 @@ pub async fn record(
         .exec_with_returning(txn)
         .await?;
     let seq = bumped.first().map(|row| row.event_seq).ok_or(AppError::NotFound)?;
-    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let status = d.status;
     let entry = Entry {
         seq,
         kind,
@@ -732,7 +732,7 @@ pub async fn sync_now(
         .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let status = d.status;
     let entry = Entry {
         seq,
         kind: entry.kind,

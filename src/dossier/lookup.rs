@@ -39,7 +39,7 @@ pub async fn by_code(db: &impl ConnectionTrait, code: &DossierCode) -> Result<Pu
         .ok_or(AppError::NotFound)?;
     let p = procedure::Entity::find_by_id(d.procedure_id).one(db).await?.ok_or(AppError::NotFound)?;
     let a = agency::Entity::find_by_id(d.agency_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let status = DossierStatus::parse(&d.status).ok_or(AppError::NotFound)?;
+    let status = d.status;
     Ok(PublicStatus {
         code: code.to_string(),
         procedure_code: p.code,

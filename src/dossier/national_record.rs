@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::{Value, json};
 
 use super::lifecycle::Entry;
-use super::status::{Channel, DossierStatus};
+use super::status::DossierStatus;
 use crate::audit::Actor;
 use crate::error::AppError;
 use crate::sla::local_time;
@@ -85,8 +85,8 @@ fn applicant_type(id_number: &str) -> u8 {
 
 /// The `DongBoHoSoMC` record of dossier `d` as it is after the change `entry`.
 pub fn dossier(d: &dossier::Model, entry: &Entry, facts: &Facts, now: DateTime<Utc>) -> Value {
-    let status = DossierStatus::parse(&d.status);
-    let channel = Channel::parse(&d.channel).unwrap_or(Channel::Online);
+    let status = Some(d.status);
+    let channel = d.channel;
     let kind = applicant_type(&d.applicant_id_number);
     let documents: Vec<Value> = facts
         .documents
@@ -233,7 +233,7 @@ pub fn progress(d: &dossier::Model, entry: &Entry, actor: &Actor, facts: &Facts,
         "ThoiDiemXuLy": date(now),
         "PhongBanXuLy": facts.agency_name,
         "NoiDungXuLy": if entry.note.is_empty() { label(&entry.to_state) } else { entry.note.clone() },
-        "TrangThai": DossierStatus::parse(&d.status).and_then(DossierStatus::national_code),
+        "TrangThai": d.status.national_code(),
         "BuocXuLy": label(&entry.to_state),
         "NgayBatDau": opt_date(d.step_started_at),
         "NgayKetThucTheoQuyDinh": opt_date(d.step_due_at),

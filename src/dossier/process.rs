@@ -105,7 +105,7 @@ pub async fn workflow_of(
 
 /// Whether the dossier is with the officials (received, not closed) in a workflow state.
 pub fn in_processing(d: &dossier::Model) -> bool {
-    let status = DossierStatus::parse(&d.status);
+    let status = Some(d.status);
     d.workflow_state.is_some()
         && d.received_at.is_some()
         && !matches!(status, Some(DossierStatus::Draft | DossierStatus::Submitted) | None)

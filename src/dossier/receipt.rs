@@ -74,7 +74,7 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
         .find(|e| e.kind == entity::dossier_event::Kind::Receive)
         .map(|e| e.actor_label)
         .unwrap_or_default();
-    let result_at = if d.channel == Channel::Online.as_str() {
+    let result_at = if d.channel == Channel::Online {
         "Trực tuyến, trên Cổng Dịch vụ công".to_owned()
     } else {
         format!("Bộ phận Tiếp nhận và Trả kết quả — {}", own.name)

@@ -42,7 +42,7 @@ pub async fn receive(
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
     let owed = owed_with_dossier(db, d, p).await?;
-    if owed > 0 && p.record.clock_waits_for_fee && d.channel == Channel::Online.as_str() && d.received_at.is_none() {
+    if owed > 0 && p.record.clock_waits_for_fee && d.channel == Channel::Online && d.received_at.is_none() {
         let note = format!(
             "Hồ sơ đủ điều kiện; chờ nộp phí, lệ phí {}. Thời hạn giải quyết được tính từ khi nộp.",
             crate::catalogue::model::Vnd(owed)
@@ -93,7 +93,7 @@ pub async fn fee_paid(
 ) -> Result<Option<dossier::Model>, AppError> {
     use sea_orm::EntityTrait;
     let d = dossier::Entity::find_by_id(d.id).one(db).await?.ok_or(AppError::NotFound)?;
-    let waiting = d.status == DossierStatus::AwaitingPayment.as_str() && d.received_at.is_none();
+    let waiting = d.status == DossierStatus::AwaitingPayment && d.received_at.is_none();
     if !waiting {
         return super::process::on_event(db, rules, &d, SystemEvent::FeePaid, note, now).await;
     }

@@ -59,7 +59,7 @@ pub async fn submit(
 ) -> Result<Submitted, AppError> {
     let txn = crate::db::begin_write(&state.db).await?;
     let d = dossier::Entity::find_by_id(dossier_id).one(&txn).await?.ok_or(AppError::NotFound)?;
-    if d.status != DossierStatus::Draft.as_str() {
+    if d.status != DossierStatus::Draft {
         return Ok(Submitted { dossier: d, newly: false });
     }
     let p = view::by_id(&txn, d.procedure_id).await?;
@@ -102,7 +102,7 @@ pub async fn submit(
             // the draft): that one's dossier is the answer to this one too.
             txn.rollback().await?;
             let now_is = dossier::Entity::find_by_id(d.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-            if now_is.status != DossierStatus::Draft.as_str() {
+            if now_is.status != DossierStatus::Draft {
                 return Ok(Submitted { dossier: now_is, newly: false });
             }
             return Err(AppError::Conflict("the dossier changed meanwhile".into()));
@@ -113,7 +113,7 @@ pub async fn submit(
     // At the counter the officer checked the papers in front of the
     // applicant: the dossier is received there and then, as is an online one
     // of a procedure set to receive automatically.
-    let counter = submitted.channel == Channel::Counter.as_str();
+    let counter = submitted.channel == Channel::Counter;
     if counter || p.record.auto_receive {
         let receiver = if counter { actor.clone() } else { Actor::system("tiếp nhận tự động") };
         submitted = receive::receive(&txn, state, &submitted, &p, &receiver, now).await?;

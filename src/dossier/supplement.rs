@@ -32,7 +32,7 @@ pub async fn request(
     if what.chars().count() < 5 {
         return Err(AppError::Validation(vec![FieldError::new("note", "required")]));
     }
-    if super::process::in_processing(d) || d.status != DossierStatus::Submitted.as_str() {
+    if super::process::in_processing(d) || d.status != DossierStatus::Submitted {
         return Err(AppError::Conflict(
             "a dossier being processed is asked for a supplement by its workflow's step".into(),
         ));
@@ -83,7 +83,7 @@ pub async fn answer_with_documents(
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
     use super::document_changes;
-    if d.status != DossierStatus::AwaitingSupplement.as_str() {
+    if d.status != DossierStatus::AwaitingSupplement {
         return Err(AppError::Conflict("nothing is asked of this dossier".into()));
     }
     if version != d.version {

@@ -46,7 +46,7 @@ pub struct DossierView {
     pub code: Option<String>,
     pub status: DossierStatus,
     pub national_status: Option<u8>,
-    pub channel: String,
+    pub channel: crate::values::Channel,
     pub procedure_code: String,
     pub procedure_name: String,
     pub agency_name: String,
@@ -70,7 +70,7 @@ pub struct DossierView {
     /// A result document is there for the applicant.
     pub has_result: bool,
     /// `on_time`, `due_soon` or `overdue`.
-    pub due_state: String,
+    pub due_state: crate::values::DueState,
     /// The appointment before the apology moved it (once only).
     pub rescheduled_from: Option<DateTime<Utc>>,
     pub apology_at: Option<DateTime<Utc>>,
@@ -86,7 +86,7 @@ pub struct DossierView {
 
 pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<DossierView, AppError> {
     let procedure = crate::catalogue::revisions::of_dossier(db, d).await?;
-    let status = DossierStatus::parse(&d.status)
+    let status = Some(d.status)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("dossier {} has status {:?}", d.id, d.status)))?;
     let schema = submit::schema_of(&procedure)?;
     let form_data = if status == DossierStatus::Draft {
@@ -100,7 +100,7 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Dossi
         code: d.code.clone(),
         status,
         national_status: status.national_code(),
-        channel: d.channel.clone(),
+        channel: d.channel,
         procedure_code: procedure.record.code.clone(),
         procedure_name: procedure.record.name.clone(),
         agency_name: procedure.agency_name.clone(),
@@ -128,7 +128,7 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<Dossi
         assignee_id: d.assignee_id,
         has_result: d.result_upload_id.is_some()
             && matches!(status, DossierStatus::ResultReady | DossierStatus::Returned),
-        due_state: d.due_state.clone(),
+        due_state: d.due_state,
         rescheduled_from: d.rescheduled_from,
         apology_at: d.apology_at,
         apology_late: d.apology_late,
@@ -205,15 +205,15 @@ fn show_row(group: &FieldSpec, row: &Value) -> String {
 pub struct Summary {
     pub id: String,
     pub code: Option<String>,
-    pub status: String,
-    pub channel: String,
+    pub status: DossierStatus,
+    pub channel: crate::values::Channel,
     pub procedure_code: String,
     pub procedure_name: String,
     pub applicant_name: String,
     pub created_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub due_at: Option<DateTime<Utc>>,
-    pub due_state: String,
+    pub due_state: crate::values::DueState,
     pub asks_applicant: bool,
 }
 
@@ -236,16 +236,16 @@ pub async fn summaries(db: &impl ConnectionTrait, rows: &[dossier::Model]) -> Re
             Summary {
                 id: d.public_id.clone(),
                 code: d.code.clone(),
-                status: d.status.clone(),
-                channel: d.channel.clone(),
+                status: d.status,
+                channel: d.channel,
                 procedure_code: p.map(|p| p.code.clone()).unwrap_or_default(),
                 procedure_name: p.map(|p| p.name.clone()).unwrap_or_default(),
                 applicant_name: d.applicant_name.clone(),
                 created_at: d.created_at,
                 submitted_at: d.submitted_at,
                 due_at: d.due_at,
-                due_state: d.due_state.clone(),
-                asks_applicant: d.status == DossierStatus::AwaitingSupplement.as_str(),
+                due_state: d.due_state,
+                asks_applicant: d.status == DossierStatus::AwaitingSupplement,
             }
         })
         .collect())

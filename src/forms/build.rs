@@ -94,7 +94,9 @@ pub async fn form(
             ));
             doc.lines.extend(numbered(&e.note));
             doc.lines.push(Line::Field("Thời điểm yêu cầu".into(), moment_vi(e.at)));
-            if let Some(until) = d.supplement_due_at.filter(|_| d.status == "awaiting_supplement") {
+            if let Some(until) =
+                d.supplement_due_at.filter(|_| d.status == crate::dossier::DossierStatus::AwaitingSupplement)
+            {
                 doc.lines.push(Line::Field("Hạn bổ sung (quá hạn hồ sơ dừng giải quyết)".into(), moment_vi(until)));
             }
             doc.lines.push(Line::Text(format!(

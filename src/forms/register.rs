@@ -56,7 +56,7 @@ pub async fn register(
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let returned = d.status == DossierStatus::Returned.as_str();
+            let returned = d.status == DossierStatus::Returned;
             vec![
                 (i + 1).to_string(),
                 d.code.clone().unwrap_or_default(),
@@ -71,7 +71,7 @@ pub async fn register(
                 d.received_at.map(short).unwrap_or_default(),
                 d.due_at.map(short).unwrap_or_default(),
                 if returned { d.closed_at.map(short).unwrap_or_default() } else { String::new() },
-                if d.channel == Channel::Online.as_str() { "Trực tuyến" } else { "Trực tiếp" }.to_owned(),
+                if d.channel == Channel::Online { "Trực tuyến" } else { "Trực tiếp" }.to_owned(),
                 String::new(),
             ]
         })

@@ -27,7 +27,7 @@ pub async fn record(
     if receipt_no.is_empty() || receipt_no.chars().count() > 64 || !crate::text::is_one_line(&receipt_no) {
         return Err(AppError::Validation(vec![FieldError::new("receipt_no", "required")]));
     }
-    let status = crate::dossier::DossierStatus::parse(&d.status);
+    let status = Some(d.status);
     if status.is_none_or(|s| s == crate::dossier::DossierStatus::Draft || s.is_closed()) {
         return Err(AppError::Conflict("no fee can be paid for this dossier now".into()));
     }

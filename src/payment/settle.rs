@@ -92,10 +92,8 @@ pub async fn settle(
     if to == PaymentStatus::Paid {
         let procedure = crate::catalogue::revisions::of_dossier(&txn, &d).await?;
         // Paid after the dossier was refused or withdrawn (the payer was at the gateway meanwhile): returned.
-        let closed_without_result = matches!(
-            DossierStatus::parse(&d.status),
-            Some(DossierStatus::Refused | DossierStatus::Withdrawn | DossierStatus::Stopped)
-        );
+        let closed_without_result =
+            matches!(d.status, DossierStatus::Refused | DossierStatus::Withdrawn | DossierStatus::Stopped);
         if closed_without_result {
             super::refund::request(&txn, &d, procedure.record.fee_refundable, actor, now).await?;
         } else {

@@ -62,7 +62,7 @@ pub async fn start(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<payment::Model, AppError> {
-    let status = DossierStatus::parse(&d.status).ok_or_else(|| AppError::Conflict("unknown status".into()))?;
+    let status = d.status;
     if matches!(status, DossierStatus::Draft) || status.is_closed() {
         return Err(AppError::Conflict("no fee can be paid for this dossier now".into()));
     }

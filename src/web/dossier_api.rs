@@ -59,7 +59,7 @@ fn describe(d: &dossier::Model) -> Value {
         "id": d.public_id,
         "code": d.code,
         "status": d.status,
-        "national_status": crate::dossier::DossierStatus::parse(&d.status).and_then(|s| s.national_code()),
+        "national_status": d.status.national_code(),
         "channel": d.channel,
         "submitted_at": d.submitted_at,
         "received_at": d.received_at,
@@ -171,7 +171,7 @@ pub async fn create(
         if d.request_hash.as_deref() != Some(hash.as_str()) {
             return Err(AppError::Conflict("the Idempotency-Key was used for a different request".into()));
         }
-        if d.status != crate::dossier::DossierStatus::Draft.as_str() {
+        if d.status != crate::dossier::DossierStatus::Draft {
             return Ok(HttpResponse::Ok().insert_header(("Idempotent-Replayed", "true")).json(describe(&d)));
         }
         if now - d.created_at < leftovers::ABANDONED_AFTER {

@@ -169,7 +169,7 @@ async fn reload(ui: &Ui, id: i64) -> Result<dossier::Model, AppError> {
 /// The applicant's own draft `id`; anything else is not editable.
 async fn own_draft(ui: &Ui, id: &str) -> Result<Option<(dossier::Model, ProcedureView)>, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, id).await?;
-    if d.status != DossierStatus::Draft.as_str() {
+    if d.status != DossierStatus::Draft {
         return Ok(None);
     }
     let p = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
@@ -279,7 +279,7 @@ fn lookup_url_of(ui: &Ui, d: &dossier::Model) -> String {
 pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart) -> Result<HttpResponse, AppError> {
     let who = ui.principal()?;
     let d = access::load(&ui.state.db, who, &id).await?;
-    if d.status != DossierStatus::AwaitingSupplement.as_str() {
+    if d.status != DossierStatus::AwaitingSupplement {
         return Err(AppError::Conflict("nothing is asked of this dossier".into()));
     }
     let form = read_post(&ui, payload).await?;

@@ -18,6 +18,7 @@ use crate::documents::store;
 use crate::dossier::process::{self, Given};
 use crate::dossier::{DossierStatus, access, handover};
 use crate::error::{AppError, FieldError};
+use crate::values::DueState;
 use crate::workflow::engine;
 use crate::workflow::model::{Input, WfRole};
 
@@ -123,7 +124,7 @@ pub struct InboxQuery {
     page: Option<u64>,
 }
 
-const DUE_STATES: &[&str] = &["on_time", "due_soon", "overdue"];
+const DUE_STATES: &[DueState] = &[DueState::OnTime, DueState::DueSoon, DueState::Overdue];
 
 /// The official's inbox: dossiers of the unit whose current step is worked
 /// by one of the official's roles — "mine" (held by them) and "pool"
@@ -161,9 +162,8 @@ pub async fn inbox(ui: Ui, query: web::Query<InboxQuery>) -> Result<HttpResponse
         find = find.filter(dossier::Column::Status.eq(s.as_str()));
     }
     if let Some(due) = given(&query.due) {
-        if !DUE_STATES.contains(&due.as_str()) {
-            return Err(AppError::Validation(vec![FieldError::new("due", "invalid_choice")]));
-        }
+        let due = DueState::parse(&due)
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("due", "invalid_choice")]))?;
         find = find.filter(dossier::Column::DueState.eq(due));
     }
     // The steps this official works: (workflow version, state) pairs whose
@@ -315,7 +315,7 @@ pub async fn comment(ui: Ui, id: web::Path<String>, form: FormData) -> Result<Ht
 pub async fn result(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppError> {
     let who = ui.principal()?;
     let d = access::load(&ui.state.db, who, &id).await?;
-    let ready = matches!(DossierStatus::parse(&d.status), Some(DossierStatus::ResultReady | DossierStatus::Returned));
+    let ready = matches!(d.status, DossierStatus::ResultReady | DossierStatus::Returned);
     let upload_id = d.result_upload_id.filter(|_| ready || !who.is_applicant()).ok_or(AppError::NotFound)?;
     // An electronic result is handed over by its download: not while a fee is owed.
     if who.is_applicant() && crate::dossier::money::owed_now(&ui.state.db, &d).await? > 0 {

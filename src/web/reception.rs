@@ -45,7 +45,7 @@ pub async fn list(ui: Ui, query: web::Query<ListQuery>) -> Result<HttpResponse, 
     };
     let mut find = dossier::Entity::find()
         .filter(dossier::Column::AgencyId.eq(unit))
-        .filter(dossier::Column::Status.ne(DossierStatus::Draft.as_str()));
+        .filter(dossier::Column::Status.ne(DossierStatus::Draft));
     if let Some(s) = status {
         find = find.filter(dossier::Column::Status.eq(s.as_str()));
     }
@@ -104,7 +104,7 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
     );
     ctx.insert("holder", &holder);
     ctx.insert("can_receive", &who.has_role(Role::Reception));
-    let open = crate::dossier::DossierStatus::parse(&d.status).is_some_and(|s| !s.is_closed());
+    let open = !d.status.is_closed();
     let owed = if open && who.unit_id == Some(d.agency_id) {
         crate::dossier::money::owed_now(&ui.state.db, &d).await?
     } else {
@@ -279,7 +279,7 @@ pub async fn counter_create(ui: Ui, code: web::Path<String>, payload: Multipart)
         request_hash: None,
     };
     let (d, created) = draft::start(&ui.state.db, new, now).await?;
-    if !created && d.status != DossierStatus::Draft.as_str() {
+    if !created && d.status != DossierStatus::Draft {
         return Ok(see_other(&format!("/can-bo/ho-so/{}", d.public_id)));
     }
     let slots = documents::slots(&p);

@@ -160,7 +160,7 @@ async fn the_inbox_filters_by_procedure_status_and_deadline_state() {
         reception_action(&app, &reception, id, "tiep-nhan", "").await;
     }
     let mut m = state_of(&app, &b).await.into_active_model();
-    m.due_state = Set("overdue".into());
+    m.due_state = Set(motcua::values::DueState::Overdue);
     m.update(&app.db).await.unwrap();
     let page = |q: &'static str| {
         let reception = reception.clone();

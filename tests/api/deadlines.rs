@@ -39,9 +39,9 @@ async fn overdue_dossiers_are_flagged_and_their_officials_told_once() {
     let (a, b) = tokio::join!(motcua::deadlines::sweep(&app.db, now), motcua::deadlines::sweep(&app.db, now));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!((a.overdue + b.overdue, a.due_soon + b.due_soon), (1, 1), "each dossier flagged once");
-    assert_eq!(state_of(&app, &late).await.due_state, "overdue");
-    assert_eq!(state_of(&app, &soon).await.due_state, "due_soon");
-    assert_eq!(state_of(&app, &fine).await.due_state, "on_time");
+    assert_eq!(state_of(&app, &late).await.due_state.as_str(), "overdue");
+    assert_eq!(state_of(&app, &soon).await.due_state.as_str(), "due_soon");
+    assert_eq!(state_of(&app, &fine).await.due_state.as_str(), "on_time");
     let told = notices(&app).await;
     assert_eq!(told, 4, "the reception pool (no holder yet) and the leader, for each of the two");
     let again = motcua::deadlines::sweep(&app.db, now).await.unwrap();

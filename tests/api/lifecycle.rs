@@ -205,7 +205,7 @@ async fn a_counter_dossier_is_reported_in_person_with_its_papers_digitised_throu
     let officer = official(&app, "tiepnhan").await;
     let id = crate::reception::counter_dossier(&app, &officer).await;
     let d = state_of(&app, &id).await;
-    assert_eq!(d.status, "received", "taken there and then");
+    assert_eq!(d.status.as_str(), "received", "taken there and then");
     let messages = sync_messages(&app, d.code.as_deref().unwrap()).await;
     let dossiers = records(&messages, "DongBoHoSoMC");
     let statuses: Vec<i64> = dossiers.iter().map(|r| r["TrangThaiHoSo"].as_i64().unwrap()).collect();
@@ -287,7 +287,7 @@ async fn a_late_dossier_stays_late_after_the_apology_moves_its_date() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let after = state_of(&app, &id).await;
     assert!(after.due_at.unwrap() > app.now(), "a new date in the future");
-    assert_eq!(after.due_state, "overdue", "still late: the apology does not make it on time");
+    assert_eq!(after.due_state.as_str(), "overdue", "still late: the apology does not make it on time");
     assert_eq!(after.late_at, Some(first_due), "when it became late");
     assert_eq!((after.first_due_at, after.rescheduled_from), (Some(first_due), Some(first_due)));
     assert!(after.apology_late, "the apology came after the deadline");
@@ -337,7 +337,7 @@ async fn a_corrected_dossier_is_watched_again_for_acceptance() {
     let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/bo-sung"), &fields, &files).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let corrected = state_of(&app, &id).await;
-    assert_eq!(corrected.status, "submitted");
+    assert_eq!(corrected.status.as_str(), "submitted");
     assert!(!corrected.accept_late, "new work for reception");
     let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
     let expected = motcua::dossier::policy::accept_due(&cal, &app.state.settings.policies, corrected.updated_at);
@@ -388,5 +388,5 @@ async fn two_tabs_answering_one_supplement_leave_one_answer_and_only_its_files()
         .map(|x| x["file_name"].as_str().unwrap())
         .collect();
     assert_eq!(answered.len(), 1, "the losing tab's file is not attached: {answered:?}");
-    assert_eq!(state_of(&app, &id).await.status, "in_progress");
+    assert_eq!(state_of(&app, &id).await.status.as_str(), "in_progress");
 }

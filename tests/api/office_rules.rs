@@ -113,14 +113,14 @@ async fn a_fee_collected_at_the_result_holds_the_hand_over_until_it_is_paid() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = act(&app, &tn, &id, "xac_nhan_tra_ket_qua", &[], None).await;
     assert_eq!(res.status(), StatusCode::CONFLICT, "not handed over while the fee is unpaid");
-    assert_eq!(state_of(&app, &id).await.status, "result_ready");
+    assert_eq!(state_of(&app, &id).await.status.as_str(), "result_ready");
     let (_, page) = get_html_with(&tn, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
     assert!(crate::helpers::decode_entities(&page).contains("50.000 đ"), "owed: the exempt fee is not");
     let res = app.post_form_with(&tn, &format!("/can-bo/ho-so/{id}/thu-phi"), &[("receipt_no", "BL-0042")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = act(&app, &tn, &id, "xac_nhan_tra_ket_qua", &[], None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(state_of(&app, &id).await.status, "returned");
+    assert_eq!(state_of(&app, &id).await.status.as_str(), "returned");
 }
 
 #[tokio::test]
@@ -173,7 +173,7 @@ async fn an_online_dossier_is_received_once_its_fee_is_paid_and_its_limit_runs_f
     let res = reception_action(&app, &tn, &d.public_id, "tiep-nhan", "").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let waiting = state_of(&app, &d.public_id).await;
-    assert_eq!(waiting.status, "awaiting_payment", "complete, waiting for the fee");
+    assert_eq!(waiting.status.as_str(), "awaiting_payment", "complete, waiting for the fee");
     assert_eq!((waiting.received_at, waiting.due_at), (None, None), "no appointment and no clock yet");
     // Paid two days later (recorded at the counter): received then, the limit counted from then.
     app.state.clock.advance(chrono::Duration::days(2));
@@ -181,7 +181,7 @@ async fn an_online_dossier_is_received_once_its_fee_is_paid_and_its_limit_runs_f
     let res = app.post_form_with(&tn, &format!("/can-bo/ho-so/{}/thu-phi", d.public_id), &[("receipt_no", "7")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let received = state_of(&app, &d.public_id).await;
-    assert_eq!(received.status, "received");
+    assert_eq!(received.status.as_str(), "received");
     let at = received.received_at.expect("received when paid");
     assert!(at >= waiting.updated_at + chrono::Duration::days(2), "received at the payment, not at the check");
     let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
@@ -206,7 +206,7 @@ async fn an_online_dossier_is_received_once_its_fee_is_paid_and_its_limit_runs_f
     let res = reception_action(&app, &tn, &other.public_id, "tiep-nhan", "").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let at_once = state_of(&app, &other.public_id).await;
-    assert_eq!(at_once.status, "received");
+    assert_eq!(at_once.status.as_str(), "received");
     assert!(at_once.due_at.is_some());
 }
 
@@ -229,7 +229,7 @@ async fn no_result_is_issued_while_the_fee_taken_with_the_dossier_is_unpaid() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = act(&app, &ld, &d.public_id, "phe_duyet_ket_qua", &[], Some(pdf(3000, "kq"))).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(state_of(&app, &d.public_id).await.status, "result_ready");
+    assert_eq!(state_of(&app, &d.public_id).await.status.as_str(), "result_ready");
 }
 
 #[tokio::test]

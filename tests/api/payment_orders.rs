@@ -71,7 +71,7 @@ async fn an_abandoned_order_is_asked_about_and_closed_before_a_new_one_and_payin
     // Then the new order is paid too: twice the fee, the second is an overpayment to refund.
     pay_at(&app, &fresh, "success").await;
     let payments = payments_of(&app, &id).await;
-    assert!(payments.iter().all(|p| p.status == "paid"));
+    assert!(payments.iter().all(|p| p.status.as_str() == "paid"));
     let overpaid: Vec<_> = payments.iter().filter(|p| p.overpaid_vnd > 0).collect();
     assert_eq!(overpaid.len(), 1);
     assert_eq!((overpaid[0].overpaid_vnd, overpaid[0].refund_status.as_str()), (100_000, "requested"));

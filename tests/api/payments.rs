@@ -183,14 +183,14 @@ async fn a_dropped_ipn_is_settled_by_reconciliation_and_an_abandoned_payment_exp
     set_fault(&app, "drop", 0).await;
     let back = pay(&app, &id, "success").await;
     assert!(back.contains("đang chờ xác nhận"), "the return page does not confirm on its own: {back}");
-    assert_eq!(payments_of(&app, &id).await[0].status, "pending");
+    assert_eq!(payments_of(&app, &id).await[0].status.as_str(), "pending");
     let now = app.now();
     let early = motcua::payment::reconcile::run(&app.state, now).await.unwrap();
     assert_eq!(early.asked, 0, "not yet pending long enough to ask");
     let later = now + chrono::Duration::minutes(16);
     let report = motcua::payment::reconcile::run(&app.state, later).await.unwrap();
     assert_eq!((report.asked, report.settled), (1, 1));
-    assert_eq!(payments_of(&app, &id).await[0].status, "paid");
+    assert_eq!(payments_of(&app, &id).await[0].status.as_str(), "paid");
     assert_eq!(events(&app, &id, "payment_paid").await, 1);
 
     // Another dossier's payer goes to the gateway and never pays.
@@ -200,11 +200,11 @@ async fn a_dropped_ipn_is_settled_by_reconciliation_and_an_abandoned_payment_exp
     assert_eq!(status, StatusCode::OK);
     let report = motcua::payment::reconcile::run(&app.state, later).await.unwrap();
     assert_eq!((report.asked, report.expired), (1, 1), "pending at the gateway past its expiry");
-    assert_eq!(payments_of(&app, &other).await[0].status, "expired");
+    assert_eq!(payments_of(&app, &other).await[0].status.as_str(), "expired");
     // The applicant tries again with a fresh payment.
     set_fault(&app, "normal", 0).await;
     pay(&app, &other, "success").await;
-    assert_eq!(payments_of(&app, &other).await.iter().filter(|p| p.status == "paid").count(), 1);
+    assert_eq!(payments_of(&app, &other).await.iter().filter(|p| p.status.as_str() == "paid").count(), 1);
 }
 
 #[tokio::test]
@@ -214,7 +214,7 @@ async fn a_duplicated_ipn_confirms_once() {
     let (id, _) = submitted_press_card(&app, &app.client).await;
     set_fault(&app, "twice", 0).await;
     pay(&app, &id, "success").await;
-    assert_eq!(payments_of(&app, &id).await[0].status, "paid");
+    assert_eq!(payments_of(&app, &id).await[0].status.as_str(), "paid");
     assert_eq!(events(&app, &id, "payment_paid").await, 1, "the second notice changed nothing");
     let p = payments_of(&app, &id).await.remove(0);
     let answer = send_ipn(&app, &ipn_params(&p, p.amount_vnd, "00", VNPAY_SECRET)).await;
@@ -239,7 +239,7 @@ async fn forged_wrong_and_unknown_notices_are_refused_and_change_nothing() {
     // Tampered after signing: the amount changed in transit.
     let tampered = ipn_params(&p, p.amount_vnd, "00", VNPAY_SECRET).replace("vnp_Amount=10000000", "vnp_Amount=100");
     assert_eq!(send_ipn(&app, &tampered).await["RspCode"], "97");
-    assert_eq!(payments_of(&app, &id).await[0].status, "pending", "nothing changed");
+    assert_eq!(payments_of(&app, &id).await[0].status.as_str(), "pending", "nothing changed");
     assert_eq!(events(&app, &id, "payment_paid").await, 0);
 
     // The stub itself sends a bad signature, then a wrong amount: the payment waits, and
@@ -248,11 +248,11 @@ async fn forged_wrong_and_unknown_notices_are_refused_and_change_nothing() {
         let (other, _) = submitted_press_card(&app, &app.client).await;
         set_fault(&app, fault, 0).await;
         pay(&app, &other, "success").await;
-        assert_eq!(payments_of(&app, &other).await[0].status, "pending", "{fault}");
+        assert_eq!(payments_of(&app, &other).await[0].status.as_str(), "pending", "{fault}");
     }
     let report = motcua::payment::reconcile::run(&app.state, app.now() + chrono::Duration::minutes(16)).await.unwrap();
     assert_eq!(report.settled, 2);
-    assert_eq!(payments_of(&app, &id).await[0].status, "expired", "the one never paid at the gateway");
+    assert_eq!(payments_of(&app, &id).await[0].status.as_str(), "expired", "the one never paid at the gateway");
 }
 
 #[tokio::test]
@@ -271,7 +271,7 @@ async fn an_ipn_and_reconciliation_at_once_settle_the_payment_exactly_once() {
         assert!(confirmed || answer["RspCode"] == "02", "{answer}");
         assert_eq!(u8::from(confirmed) + u8::try_from(report.unwrap().settled).unwrap(), 1, "one of them settled it");
         assert_eq!(events(&app, &id, "payment_paid").await, 1);
-        assert_eq!(payments_of(&app, &id).await[0].status, "paid");
+        assert_eq!(payments_of(&app, &id).await[0].status.as_str(), "paid");
     }
 }
 
@@ -379,14 +379,14 @@ async fn a_late_ipn_settles_the_payment_after_the_payer_is_back() {
     set_fault(&app, "late", 1).await;
     let back = pay(&app, &id, "success").await;
     assert!(back.contains("đang chờ xác nhận"), "{back}");
-    assert_eq!(payments_of(&app, &id).await[0].status, "pending");
+    assert_eq!(payments_of(&app, &id).await[0].status.as_str(), "pending");
     for _ in 0..50 {
         if payments_of(&app, &id).await[0].status == "paid" {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(payments_of(&app, &id).await[0].status, "paid", "the notice came, late");
+    assert_eq!(payments_of(&app, &id).await[0].status.as_str(), "paid", "the notice came, late");
     let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
     assert!(page.contains("Đã nộp đủ"));
 }

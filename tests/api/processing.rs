@@ -134,7 +134,7 @@ async fn a_supplement_stops_the_clock_and_the_due_date_moves_by_the_time_away() 
     );
     assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
     let before = state_of(&app, &id).await;
-    assert_eq!(before.status, "awaiting_supplement");
+    assert_eq!(before.status.as_str(), "awaiting_supplement");
     assert!(before.supplement_request.as_deref().unwrap().contains("hợp đồng lao động"));
     // The request was made a week ago (moved back in the record, to see the clock).
     let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
@@ -235,7 +235,7 @@ async fn inter_agency_and_field_inspection_workflows_run_to_the_result() {
             StatusCode::SEE_OTHER
         );
         assert_eq!(act(&app, &reception, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::SEE_OTHER);
-        assert_eq!(state_of(&app, &id).await.status, "returned", "{procedure}");
+        assert_eq!(state_of(&app, &id).await.status.as_str(), "returned", "{procedure}");
     }
 }
 

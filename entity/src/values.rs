@@ -1,0 +1,86 @@
+//! Where a dossier is in its life, by which channel it came, and how it
+//! stands against its appointment: closed lists stored as their strings.
+//! The national status codes (TrangThaiHoSo) are those of the National
+//! Public Service Portal (REGULATIONS §2.2); the states follow §2.4.
+
+use sea_orm::entity::prelude::*;
+
+use crate::db_enum;
+
+db_enum! {
+    pub enum DossierStatus {
+        /// Being filled in by the applicant; no code, not synced.
+        Draft = "draft",
+        Submitted = "submitted",
+        Received = "received",
+        Refused = "refused",
+        InProgress = "in_progress",
+        AwaitingSupplement = "awaiting_supplement",
+        AwaitingPayment = "awaiting_payment",
+        Withdrawn = "withdrawn",
+        Stopped = "stopped",
+        ResultReady = "result_ready",
+        Returned = "returned",
+    }
+}
+
+impl DossierStatus {
+    /// TrangThaiHoSo of the national portal; drafts have none.
+    pub fn national_code(self) -> Option<u8> {
+        use DossierStatus::*;
+        Some(match self {
+            Draft => return None,
+            Submitted => 1,
+            Received => 2,
+            Refused => 3,
+            InProgress => 4,
+            AwaitingSupplement => 5,
+            AwaitingPayment => 6,
+            Withdrawn => 7,
+            Stopped => 8,
+            ResultReady => 9,
+            Returned => 10,
+        })
+    }
+
+    /// The applicant may withdraw (NĐ 118/2025 stop at the applicant's
+    /// request) until the result is ready or the dossier is closed.
+    pub fn withdrawable(self) -> bool {
+        use DossierStatus::*;
+        matches!(self, Submitted | Received | InProgress | AwaitingSupplement | AwaitingPayment)
+    }
+
+    /// No further processing happens.
+    pub fn is_closed(self) -> bool {
+        use DossierStatus::*;
+        matches!(self, Refused | Withdrawn | Stopped | Returned)
+    }
+}
+
+db_enum! {
+    pub enum Channel {
+        Online = "online",
+        Counter = "counter",
+        Post = "post",
+    }
+}
+
+impl Channel {
+    /// KenhThucHien of the national portal (REGULATIONS §2.3).
+    pub fn national_code(self) -> u8 {
+        match self {
+            Channel::Counter => 1,
+            Channel::Online => 2,
+            Channel::Post => 3,
+        }
+    }
+}
+
+db_enum! {
+    /// Where a dossier stands against its appointment, as the deadline sweep last saw it.
+    pub enum DueState {
+        OnTime = "on_time",
+        DueSoon = "due_soon",
+        Overdue = "overdue",
+    }
+}
