@@ -5,7 +5,7 @@
 //! is declared dead and shown to the operator.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::outbox;
+use entity::outbox::{self, OutboxStatus};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -30,7 +30,7 @@ pub async fn enqueue(
         topic: Set(topic.into()),
         ordering_key: Set(ordering_key.map(str::to_owned)),
         payload: Set(payload.to_string()),
-        status: Set("pending".into()),
+        status: Set(outbox::OutboxStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         lease_until: Set(None),
@@ -53,7 +53,7 @@ pub async fn claim(
 ) -> Result<Vec<outbox::Model>, AppError> {
     let free = Condition::any().add(outbox::Column::LeaseUntil.is_null()).add(outbox::Column::LeaseUntil.lt(now));
     let candidates = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
         .filter(outbox::Column::Topic.eq(topic))
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .filter(free.clone())
@@ -66,7 +66,7 @@ pub async fn claim(
         let taken = outbox::Entity::update_many()
             .col_expr(outbox::Column::LeaseUntil, Expr::value(now + Duration::seconds(LEASE_SECS)))
             .filter(outbox::Column::Id.eq(row.id))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .filter(free.clone())
             .exec(db)
             .await?;
@@ -79,7 +79,7 @@ pub async fn claim(
 
 pub async fn delivered(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("done"))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Done.as_str()))
         .col_expr(outbox::Column::DeliveredAt, Expr::value(now))
         .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(outbox::Column::Id.eq(id))
@@ -104,15 +104,15 @@ pub async fn failed(
     let attempts = row.attempts + 1;
     let mut jitter = [0u8; 1];
     let jitter = getrandom::fill(&mut jitter).map_or(0.5, |_| f64::from(jitter[0]) / 255.0);
-    let status = if attempts >= MAX_ATTEMPTS { "dead" } else { "pending" };
+    let status = if attempts >= MAX_ATTEMPTS { OutboxStatus::Dead } else { OutboxStatus::Pending };
     let mut m: outbox::ActiveModel = row.clone().into();
     m.attempts = Set(attempts);
-    m.status = Set(status.into());
+    m.status = Set(status);
     m.next_attempt_at = Set(now + backoff(row.attempts, jitter));
     m.lease_until = Set(None);
     m.last_error = Set(Some(error.chars().take(2000).collect()));
     m.update(db).await?;
-    tracing::warn!(outbox.id = row.id, outbox.topic = %row.topic, attempts, status, error, "outbox delivery failed");
+    tracing::warn!(outbox.id = row.id, outbox.topic = %row.topic, attempts, status = status.as_str(), error, "outbox delivery failed");
     Ok(())
 }
 
@@ -120,7 +120,7 @@ pub async fn failed(
 /// ones stay until delivered or looked at.
 pub async fn purge_delivered(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<u64, AppError> {
     let result = outbox::Entity::delete_many()
-        .filter(outbox::Column::Status.eq("done"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Done))
         .filter(outbox::Column::DeliveredAt.lt(before))
         .exec(db)
         .await?;

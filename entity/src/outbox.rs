@@ -3,6 +3,18 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::db_enum;
+
+db_enum! {
+    pub enum OutboxStatus {
+        Pending = "pending",
+        /// Delivered.
+        Done = "done",
+        /// Given up after the last attempt; shown to the operator.
+        Dead = "dead",
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
@@ -14,8 +26,7 @@ pub struct Model {
     pub ordering_key: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub payload: String,
-    /// `pending`, `done` or `dead`.
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     /// A worker holds the row until then; after it, another may take over.

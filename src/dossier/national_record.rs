@@ -258,7 +258,7 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
     let paid_online = entity::payment::Entity::find()
         .filter(entity::payment::Column::DossierId.eq(d.id))
         .filter(entity::payment::Column::Status.eq(crate::payment::PaymentStatus::Paid.as_str()))
-        .filter(entity::payment::Column::Method.eq("gateway"))
+        .filter(entity::payment::Column::Method.eq(entity::payment::PaymentMethod::Gateway))
         .one(db)
         .await?
         .is_some();

@@ -50,7 +50,7 @@ pub async fn record(
         dossier_id: Set(d.id),
         txn_ref: Set(format!("TQ{}", super::start::txn_ref(now).trim_start_matches("MC"))),
         amount_vnd: Set(owed),
-        status: Set(PaymentStatus::Paid.as_str().into()),
+        status: Set(PaymentStatus::Paid),
         order_info: Set(format!("Thu tai quay ho so {code}, bien lai so {receipt_no}")),
         created_at: Set(now),
         expires_at: Set(now),
@@ -59,11 +59,11 @@ pub async fn record(
         bank_code: Set(Some("TAI_QUAY".into())),
         response_code: Set(Some("00".into())),
         pay_date: Set(Some(now)),
-        refund_status: Set("none".into()),
+        refund_status: Set(super::RefundStatus::None),
         refunded_vnd: Set(0),
         overpaid_vnd: Set(0),
         created_by: Set(actor.id),
-        method: Set("counter".into()),
+        method: Set(super::PaymentMethod::Counter),
         version: Set(0),
         ..Default::default()
     }

@@ -19,22 +19,13 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::AppError;
-use crate::string_enum;
 
 /// Where the gateway sends its IPN, under the portal's public address.
 pub const IPN_PATH: &str = "/api/v1/thanh-toan/vnpay/ipn";
 /// Where the payer's browser comes back.
 pub const RETURN_PATH: &str = "/thanh-toan/ket-qua";
 
-string_enum! {
-    pub enum PaymentStatus {
-        Pending = "pending",
-        Paid = "paid",
-        Failed = "failed",
-        Cancelled = "cancelled",
-        Expired = "expired",
-    }
-}
+pub use entity::payment::{PaymentMethod, PaymentStatus, RefundStatus};
 
 /// The dossier's payments, newest first.
 pub async fn of_dossier(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Vec<payment::Model>, AppError> {

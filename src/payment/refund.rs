@@ -8,8 +8,8 @@ use entity::{dossier, payment};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::PaymentStatus;
 use super::settle;
+use super::{PaymentStatus, RefundStatus};
 use crate::audit::{self, Actor};
 use crate::catalogue::model::Vnd;
 use crate::context::Context;
@@ -27,11 +27,11 @@ pub async fn request(
         return Ok(0);
     }
     let marked = payment::Entity::update_many()
-        .col_expr(payment::Column::RefundStatus, Expr::value("requested"))
+        .col_expr(payment::Column::RefundStatus, Expr::value(RefundStatus::Requested.as_str()))
         .col_expr(payment::Column::RefundRequestedAt, Expr::value(Some(now)))
         .filter(payment::Column::DossierId.eq(d.id))
         .filter(payment::Column::Status.eq(PaymentStatus::Paid.as_str()))
-        .filter(payment::Column::RefundStatus.eq("none"))
+        .filter(payment::Column::RefundStatus.eq(RefundStatus::None))
         .exec_with_returning(db)
         .await?;
     for p in &marked {
@@ -52,7 +52,7 @@ pub fn refund_amount(p: &payment::Model) -> i64 {
 /// Sends the refunds waiting for the gateway; returns how many it took.
 pub async fn send_requested(state: &Context, now: DateTime<Utc>) -> Result<usize, AppError> {
     let waiting = payment::Entity::find()
-        .filter(payment::Column::RefundStatus.eq("requested"))
+        .filter(payment::Column::RefundStatus.eq(RefundStatus::Requested))
         .order_by_asc(payment::Column::RefundRequestedAt)
         .limit(BATCH)
         .all(&state.db)
@@ -73,22 +73,25 @@ pub async fn send_requested(state: &Context, now: DateTime<Utc>) -> Result<usize
         // 00 taken; 94 the gateway has it already (an earlier attempt whose answer was lost).
         let code = answer["vnp_ResponseCode"].as_str().unwrap_or_default().to_owned();
         let (status, note) = match code.as_str() {
-            "00" | "94" => ("refunded", format!("Đã hoàn trả {} (mã giao dịch {})", Vnd(refund_amount(&p)), p.txn_ref)),
-            "91" | "95" => {
-                ("failed", format!("Cổng thanh toán từ chối hoàn trả, mã {code} (mã giao dịch {})", p.txn_ref))
+            "00" | "94" => {
+                (RefundStatus::Refunded, format!("Đã hoàn trả {} (mã giao dịch {})", Vnd(refund_amount(&p)), p.txn_ref))
             }
+            "91" | "95" => (
+                RefundStatus::Failed,
+                format!("Cổng thanh toán từ chối hoàn trả, mã {code} (mã giao dịch {})", p.txn_ref),
+            ),
             _ => continue,
         };
         let txn = crate::db::begin_write(&state.db).await?;
         let changed = payment::Entity::update_many()
-            .col_expr(payment::Column::RefundStatus, Expr::value(status))
+            .col_expr(payment::Column::RefundStatus, Expr::value(status.as_str()))
             .col_expr(
                 payment::Column::RefundedVnd,
-                Expr::value(if status == "refunded" { refund_amount(&p) } else { 0 }),
+                Expr::value(if status == RefundStatus::Refunded { refund_amount(&p) } else { 0 }),
             )
             .col_expr(payment::Column::RefundedAt, Expr::value(Some(now)))
             .filter(payment::Column::Id.eq(p.id))
-            .filter(payment::Column::RefundStatus.eq("requested"))
+            .filter(payment::Column::RefundStatus.eq(RefundStatus::Requested))
             .exec(&txn)
             .await?;
         if changed.rows_affected != 1 {

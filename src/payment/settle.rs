@@ -142,7 +142,7 @@ async fn overpayment(
     }
     payment::Entity::update_many()
         .col_expr(payment::Column::OverpaidVnd, Expr::value(excess))
-        .col_expr(payment::Column::RefundStatus, Expr::value("requested"))
+        .col_expr(payment::Column::RefundStatus, Expr::value(super::RefundStatus::Requested.as_str()))
         .col_expr(payment::Column::RefundRequestedAt, Expr::value(Some(now)))
         .filter(payment::Column::Id.eq(p.id))
         .exec(txn)

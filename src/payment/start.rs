@@ -89,15 +89,15 @@ pub async fn start(
         dossier_id: Set(d.id),
         txn_ref: Set(txn_ref(now)),
         amount_vnd: Set(owed),
-        status: Set(PaymentStatus::Pending.as_str().into()),
+        status: Set(PaymentStatus::Pending),
         order_info: Set(vnpay::plain(&format!("Thanh toan phi, le phi ho so {code}"))),
         created_at: Set(now),
         expires_at: Set(now + Duration::minutes(state.settings.payment.expire_minutes)),
-        refund_status: Set("none".into()),
+        refund_status: Set(super::RefundStatus::None),
         refunded_vnd: Set(0),
         overpaid_vnd: Set(0),
         created_by: Set(actor.id),
-        method: Set("gateway".into()),
+        method: Set(super::PaymentMethod::Gateway),
         version: Set(0),
         ..Default::default()
     }
