@@ -35,7 +35,8 @@ pub mod scheduler;
 pub mod seed;
 pub mod sla;
 pub mod storage;
-pub mod string_enum;
+/// Closed enumerations stored as strings (declared with the entities, which use them as column types).
+pub use entity::string_enum;
 pub mod telemetry;
 pub mod text;
 #[cfg(test)]

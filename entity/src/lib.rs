@@ -5,6 +5,7 @@
 //! still strings given meaning by the portal crate's domain modules.
 
 pub mod db_enum;
+pub mod string_enum;
 pub mod values;
 
 pub mod account;

@@ -67,6 +67,25 @@ fn is_national_date(v: &Value) -> bool {
     v.as_str().is_some_and(|s| s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The leader `leader` apologises for dossier `id` and moves its appointment
+/// to the first working day at least `days` after `from` (form 04).
+async fn apologise(app: &TestApp, leader: &reqwest::Client, id: &str, from: chrono::DateTime<chrono::Utc>, days: i64) {
+    let d = state_of(app, id).await;
+    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
+    let mut new_day = motcua::sla::local_time::to_local(from).date() + chrono::Duration::days(days);
+    while !cal.is_working_day(new_day) {
+        new_day += chrono::Duration::days(1);
+    }
+    let fields = [
+        ("version", d.version.to_string()),
+        ("reason", "Chờ ý kiến của cơ quan phối hợp".to_owned()),
+        ("new_due", new_day.to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.post_form_with(leader, &format!("/can-bo/ho-so/{id}/xin-loi"), &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the apology is taken");
+}
+
 #[tokio::test]
 async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per_change() {
     let app = TestApp::spawn_with_sso().await;
@@ -96,20 +115,8 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
         StatusCode::SEE_OTHER
     );
     // The leader apologises and moves the date a week on.
-    let d = state_of(&app, &id).await;
-    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
-    let mut new_day = motcua::sla::local_time::to_local(d.due_at.unwrap()).date() + chrono::Duration::days(7);
-    while !cal.is_working_day(new_day) {
-        new_day += chrono::Duration::days(1);
-    }
-    let fields = [
-        ("version", d.version.to_string()),
-        ("reason", "Chờ ý kiến của cơ quan phối hợp".to_owned()),
-        ("new_due", new_day.to_string()),
-    ];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = app.post_form_with(&leader, &format!("/can-bo/ho-so/{id}/xin-loi"), &fields).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let due = state_of(&app, &id).await.due_at.unwrap();
+    apologise(&app, &leader, &id, due, 7).await;
     let result = pdf(5000, "the nha bao");
     let res = act(&app, &leader, &id, "phe_duyet_ket_qua", &[], Some(result)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -223,20 +230,8 @@ async fn a_counter_dossier_is_reported_in_person_with_its_papers_digitised_throu
     assert_eq!(act(&app, &officer, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
     let res = act(&app, &specialist, &id, "trinh_phe_duyet", &[("note", "Đủ điều kiện")], None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let now_is = state_of(&app, &id).await;
-    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
-    let mut new_day = motcua::sla::local_time::to_local(now_is.due_at.unwrap()).date() + chrono::Duration::days(7);
-    while !cal.is_working_day(new_day) {
-        new_day += chrono::Duration::days(1);
-    }
-    let fields = [
-        ("version", now_is.version.to_string()),
-        ("reason", "Chờ xác minh thông tin".to_owned()),
-        ("new_due", new_day.to_string()),
-    ];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = app.post_form_with(&leader, &format!("/can-bo/ho-so/{id}/xin-loi"), &fields).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let due = state_of(&app, &id).await.due_at.unwrap();
+    apologise(&app, &leader, &id, due, 7).await;
     let res = act(&app, &leader, &id, "phe_duyet_ket_qua", &[], Some(pdf(4000, "ket qua"))).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(act(&app, &officer, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::SEE_OTHER);
@@ -272,19 +267,7 @@ async fn a_late_dossier_stays_late_after_the_apology_moves_its_date() {
     motcua::deadlines::sweep(&app.db, app.now()).await.unwrap();
     let late = state_of(&app, &id).await;
     assert_eq!((late.due_state.as_str(), late.late_at), ("overdue", Some(first_due)));
-    let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
-    let mut new_day = motcua::sla::local_time::to_local(app.now()).date() + chrono::Duration::days(5);
-    while !cal.is_working_day(new_day) {
-        new_day += chrono::Duration::days(1);
-    }
-    let fields = [
-        ("version", late.version.to_string()),
-        ("reason", "Chờ ý kiến của cơ quan phối hợp".to_owned()),
-        ("new_due", new_day.to_string()),
-    ];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = app.post_form_with(&leader, &format!("/can-bo/ho-so/{id}/xin-loi"), &fields).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    apologise(&app, &leader, &id, app.now(), 5).await;
     let after = state_of(&app, &id).await;
     assert!(after.due_at.unwrap() > app.now(), "a new date in the future");
     assert_eq!(after.due_state.as_str(), "overdue", "still late: the apology does not make it on time");
