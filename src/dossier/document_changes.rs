@@ -99,12 +99,12 @@ pub async fn write(
         documents::detach(txn, d.id, id).await?;
     }
     for (slot, file) in &prepared.reused {
-        documents::attach(txn, d, slots, *slot, file, round, prepared.limits, now).await?;
+        documents::attach(txn, d, slots, *slot, file, true, round, prepared.limits, now).await?;
     }
     let mut new = Vec::new();
     for (slot, file, stored) in &prepared.new {
         let kept = store::record(txn, owner, file, stored, now).await?;
-        documents::attach(txn, d, slots, *slot, &kept, round, prepared.limits, now).await?;
+        documents::attach(txn, d, slots, *slot, &kept, false, round, prepared.limits, now).await?;
         new.push(kept);
     }
     Ok(new)

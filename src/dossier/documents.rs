@@ -113,6 +113,7 @@ pub async fn attach(
     slots: &[Slot],
     slot: Option<i32>,
     file: &upload::Model,
+    reused: bool,
     round: i32,
     limits: Limits,
     now: DateTime<Utc>,
@@ -143,8 +144,11 @@ pub async fn attach(
         upload_id: Set(file.id),
         round: Set(round),
         added_at: Set(now),
-        // At the counter the officer digitises the papers the applicant brought.
-        origin: Set(if d.channel == super::Channel::Counter {
+        // A file taken from the applicant's store is reused (QĐ 766 indicator 4.3); at the
+        // counter the officer digitises the papers the applicant brought.
+        origin: Set(if reused {
+            dossier_document::Origin::Reused
+        } else if d.channel == super::Channel::Counter {
             dossier_document::Origin::CounterScan
         } else {
             dossier_document::Origin::Uploaded

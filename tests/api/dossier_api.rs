@@ -73,6 +73,18 @@ async fn a_retried_request_with_the_same_key_gets_the_same_dossier() {
     assert_eq!(queued_mails(&app).await.len(), 1);
     let d = dossier_json(&app, &app.client, &ids[0]).await;
     assert_eq!(d["form_data"]["dien_thoai"], "0912345678", "normalised like the web form");
+    // Files named from the applicant's store are reused documents (QĐ 766 indicator 4.3), and the national record says so.
+    assert!(d["documents"].as_array().unwrap().iter().all(|x| x["origin"] == "reused"), "{}", d["documents"]);
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let record = entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::OrderingKey.eq(d["code"].as_str().unwrap()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the submission's record");
+    let record: Value = serde_json::from_str(&record.payload).unwrap();
+    assert_eq!(record["data"][0]["HoSoCoThanhPhanSoHoa"], 1);
+    assert_eq!(record["data"][0]["TaiLieuNop"][0]["DuocTaiSuDung"], 1);
     assert_eq!(d["documents"].as_array().unwrap().len(), 3, "the documents once, not once per retry");
 
     // The same key for another request is refused, and changes nothing.
