@@ -98,16 +98,32 @@ pub struct DossierBuilder<'a> {
     pub step_due: Option<DateTime<Utc>>,
     pub due: Option<DateTime<Utc>>,
     pub channel: &'a str,
+    pub applicant: Option<i32>,
 }
 
 impl<'a> DossierBuilder<'a> {
     pub fn in_step(p: &'a Built, state: &'a str, status: &'a str) -> Self {
-        DossierBuilder { p, state, status, assignee: None, step_due: None, due: None, channel: "online" }
+        DossierBuilder {
+            p,
+            state,
+            status,
+            assignee: None,
+            step_due: None,
+            due: None,
+            channel: "online",
+            applicant: None,
+        }
     }
 
     /// Submitted online and not yet received: at the workflow's first step, without an appointment.
     pub fn submitted(p: &'a Built) -> Self {
         DossierBuilder::in_step(p, "tiep_nhan", "submitted")
+    }
+
+    /// Submitted by the applicant account `id` (who may then read it).
+    pub fn of_applicant(mut self, id: i32) -> Self {
+        self.applicant = Some(id);
+        self
     }
 
     /// Taken at the counter rather than online.
@@ -140,8 +156,8 @@ impl<'a> DossierBuilder<'a> {
             procedure_id: Set(self.p.procedure_id),
             procedure_version: Set(1),
             agency_id: Set(self.p.agency_id),
-            applicant_id: Set(None),
-            created_by: Set(applicant),
+            applicant_id: Set(self.applicant),
+            created_by: Set(self.applicant.unwrap_or(applicant)),
             channel: Set(motcua::dossier::Channel::parse(self.channel).expect("a channel")),
             status: Set(motcua::dossier::DossierStatus::parse(self.status).expect("a status")),
             form_data: Set("{\"ho_ten\":\"Nguyễn Văn Thử\"}".into()),

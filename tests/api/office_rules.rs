@@ -265,3 +265,36 @@ async fn a_dossier_keeps_the_procedure_as_it_was_when_submitted() {
     let due = motcua::sla::local_time::to_local(received.due_at.unwrap());
     assert_eq!(cal.working_minutes_between(start, due), 10 * 8 * 60, "ten working days, as when it was submitted");
 }
+
+#[tokio::test]
+async fn the_applicant_downloads_the_result_only_once_the_fee_at_the_result_is_paid() {
+    let app = TestApp::spawn_with(crate::helpers::Options { demo: false, sso: true, ..Default::default() }).await;
+    let unit = "000.00.38.H99";
+    let p = ProcedureBuilder::new("9.900009", unit).fee("Lệ phí cấp giấy", 40_000, "at_result").create(&app).await;
+    let leader = official_with(&app, "ld.tai", &[Role::Leader], unit).await;
+    official_with(&app, "tn.tai2", &[Role::Reception], unit).await;
+    app.sso_sign_in("nguyen-van-an").await;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let applicant = entity::account::Entity::find()
+        .filter(entity::account::Column::FullName.eq("Nguyễn Văn An"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the applicant's account")
+        .id;
+    let d = DossierBuilder::in_step(&p, "phe_duyet", "in_progress")
+        .held_by(leader)
+        .of_applicant(applicant)
+        .insert_complete(&app, 1)
+        .await;
+    let ld = official(&app, "ld.tai").await;
+    use crate::dossier_support::{act, pdf};
+    let res = act(&app, &ld, &d.public_id, "phe_duyet_ket_qua", &[], Some(pdf(3000, "giay"))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = format!("/ho-so/{}/ket-qua", d.public_id);
+    assert_eq!(app.get(&path).await.status(), StatusCode::CONFLICT, "not while the fee at the result is owed");
+    let tn = official(&app, "tn.tai2").await;
+    let res = app.post_form_with(&tn, &format!("/can-bo/ho-so/{}/thu-phi", d.public_id), &[("receipt_no", "11")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&path).await.status(), StatusCode::OK, "paid: the electronic result is handed over");
+}
