@@ -194,9 +194,8 @@ pub async fn act_in(
     let mine = roles_of(who, d);
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
     let actor = actor.in_role(acting);
-    let changed =
-        lifecycle::change(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
-    let note = changed_note(txn, &changed).await?;
+    let (changed, note) =
+        lifecycle::change_noted(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
     if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
         crate::payment::refund::request(txn, &changed, p.record.fee_refundable, &actor, now).await?;
     }
@@ -346,21 +345,10 @@ pub async fn on_event(
     let actor = Actor::system(match event {
         SystemEvent::FeePaid => "đã nộp phí, lệ phí",
     });
-    let changed =
-        lifecycle::change(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
-    let note = changed_note(txn, &changed).await?;
+    let (changed, note) =
+        lifecycle::change_noted(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
     effects(txn, rules, &changed, &p, decision.effects, decision.to, &note, now).await?;
     Ok(Some(changed))
-}
-
-/// The words the history kept for the dossier's latest change.
-async fn changed_note(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<String, AppError> {
-    let entry = entity::dossier_event::Entity::find()
-        .filter(entity::dossier_event::Column::DossierId.eq(d.id))
-        .filter(entity::dossier_event::Column::Seq.eq(d.event_seq))
-        .one(db)
-        .await?;
-    Ok(entry.map(|e| e.note).unwrap_or_default())
 }
 
 /// The outbox rows of a step's effects, in the step's transaction.

@@ -263,12 +263,8 @@ async fn a_second_supplement_request_is_counted_and_an_unanswered_one_closes_the
     });
 
     // The applicant answers; a second request is allowed, said to be one, and counted.
-    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
-    let fields =
-        [("_csrf", attribute(&page, "_csrf")), ("version", attribute(&page, "version")), ("note", "Đã bổ sung".into())];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let files = [("file.2", "hop-dong.pdf", pdf(4000, "hd"))];
-    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/bo-sung"), &fields, &files).await;
+    let res = answer_supplement(&app, &id, "Đã bổ sung", &files).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(state_of(&app, &id).await.supplement_due_at.is_none(), "answered: nothing to close");
     assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);

@@ -252,3 +252,17 @@ pub async fn state_of(app: &TestApp, id: &str) -> entity::dossier::Model {
         .unwrap()
         .unwrap()
 }
+
+/// The applicant signed in on `app.client` answers the supplement asked of
+/// dossier `id` from its page, with `note` and `files`; returns the response.
+pub async fn answer_supplement(
+    app: &TestApp,
+    id: &str,
+    note: &str,
+    files: &[(&str, &str, Vec<u8>)],
+) -> reqwest::Response {
+    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
+    let (csrf, version) = (attribute(&page, "_csrf"), attribute(&page, "version"));
+    let fields = [("_csrf", csrf.as_str()), ("version", version.as_str()), ("note", note)];
+    post_multipart(app, &app.client, &format!("/ho-so/{id}/bo-sung"), &fields, files).await
+}

@@ -103,12 +103,8 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
     assert_eq!(act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
     let asked = [("documents", "Bản sao hợp đồng lao động có chứng thực"), ("reason", "Bản đã nộp không đọc được")];
     assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
-    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
-    let fields =
-        [("_csrf", attribute(&page, "_csrf")), ("version", attribute(&page, "version")), ("note", "Đã bổ sung".into())];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let files = [("file.2", "hop-dong.pdf", pdf(4000, "hd"))];
-    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/bo-sung"), &fields, &files).await;
+    let res = answer_supplement(&app, &id, "Đã bổ sung", &files).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         act(&app, &specialist, &id, "trinh_phe_duyet", &[("note", "Đủ điều kiện")], None).await.status(),
@@ -312,12 +308,8 @@ async fn a_corrected_dossier_is_watched_again_for_acceptance() {
     assert!(state_of(&app, &id).await.accept_late);
     let asked = "Ảnh chân dung chưa đúng kích thước 2x3 cm";
     assert_eq!(reception_action(&app, &reception, &id, "yeu-cau-bo-sung", asked).await.status(), StatusCode::SEE_OTHER);
-    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
-    let fields =
-        [("_csrf", attribute(&page, "_csrf")), ("version", attribute(&page, "version")), ("note", "Ảnh mới".into())];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let files = [("file.3", "anh-moi.pdf", pdf(3000, "anh moi"))];
-    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/bo-sung"), &fields, &files).await;
+    let res = answer_supplement(&app, &id, "Ảnh mới", &files).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let corrected = state_of(&app, &id).await;
     assert_eq!(corrected.status.as_str(), "submitted");

@@ -38,6 +38,18 @@ pub async fn change(
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
+    Ok(change_noted(txn, d, event, actor, public_url, now).await?.0)
+}
+
+/// As `change`, also giving the words its history entry kept (the mails of a step repeat them).
+pub async fn change_noted(
+    txn: &impl ConnectionTrait,
+    d: &dossier::Model,
+    event: Event,
+    actor: &Actor,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(dossier::Model, String), AppError> {
     let mut facts = national_record::load(txn, d, public_url).await?;
     if let Event::Step(step) = &event
         && let Some(upload) = step.result_upload_id
@@ -45,7 +57,8 @@ pub async fn change(
         facts.result = national_record::result_file(txn, d, upload, public_url).await?;
     }
     let plan = plan(d, event, actor, &facts, now)?;
-    write::execute(txn, &plan, actor, now).await
+    let written = write::execute(txn, &plan, actor, now).await?;
+    Ok((written, plan.entry.note))
 }
 
 /// An entry that records something done to the dossier without changing
