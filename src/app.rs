@@ -175,6 +175,11 @@ impl Application {
         if state.settings.workers {
             let from = state.settings.mail.from.clone();
             tokio::spawn(notify::worker::run_forever(state.db.clone(), state.mailer.clone(), from));
+            tokio::spawn(crate::national_sync::worker::run_forever(
+                state.db.clone(),
+                state.settings.national_sync.clone(),
+                state.clock.clone(),
+            ));
             scheduler = Some(crate::scheduler::start(state.clone()).await?);
         }
         let server = run(state.clone(), listener)?;

@@ -1,4 +1,4 @@
-//! The command line: `motcua [serve|migrate|seed|catalogue …|user create|workflow check|mock-national-portal]`.
+//! The command line: `motcua [serve|migrate|seed|catalogue …|user create|workflow check|mock-national-portal|sync-drain|sweep-deadlines]`.
 
 use std::path::PathBuf;
 
@@ -22,6 +22,9 @@ pub enum Command {
         /// Add this many synthetic procedures (for benchmarks) instead of the demo catalogue.
         #[arg(long)]
         synthetic: Option<usize>,
+        /// Queue this many national sync events of made-up dossiers (for the delivery benchmark).
+        #[arg(long, conflicts_with = "synthetic")]
+        sync_backlog: Option<usize>,
     },
     /// Import or export the catalogue as one JSON file.
     #[command(subcommand)]
@@ -39,6 +42,9 @@ pub enum Command {
     /// Workflow definitions.
     #[command(subcommand)]
     Workflow(WorkflowCommand),
+    /// Deliver the national sync events that are due now, then exit, printing
+    /// what was delivered (the portal's workers do this continuously).
+    SyncDrain,
     /// Run one deadline sweep now (the scheduler runs one every five minutes) and print what changed.
     SweepDeadlines,
 }

@@ -25,6 +25,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod mock_national_portal;
+pub mod national_sync;
 pub mod notify;
 pub mod outbox;
 pub mod payment;

@@ -80,11 +80,15 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     db::migrate(&db).await?;
     match command {
         Command::Migrate => println!("database is up to date"),
-        Command::Seed { synthetic: None } => {
+        Command::Seed { sync_backlog: Some(n), .. } => {
+            let codes = motcua::national_sync::backlog::queue(&db, n, 10, chrono::Utc::now()).await?;
+            println!("{n} sync events of {} dossiers queued", codes.len());
+        }
+        Command::Seed { synthetic: None, .. } => {
             let loaded = seed::demo_if_empty(&db).await?;
             println!("{}", if loaded { "demo catalogue loaded" } else { "catalogue not empty; nothing loaded" });
         }
-        Command::Seed { synthetic: Some(n) } => {
+        Command::Seed { synthetic: Some(n), .. } => {
             println!("{} synthetic procedures added", seed::synthetic(&db, n).await?)
         }
         Command::Catalogue(CatalogueCommand::Export { file }) => {
@@ -154,6 +158,17 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        Command::SyncDrain => {
+            let started = std::time::Instant::now();
+            let total = motcua::national_sync::worker::drain(&db, &settings.national_sync, &Default::default()).await?;
+            println!(
+                "national sync: {} delivered, {} failed attempts, {} dead, in {} ms",
+                total.delivered,
+                total.failed,
+                total.dead,
+                started.elapsed().as_millis()
+            );
         }
         // Long-running commands were started above, before any one-off connection was opened.
         Command::SweepDeadlines => {

@@ -21,6 +21,7 @@ pub mod ended_session;
 pub mod field;
 pub mod notice;
 pub mod outbox;
+pub mod outbox_key_lease;
 pub mod payment;
 pub mod procedure;
 pub mod procedure_document;

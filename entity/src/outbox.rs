@@ -10,8 +10,11 @@ db_enum! {
         Pending = "pending",
         /// Delivered.
         Done = "done",
-        /// Given up after the last attempt; shown to the operator.
+        /// Given up after the last attempt; shown to the operator. Later
+        /// messages with the same ordering key wait behind it.
         Dead = "dead",
+        /// Set aside by an operator: never sent, and no longer holding the later ones back.
+        Discarded = "discarded",
     }
 }
 

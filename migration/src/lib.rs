@@ -18,6 +18,7 @@ mod m20261123_000012_payment;
 mod m20261202_000013_ended_session;
 mod m20261202_000014_one_open_payment;
 mod m20261202_000015_one_lifecycle;
+mod m20261202_000016_ordered_outbox;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_ended_session::Migration),
             Box::new(m20261202_000014_one_open_payment::Migration),
             Box::new(m20261202_000015_one_lifecycle::Migration),
+            Box::new(m20261202_000016_ordered_outbox::Migration),
         ]
     }
 }

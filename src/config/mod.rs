@@ -5,6 +5,7 @@
 mod services;
 mod settings;
 
+pub mod national_sync;
 pub mod office_hours;
 pub mod payment;
 pub mod policies;

@@ -53,6 +53,8 @@ pub struct Settings {
     /// Acceptance, supplement and apology time rules.
     pub policies: super::policies::Policies,
     pub payment: super::payment::PaymentSettings,
+    /// The dossier sync with the national portal.
+    pub national_sync: super::national_sync::NationalSyncSettings,
     /// Run the background workers (outbox delivery); tests drive them by hand.
     pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
@@ -105,6 +107,14 @@ pub(super) struct Raw {
     pub(super) payment_expire_minutes: Option<String>,
     pub(super) payment_reconcile_after_minutes: Option<String>,
     pub(super) mock_vnpay_ipn_url: Option<String>,
+    pub(super) national_sync_url: Option<String>,
+    pub(super) national_sync_client_id: Option<String>,
+    pub(super) national_sync_client_secret: Option<String>,
+    pub(super) national_sync_backoff_base_secs: Option<String>,
+    pub(super) national_sync_backoff_cap_secs: Option<String>,
+    pub(super) national_sync_max_attempts: Option<String>,
+    pub(super) national_sync_timeout_ms: Option<String>,
+    pub(super) national_sync_batch: Option<String>,
     pub(super) supplement_timeout_days: Option<String>,
     pub(super) apology_lead_days: Option<String>,
     pub(super) office_hours: Option<String>,
@@ -117,7 +127,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 49] = [
+        let slots: [(&str, &mut Option<String>); 57] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -159,6 +169,14 @@ impl Raw {
             ("PAYMENT_EXPIRE_MINUTES", &mut self.payment_expire_minutes),
             ("PAYMENT_RECONCILE_AFTER_MINUTES", &mut self.payment_reconcile_after_minutes),
             ("MOCK_VNPAY_IPN_URL", &mut self.mock_vnpay_ipn_url),
+            ("NATIONAL_SYNC_URL", &mut self.national_sync_url),
+            ("NATIONAL_SYNC_CLIENT_ID", &mut self.national_sync_client_id),
+            ("NATIONAL_SYNC_CLIENT_SECRET", &mut self.national_sync_client_secret),
+            ("NATIONAL_SYNC_BACKOFF_BASE_SECS", &mut self.national_sync_backoff_base_secs),
+            ("NATIONAL_SYNC_BACKOFF_CAP_SECS", &mut self.national_sync_backoff_cap_secs),
+            ("NATIONAL_SYNC_MAX_ATTEMPTS", &mut self.national_sync_max_attempts),
+            ("NATIONAL_SYNC_TIMEOUT_MS", &mut self.national_sync_timeout_ms),
+            ("NATIONAL_SYNC_BATCH", &mut self.national_sync_batch),
             ("SUPPLEMENT_TIMEOUT_DAYS", &mut self.supplement_timeout_days),
             ("APOLOGY_LEAD_DAYS", &mut self.apology_lead_days),
             ("OFFICE_HOURS", &mut self.office_hours),
@@ -307,6 +325,21 @@ impl Settings {
             demo_data,
             &mut errors,
         );
+        let national_sync = super::national_sync::NationalSyncSettings::parse(
+            super::national_sync::Raw {
+                url: raw.national_sync_url.as_deref(),
+                client_id: raw.national_sync_client_id.as_deref(),
+                client_secret: raw.national_sync_client_secret.as_deref(),
+                backoff_base_secs: raw.national_sync_backoff_base_secs.as_deref(),
+                backoff_cap_secs: raw.national_sync_backoff_cap_secs.as_deref(),
+                max_attempts: raw.national_sync_max_attempts.as_deref(),
+                timeout_ms: raw.national_sync_timeout_ms.as_deref(),
+                batch: raw.national_sync_batch.as_deref(),
+            },
+            &format!("http://{mock_listen}"),
+            demo_data,
+            &mut errors,
+        );
         let callback = format!("{public_url}{SSO_CALLBACK_PATH}");
         let behind_https = public_url.starts_with("https://");
         let mock_redirect_uris = match raw.mock_sso_redirect_uris {
@@ -339,6 +372,7 @@ impl Settings {
             office_hours,
             policies,
             payment,
+            national_sync,
             listen,
             database_url,
             data_dir,

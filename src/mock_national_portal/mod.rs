@@ -3,7 +3,8 @@
 //! It offers what the real one offers a ministry: the single sign-on (an
 //! OpenID Connect provider shaped like the national SSO: WSO2 paths,
 //! authorization code with PKCE S256, userinfo claims of REGULATIONS §8) and
-//! the payment platform (a VNPay-style gateway stub, `payment`).
+//! the payment platform (a VNPay-style gateway stub, `payment`) and the dossier
+//! sync adapter (`sync`), each written from its protocol, not from the portal's side.
 
 pub mod identities;
 pub mod payment;
@@ -11,5 +12,9 @@ pub mod payment_store;
 pub mod server;
 pub mod sso;
 pub mod store;
+pub mod sync;
+pub mod sync_pages;
+pub mod sync_rules;
+pub mod sync_store;
 
 pub use server::{MockPortal, MockSettings};

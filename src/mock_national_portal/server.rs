@@ -9,7 +9,7 @@ use actix_web::{App, HttpServer};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tera::Tera;
 
-use super::{payment, sso, store};
+use super::{payment, sso, store, sync, sync_pages};
 use crate::config::Settings;
 
 #[derive(Debug, Clone)]
@@ -24,6 +24,9 @@ pub struct MockSettings {
     pub vnpay_tmn_code: String,
     pub vnpay_secret: String,
     pub vnpay_ipn_url: String,
+    /// The ministry's sync client (client-credentials grant).
+    pub sync_client_id: String,
+    pub sync_client_secret: String,
 }
 
 impl From<&Settings> for MockSettings {
@@ -38,6 +41,8 @@ impl From<&Settings> for MockSettings {
             vnpay_tmn_code: s.payment.tmn_code.clone(),
             vnpay_secret: s.payment.hash_secret.clone(),
             vnpay_ipn_url: s.payment.mock_ipn_url.clone(),
+            sync_client_id: s.national_sync.client_id.clone(),
+            sync_client_secret: s.national_sync.client_secret.clone(),
         }
     }
 }
@@ -56,6 +61,7 @@ pub struct MockState {
     pub vnpay_ipn_url: String,
     /// For the IPN to the merchant.
     pub http: reqwest::Client,
+    pub sync: sync::SyncSide,
 }
 
 pub struct MockPortal {
@@ -71,6 +77,7 @@ impl MockPortal {
         options.max_connections(4).sqlx_logging(false);
         let db = Database::connect(options).await?;
         store::init(&db).await?;
+        sync::seed_procedures(&db).await?;
         let tera = crate::app::load_templates(&crate::app::assets_dir())?;
         let listener = crate::app::bind(settings.listen)?;
         let address = listener.local_addr()?;
@@ -86,6 +93,12 @@ impl MockPortal {
             vnpay_secret: settings.vnpay_secret,
             vnpay_ipn_url: settings.vnpay_ipn_url,
             http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?,
+            sync: sync::SyncSide {
+                client_id: settings.sync_client_id,
+                client_secret: settings.sync_client_secret,
+                faults: Default::default(),
+                write: Default::default(),
+            },
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -99,6 +112,19 @@ impl MockPortal {
                 .route("/paymentv2/pay", web::post().to(payment::pay))
                 .route("/merchant_webapi/api/transaction", web::post().to(payment::transaction))
                 .route("/_test/vnpay/faults", web::post().to(payment::set_fault))
+                .service(
+                    web::resource("/api/v1/sync")
+                        .app_data(web::PayloadConfig::new(32 * 1024 * 1024))
+                        .route(web::post().to(sync::api)),
+                )
+                .route("/ho-so-dong-bo", web::get().to(sync_pages::list))
+                .route("/ho-so-dong-bo/{code}", web::get().to(sync_pages::show))
+                .route("/_test/sync/faults", web::post().to(sync::set_faults))
+                .service(
+                    web::resource("/_test/national/procedures")
+                        .app_data(web::JsonConfig::default().limit(4 * 1024 * 1024))
+                        .route(web::post().to(sync::put_procedures)),
+                )
         })
         .workers(2)
         .listen(listener)?

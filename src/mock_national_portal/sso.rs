@@ -38,7 +38,7 @@ pub async fn discovery(state: Data<MockState>) -> HttpResponse {
         "token_endpoint": format!("{issuer}/oauth2/token"),
         "userinfo_endpoint": format!("{issuer}/oauth2/userinfo"),
         "response_types_supported": ["code"],
-        "grant_types_supported": ["authorization_code"],
+        "grant_types_supported": ["authorization_code", "client_credentials"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["HS256"],
         "code_challenge_methods_supported": ["S256"],
@@ -199,8 +199,18 @@ pub async fn token(
     req: HttpRequest,
     form: Form<TokenForm>,
 ) -> Result<HttpResponse, actix_web::Error> {
-    if form.grant_type.as_deref() != Some("authorization_code") {
-        return Ok(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "only authorization_code"));
+    match form.grant_type.as_deref() {
+        Some("authorization_code") => {}
+        Some("client_credentials") => {
+            return Ok(super::sync::issue_token(&state, client_credentials(&req, &form)).await);
+        }
+        _ => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "authorization_code or client_credentials",
+            ));
+        }
     }
     let authenticated = client_credentials(&req, &form).is_some_and(|(id, secret)| {
         id == state.client_id && constant_time_eq(secret.as_bytes(), state.client_secret.as_bytes())

@@ -10,6 +10,7 @@ pub mod admin_calendar;
 pub mod admin_form;
 pub mod admin_mail;
 pub mod admin_officials;
+pub mod admin_sync;
 pub mod admin_workflows;
 pub mod api;
 pub mod auth_pages;

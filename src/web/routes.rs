@@ -14,8 +14,8 @@ use actix_web::{HttpResponse, guard};
 
 use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
-    admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_officials, admin_workflows, api, auth_pages,
-    dossier_api, dossier_pages, forms, health, payments, processing, public, reception, uploads,
+    admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_officials, admin_sync, admin_workflows, api,
+    auth_pages, dossier_api, dossier_pages, forms, health, payments, processing, public, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -151,6 +151,10 @@ route_table! {
     GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
     GET "/quan-tri/thu-dien-tu" ADMIN => admin_mail::list;
     POST "/quan-tri/thu-dien-tu" ADMIN => admin_mail::send_test;
+    GET "/quan-tri/dong-bo" ADMIN => admin_sync::show;
+    POST "/quan-tri/dong-bo/gui-lai" ADMIN => admin_sync::redrive_all;
+    POST "/quan-tri/dong-bo/{id}/gui-lai" ADMIN => admin_sync::redrive_one;
+    POST "/quan-tri/dong-bo/{id}/bo-qua" ADMIN => admin_sync::discard;
 }
 
 pub fn routes(cfg: &mut ServiceConfig, static_dir: &Path) {

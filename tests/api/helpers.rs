@@ -18,6 +18,8 @@ pub const ADMIN: &str = "quantri.test";
 pub const VNPAY_SECRET: &str = "test-vnpay-secret-0123456789";
 pub const PASSWORD: &str = "mat-khau-thu-nghiem";
 pub const SSO_SECRET: &str = "test-sso-secret-0123456789";
+/// The sync client secret the test portal and the mock share.
+pub const SYNC_SECRET: &str = "test-sync-secret-0123456789";
 
 pub struct TestApp {
     pub address: String,
@@ -45,11 +47,17 @@ pub struct Options {
     pub s3: bool,
     /// Limits small enough to reach: 1 MB per file, 3 files and 2 MB per dossier.
     pub small_limits: bool,
+    /// More settings of the portal (`MOTCUA_…`), over the test defaults.
+    pub env: &'static [(&'static str, &'static str)],
 }
+
+/// The demo portal, no mock, mail to files, local storage, the usual limits.
+pub const DEFAULT_OPTIONS: Options =
+    Options { demo: true, sso: false, code_ttl_secs: 60, smtp: false, s3: false, small_limits: false, env: &[] };
 
 impl Default for Options {
     fn default() -> Self {
-        Options { demo: true, sso: false, code_ttl_secs: 60, smtp: false, s3: false, small_limits: false }
+        DEFAULT_OPTIONS
     }
 }
 
@@ -87,6 +95,11 @@ impl TestApp {
             ("MOTCUA_DATABASE_URL", database_url.clone()),
             ("MOTCUA_DEMO_DATA", if options.demo { "on" } else { "off" }.to_owned()),
             ("MOTCUA_MOCK_NATIONAL_PORTAL", "off".to_owned()),
+            ("MOTCUA_NATIONAL_SYNC_URL", issuer.clone()),
+            ("MOTCUA_NATIONAL_SYNC_CLIENT_SECRET", SYNC_SECRET.to_owned()),
+            ("MOTCUA_NATIONAL_SYNC_BACKOFF_BASE_SECS", "0".to_owned()),
+            ("MOTCUA_NATIONAL_SYNC_BACKOFF_CAP_SECS", "0".to_owned()),
+            ("MOTCUA_NATIONAL_SYNC_TIMEOUT_MS", "2000".to_owned()),
             ("MOTCUA_SSO_ISSUER", issuer),
             ("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET.to_owned()),
             ("MOTCUA_WORKERS", "off".to_owned()),
@@ -95,6 +108,7 @@ impl TestApp {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .chain(backends(&options))
+        .chain(options.env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
         .collect();
         let settings = Settings::load(None, &env).expect("test settings");
         let app = Application::build_with_listener(settings, listener).await.expect("portal starts");

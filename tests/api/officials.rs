@@ -328,6 +328,7 @@ async fn the_command_line_creates_an_official() {
         .env("MOTCUA_DEMO_DATA", "off")
         .env("MOTCUA_SSO_CLIENT_SECRET", "test-sso-secret-0123456789")
         .env("MOTCUA_VNPAY_HASH_SECRET", crate::helpers::VNPAY_SECRET)
+        .env("MOTCUA_NATIONAL_SYNC_CLIENT_SECRET", crate::helpers::SYNC_SECRET)
         .env("MOTCUA_LOG", "warn")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -57,6 +57,7 @@ impl PortalProcess {
             .env("MOTCUA_DEMO_DATA", if demo { "on" } else { "off" })
             .env("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET)
             .env("MOTCUA_VNPAY_HASH_SECRET", VNPAY_SECRET)
+            .env("MOTCUA_NATIONAL_SYNC_CLIENT_SECRET", crate::helpers::SYNC_SECRET)
             .env("MOTCUA_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true);

@@ -27,8 +27,10 @@ pub async fn business_dossier(app: &TestApp, procedure: &str, documents: usize) 
     }
     let res =
         app.client.post(app.url("/api/v1/dossiers")).header("X-CSRF-Token", csrf).multipart(form).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+    let status = res.status();
+    let body = res.json::<Value>().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

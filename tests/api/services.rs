@@ -4,13 +4,16 @@
 use sea_orm::{ConnectionTrait, Database};
 use tokio::io::AsyncBufReadExt;
 
-use crate::helpers::{Options, SSO_SECRET};
+use crate::helpers::{Options, SSO_SECRET, SYNC_SECRET};
 
 /// The mock national portal running as its own process, as in production
 /// the national portal runs elsewhere; killed when the test ends.
 pub struct MockNationalPortal {
     pub address: String,
-    _process: tokio::process::Child,
+    process: Option<tokio::process::Child>,
+    dir: std::path::PathBuf,
+    redirect_uri: String,
+    code_ttl_secs: u32,
 }
 
 /// The portal's IPN address, from the origin of its SSO callback.
@@ -19,14 +22,20 @@ fn ipn_url(redirect_uri: &str) -> String {
     format!("{origin}{}", motcua::payment::IPN_PATH)
 }
 
-pub async fn spawn_mock(dir: &std::path::Path, redirect_uri: &str, code_ttl_secs: u32) -> MockNationalPortal {
+async fn start_mock(
+    dir: &std::path::Path,
+    listen: &str,
+    redirect_uri: &str,
+    code_ttl_secs: u32,
+) -> (String, tokio::process::Child) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
         .arg("mock-national-portal")
         .env("MOTCUA_DATA_DIR", dir.join("mock"))
-        .env("MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN", "127.0.0.1:0")
+        .env("MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN", listen)
         .env("MOTCUA_MOCK_SSO_REDIRECT_URIS", redirect_uri)
         .env("MOTCUA_MOCK_SSO_CODE_TTL_SECS", code_ttl_secs.to_string())
         .env("MOTCUA_SSO_CLIENT_SECRET", SSO_SECRET)
+        .env("MOTCUA_NATIONAL_SYNC_CLIENT_SECRET", SYNC_SECRET)
         .env("MOTCUA_VNPAY_HASH_SECRET", crate::helpers::VNPAY_SECRET)
         .env("MOTCUA_MOCK_VNPAY_IPN_URL", ipn_url(redirect_uri))
         .env("MOTCUA_DEMO_DATA", "off")
@@ -38,10 +47,39 @@ pub async fn spawn_mock(dir: &std::path::Path, redirect_uri: &str, code_ttl_secs
     let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
     while let Some(line) = lines.next_line().await.expect("mock output") {
         if let Some(address) = line.split("listening on ").nth(1) {
-            return MockNationalPortal { address: address.trim().to_owned(), _process: child };
+            return (address.trim().to_owned(), child);
         }
     }
     panic!("the mock national portal did not report its address");
+}
+
+pub async fn spawn_mock(dir: &std::path::Path, redirect_uri: &str, code_ttl_secs: u32) -> MockNationalPortal {
+    let (address, child) = start_mock(dir, "127.0.0.1:0", redirect_uri, code_ttl_secs).await;
+    MockNationalPortal {
+        address,
+        process: Some(child),
+        dir: dir.to_owned(),
+        redirect_uri: redirect_uri.to_owned(),
+        code_ttl_secs,
+    }
+}
+
+impl MockNationalPortal {
+    /// The national portal goes down: its process is killed (connections refused from now on).
+    pub async fn kill(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            child.kill().await.expect("the mock is killed");
+        }
+    }
+
+    /// It comes back on the same address, with what it held.
+    pub async fn restart(&mut self) {
+        self.kill().await;
+        let listen = self.address.trim_start_matches("http://").to_owned();
+        let (address, child) = start_mock(&self.dir, &listen, &self.redirect_uri, self.code_ttl_secs).await;
+        assert_eq!(address, self.address, "the mock is back where it was");
+        self.process = Some(child);
+    }
 }
 
 /// Settings for the SMTP sink and the S3 server a test asked for.

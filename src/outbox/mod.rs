@@ -14,6 +14,9 @@ use sea_orm::{
 
 use crate::error::AppError;
 
+pub mod operator;
+pub mod ordered;
+
 /// After this many failed attempts a message is dead (about two days of retries).
 pub const MAX_ATTEMPTS: i32 = 12;
 /// How long a worker may hold a claimed message before another may retry it.
@@ -91,7 +94,13 @@ pub async fn delivered(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> 
 /// Delay before attempt `attempts + 1`: 30 s doubling to at most 6 h, with up
 /// to a fifth more at random so that retries from many messages spread out.
 pub fn backoff(attempts: i32, jitter: f64) -> Duration {
-    let base = 30i64.saturating_mul(1i64 << attempts.clamp(0, 20)).min(6 * 3600);
+    backoff_within(attempts, jitter, 30, 6 * 3600)
+}
+
+/// Delay before attempt `attempts + 1`: `base_secs` doubling to at most
+/// `cap_secs`, with up to a fifth more at random.
+pub fn backoff_within(attempts: i32, jitter: f64, base_secs: i64, cap_secs: i64) -> Duration {
+    let base = base_secs.saturating_mul(1i64 << attempts.clamp(0, 30)).min(cap_secs);
     Duration::seconds(base + (base as f64 * 0.2 * jitter.clamp(0.0, 1.0)) as i64)
 }
 
@@ -148,5 +157,7 @@ mod tests {
         assert_eq!(backoff(3, 0.0).num_seconds(), 240);
         assert_eq!(backoff(30, 0.0).num_seconds(), 6 * 3600);
         assert_eq!(backoff(0, 1.0).num_seconds(), 36);
+        assert_eq!(super::backoff_within(4, 0.0, 1, 10).num_seconds(), 10);
+        assert_eq!(super::backoff_within(2, 0.0, 0, 0).num_seconds(), 0);
     }
 }

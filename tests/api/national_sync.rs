@@ -1,0 +1,527 @@
+//! The dossier sync with the national portal, against the mock national
+//! portal as its own process over HTTP: every change of dossiers taken
+//! through the workflows arrives once, in order, compared with the portal's
+//! own record through `TraCuuHoSo`; an unreliable, then absent, national
+//! portal loses and doubles nothing; a refused event waits, dead, with the
+//! later ones of its dossier behind it, until an operator re-drives it.
+
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+
+use crate::dossier_support::*;
+use crate::helpers::{Options, SYNC_SECRET, TestApp};
+use motcua::national_sync::client::SyncClient;
+use motcua::national_sync::worker::{self, Report};
+
+/// A call to the mock's adapter as any sync client makes it.
+pub async fn national(mock: &str, service: &str, data: Value) -> Value {
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{mock}/oauth2/token"))
+        .basic_auth("motcua-sync-demo", Some(SYNC_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = http
+        .post(format!("{mock}/api/v1/sync"))
+        .bearer_auth(token["access_token"].as_str().expect("a token"))
+        .json(&json!({"service": service, "isUpdating": false, "data": data}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+pub async fn faults(mock: &str, switches: Value) {
+    let res = reqwest::Client::new().post(format!("{mock}/_test/sync/faults")).json(&switches).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}
+
+fn mock_of(app: &TestApp) -> String {
+    app.mock.as_ref().expect("the mock national portal").address.clone()
+}
+
+/// Passes of the delivery worker, as the portal's background loop runs them,
+/// until nothing is due; the totals.
+pub async fn drain(app: &TestApp) -> Report {
+    let settings = &app.state.settings.national_sync;
+    let client = SyncClient::new(settings).unwrap();
+    let mut total = Report::default();
+    for _ in 0..2000 {
+        let r = worker::run_once(&app.db, &client, settings, "test-worker", app.now()).await.unwrap();
+        if r == Report::default() {
+            return total;
+        }
+        total.delivered += r.delivered;
+        total.failed += r.failed;
+        total.dead += r.dead;
+    }
+    panic!("the sync backlog did not drain: {total:?}");
+}
+
+/// (service, number) of every sync event the portal queued for dossier `code`, in order.
+async fn queued(app: &TestApp, code: &str) -> Vec<(String, i64)> {
+    entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::Topic.eq("national_sync"))
+        .filter(entity::outbox::Column::OrderingKey.eq(code))
+        .order_by_asc(entity::outbox::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let p: Value = serde_json::from_str(&row.payload).unwrap();
+            (p["service"].as_str().unwrap().to_owned(), p["seq"].as_i64().unwrap())
+        })
+        .collect()
+}
+
+/// What the national portal holds of dossier `code`: its latest record and
+/// (service, number, times sent again) of everything it took, in order of arrival.
+async fn held(mock: &str, code: &str) -> (Value, Vec<(String, i64, i64)>) {
+    let answer = national(mock, "TraCuuHoSo", json!([{"MaHoSo": code}])).await;
+    let found = &answer["result"][0];
+    let history = found["LichSu"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["DichVu"].as_str().unwrap().to_owned(),
+                a["SoThuTuCapNhat"].as_i64().unwrap(),
+                a["SoLanNhanLai"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    (found["HoSo"].clone(), history)
+}
+
+/// Asserts the national portal took every event of `code` once, in the portal's order.
+async fn assert_synced(app: &TestApp, mock: &str, code: &str) -> i64 {
+    let ours = queued(app, code).await;
+    let (record, theirs) = held(mock, code).await;
+    let arrived: Vec<(String, i64)> = theirs.iter().map(|(s, n, _)| (s.clone(), *n)).collect();
+    assert_eq!(arrived, ours, "{code}: everything, once, in order");
+    let d = entity::dossier::Entity::find()
+        .filter(entity::dossier::Column::Code.eq(code))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record["TrangThaiHoSo"].as_i64(), d.status.national_code().map(i64::from), "{code}: the status now");
+    let last = ours.iter().rfind(|(service, _)| service == "DongBoHoSoMC").map(|(_, n)| *n);
+    assert_eq!(record["SoThuTuCapNhat"].as_i64(), last, "{code}: the latest record is the one held");
+    theirs.iter().map(|(_, _, again)| again).sum()
+}
+
+async fn undelivered(app: &TestApp) -> u64 {
+    use sea_orm::PaginatorTrait;
+    entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::Topic.eq("national_sync"))
+        .filter(entity::outbox::Column::Status.ne("done"))
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The officials of the press-publication unit (`000.02.00.G12`) in the demo catalogue.
+async fn publication_officials(app: &TestApp) -> (reqwest::Client, reqwest::Client, reqwest::Client) {
+    use motcua::auth::role::Role;
+    for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist), ("ld.xb", Role::Leader)] {
+        app.create_official(name, &[role], Some("000.02.00.G12")).await;
+    }
+    (official(app, "tn.xb").await, official(app, "cv.xb").await, official(app, "ld.xb").await)
+}
+
+/// Dossiers taken through four workflows (three-step with a supplement,
+/// inter-agency, field inspection, fee after appraisal), one refused and
+/// one withdrawn; their codes.
+async fn dossiers_through_the_workflows(app: &TestApp) -> Vec<String> {
+    let mut ids = Vec::new();
+    // Three steps, with a supplement in processing, as a citizen.
+    app.sso_sign_in("nguyen-van-an").await;
+    let (id, _) = paid_press_card(app).await;
+    let (reception, specialist, leader) =
+        (official(app, "tiepnhan").await, official(app, "chuyenvien").await, official(app, "lanhdao").await);
+    assert_eq!(reception_action(app, &reception, &id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(act(app, &reception, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
+    let asked = [("documents", "Bản sao hợp đồng lao động"), ("reason", "Bản đã nộp không đọc được")];
+    assert_eq!(act(app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
+    let files = [("file.2", "hop-dong.pdf", pdf(3000, "hd"))];
+    assert_eq!(answer_supplement(app, &id, "Đã bổ sung", &files).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(act(app, &specialist, &id, "trinh_phe_duyet", &[], None).await.status(), StatusCode::SEE_OTHER);
+    let res = act(app, &leader, &id, "phe_duyet_ket_qua", &[], Some(pdf(3000, "kq"))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(act(app, &reception, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::SEE_OTHER);
+    ids.push(id);
+    // Refused at the desk, and withdrawn by the applicant.
+    let (refused, _) = paid_press_card(app).await;
+    let res = reception_action(app, &reception, &refused, "tu-choi", "Thủ tục không thuộc thẩm quyền").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    ids.push(refused);
+    let (withdrawn, _) = paid_press_card(app).await;
+    let csrf = app.csrf_of(&app.client).await;
+    let fields = [("_csrf", csrf.as_str()), ("reason", "Nộp nhầm thủ tục")];
+    let res = app.post_form_with(&app.client, &format!("/ho-so/{withdrawn}/rut"), &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "withdrawn");
+    ids.push(withdrawn);
+    // Inter-agency, field inspection and the fee after appraisal, as a business.
+    let (reception, specialist, leader) = publication_officials(app).await;
+    type Step<'a> = (&'a str, &'a [(&'a str, &'a str)]);
+    let paths: [(&str, &[Step]); 3] = [
+        (
+            "1.003725",
+            &[
+                ("chuyen_tham_dinh", &[]),
+                ("chuyen_lien_thong", &[("agency", "000.03.00.G12"), ("note", "Xin ý kiến")]),
+                ("nhan_ket_qua_lien_thong", &[]),
+            ],
+        ),
+        (
+            "1.003733",
+            &[("chuyen_tham_dinh", &[]), ("lap_doan_kiem_tra", &[("note", "Kiểm tra")]), ("trinh_phe_duyet", &[])],
+        ),
+        ("1.003729", &[("chuyen_tham_dinh", &[]), ("yeu_cau_nop_phi", &[("note", "Phí thẩm định")])]),
+    ];
+    for (procedure, steps) in paths {
+        let documents = if procedure == "1.003729" { 2 } else { 3 };
+        let id = crate::processing::business_dossier(app, procedure, documents).await;
+        assert_eq!(reception_action(app, &reception, &id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);
+        for (action, fields) in steps {
+            let who = if *action == "chuyen_tham_dinh" { &reception } else { &specialist };
+            let result =
+                (*action == "nhan_ket_qua_lien_thong" || *action == "trinh_phe_duyet").then(|| pdf(2000, action));
+            assert_eq!(act(app, who, &id, action, fields, result).await.status(), StatusCode::SEE_OTHER, "{action}");
+        }
+        crate::payments::pay_in_full(app, &id).await;
+        if procedure == "1.003729" {
+            assert_eq!(state_of(app, &id).await.workflow_state.as_deref(), Some("phe_duyet"), "the fee moved it");
+        }
+        let res = act(app, &leader, &id, "phe_duyet_ket_qua", &[], Some(pdf(3000, procedure))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{procedure}");
+        assert_eq!(act(app, &reception, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::SEE_OTHER);
+        ids.push(id);
+    }
+    let mut codes = Vec::new();
+    for id in ids {
+        codes.push(state_of(app, &id).await.code.expect("a code"));
+    }
+    codes
+}
+
+#[tokio::test]
+async fn every_change_of_dossiers_through_the_workflows_reaches_the_national_portal_once_in_order() {
+    let app = TestApp::spawn_with_sso().await;
+    let mock = mock_of(&app);
+    let codes = dossiers_through_the_workflows(&app).await;
+    let report = drain(&app).await;
+    assert_eq!((report.failed, report.dead), (0, 0), "{report:?}");
+    assert_eq!(undelivered(&app).await, 0);
+    let mut events = 0;
+    for code in &codes {
+        let again = assert_synced(&app, &mock, code).await;
+        assert_eq!(again, 0, "{code}: nothing was sent twice");
+        events += queued(&app, code).await.len();
+    }
+    assert_eq!(report.delivered, events, "each event was delivered once");
+    // Nothing new: a further pass sends nothing.
+    assert_eq!(drain(&app).await, Report::default());
+
+    // On the national portal's pages, a citizen looks the first dossier up by its code.
+    let browser = TestApp::new_client();
+    let res = browser.get(format!("{mock}/ho-so-dong-bo?ma={}", codes[0])).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, page) =
+        crate::helpers::get_html_with(&browser, &format!("{mock}{}", crate::helpers::location(&res))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Cấp thẻ nhà báo") && page.contains("Đã trả kết quả"), "{page}");
+    assert!(page.contains("Yêu cầu bổ sung giấy tờ") && page.contains("Bước xử lý"), "the history, steps included");
+    let (listed, list) = crate::helpers::get_html_with(&browser, &format!("{mock}/ho-so-dong-bo")).await;
+    assert_eq!(listed, StatusCode::OK);
+    assert!(codes.iter().all(|c| list.contains(c.as_str())), "every synced dossier is listed");
+    let (missing, _) = crate::helpers::get_html_with(&browser, &format!("{mock}/ho-so-dong-bo/KHONG-CO")).await;
+    assert_eq!(missing, StatusCode::NOT_FOUND);
+}
+
+const PATIENT: Options = Options {
+    sso: true,
+    env: &[("MOTCUA_NATIONAL_SYNC_MAX_ATTEMPTS", "100"), ("MOTCUA_NATIONAL_SYNC_TIMEOUT_MS", "500")],
+    ..crate::helpers::DEFAULT_OPTIONS
+};
+
+#[tokio::test]
+async fn an_unreliable_then_absent_national_portal_gets_every_event_once_in_order_when_it_is_back() {
+    let mut app = TestApp::spawn_with(PATIENT).await;
+    let mock = mock_of(&app);
+    let mut codes = dossiers_through_the_workflows(&app).await;
+    // Half the calls fail, a fifth of the others are taken but their answer is lost, some answers come too late.
+    faults(&mock, json!({"fail_percent": 50, "lose_answer_percent": 20})).await;
+    let settings = app.state.settings.national_sync.clone();
+    let client = SyncClient::new(&settings).unwrap();
+    let mut partial = Report::default();
+    for _ in 0..6 {
+        let r = worker::run_once(&app.db, &client, &settings, "w", app.now()).await.unwrap();
+        partial.delivered += r.delivered;
+        partial.failed += r.failed;
+    }
+    assert!(partial.failed > 0, "calls failed: {partial:?}");
+    // Then it is gone altogether, while the desk goes on taking dossiers.
+    app.mock.as_mut().unwrap().kill().await;
+    let id = crate::reception::counter_dossier(&app, &official(&app, "tiepnhan").await).await;
+    codes.push(state_of(&app, &id).await.code.unwrap());
+    let r = worker::run_once(&app.db, &client, &settings, "w", app.now()).await.unwrap();
+    assert_eq!(r.delivered, 0);
+    assert!(r.failed > 0, "every call fails while it is down: {r:?}");
+    let waiting = undelivered(&app).await;
+    assert!(waiting > 0, "events wait for it");
+    let failing = entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::Topic.eq("national_sync"))
+        .filter(entity::outbox::Column::Attempts.gt(0))
+        .filter(entity::outbox::Column::Status.eq("pending"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a failing event");
+    assert!(failing.last_error.as_deref().unwrap_or_default().contains("unreachable"), "{:?}", failing.last_error);
+    // Back, unreliable still for a while, then well.
+    app.mock.as_mut().unwrap().restart().await;
+    faults(&mock, json!({"fail_percent": 30, "lose_answer_percent": 20, "delay_ms": 0})).await;
+    for _ in 0..4 {
+        worker::run_once(&app.db, &client, &settings, "w", app.now()).await.unwrap();
+    }
+    faults(&mock, json!({})).await;
+    let report = drain(&app).await;
+    assert_eq!(report.dead, 0, "{report:?}");
+    let left = entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::Topic.eq("national_sync"))
+        .filter(entity::outbox::Column::Status.ne("done"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let left: Vec<_> = left.iter().map(|r| (r.id, r.status, r.attempts, r.last_error.clone())).collect();
+    assert!(left.is_empty(), "all delivered, none dead: {left:?}");
+    for code in &codes {
+        assert_synced(&app, &mock, code).await;
+    }
+}
+
+/// A dossier of a fixture procedure (one e-form field, one document) submitted
+/// over the API by the citizen signed in on `app.client`; its id.
+async fn citizen_dossier(app: &TestApp, procedure: &str) -> String {
+    use reqwest::multipart::{Form, Part};
+    let csrf = app.csrf_of(&app.client).await;
+    let form = Form::new()
+        .text("procedure", procedure.to_owned())
+        .text("form", json!({"ho_ten": "Nguyễn Văn An"}).to_string())
+        .part("file.1", Part::bytes(pdf(2000, "don")).file_name("don.pdf"));
+    let res =
+        app.client.post(app.url("/api/v1/dossiers")).header("X-CSRF-Token", csrf).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_refused_event_waits_dead_with_its_dossier_behind_it_until_an_operator_redrives_it() {
+    let app = TestApp::spawn_with_sso().await;
+    let mock = mock_of(&app);
+    // A procedure the national database does not list yet: its records are refused.
+    let unit = "000.77.00.G12";
+    crate::builders::ProcedureBuilder::new("9.770001", unit).create(&app).await;
+    app.create_official("tn.77", &[motcua::auth::role::Role::Reception], Some(unit)).await;
+    let reception = official(&app, "tn.77").await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let unknown = citizen_dossier(&app, "9.770001").await;
+    let (known, _) = paid_press_card(&app).await;
+    let report = drain(&app).await;
+    assert_eq!(report.dead, 1, "refused at once, not retried: {report:?}");
+    let unknown_code = state_of(&app, &unknown).await.code.unwrap();
+    let known_code = state_of(&app, &known).await.code.unwrap();
+    assert_synced(&app, &mock, &known_code).await;
+    let (record, history) = held(&mock, &unknown_code).await;
+    assert!(record.is_null() && history.is_empty(), "nothing of the refused dossier was taken");
+
+    // A later change of the refused dossier waits behind the dead event.
+    let res = reception_action(&app, &reception, &unknown, "tiep-nhan", "").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(drain(&app).await.delivered, 0, "held back");
+
+    let counts = motcua::outbox::operator::counts(&app.db, "national_sync").await.unwrap();
+    assert_eq!(
+        (counts.dead, counts.retrying, counts.pending),
+        (1, 0, 2),
+        "the reception record and step wait: {counts:?}"
+    );
+    // The operator sees it, with the national portal's reason.
+    app.sign_in_admin().await;
+    let (status, page) = app.get_html("/quan-tri/dong-bo").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&unknown_code), "the dead event's dossier is shown");
+    assert!(page.contains("MaTTHC"), "with the reason it was refused");
+
+    // Once the national database lists the procedure, a re-drive sends both, in order.
+    let res = reqwest::Client::new()
+        .post(format!("{mock}/_test/national/procedures"))
+        .json(&json!([{"MaTTHC": "9.770001", "TenTTHC": "Thủ tục thử nghiệm"}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let csrf = app.csrf_of(&app.client).await;
+    let res = app.post_form_with(&app.client, "/quan-tri/dong-bo/gui-lai", &[("_csrf", csrf.as_str())]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let report = drain(&app).await;
+    assert_eq!((report.delivered, report.dead), (queued(&app, &unknown_code).await.len(), 0), "{report:?}");
+    assert_synced(&app, &mock, &unknown_code).await;
+}
+
+#[tokio::test]
+async fn the_mock_refuses_what_the_real_adapter_would() {
+    let app = TestApp::spawn_with_sso().await;
+    let mock = mock_of(&app);
+    let good = json!({
+        "MaHoSo": "G12-TEST-0001", "MaTTHC": "1.004227", "TenTTHC": "Cấp thẻ nhà báo", "KenhThucHien": 2,
+        "ChuHoSo": "Nguyễn Văn An", "TrangThaiHoSo": 1, "NgayNopHoSo": "20261202090000", "SoThuTuCapNhat": 2,
+    });
+    let mut stale = good.clone();
+    stale["SoThuTuCapNhat"] = json!(1);
+    let mut bad = good.clone();
+    bad["MaHoSo"] = json!("G12-TEST-0002");
+    bad["TrangThaiHoSo"] = json!(12);
+    let mut after_bad = bad.clone();
+    after_bad["TrangThaiHoSo"] = json!(2);
+    after_bad["SoThuTuCapNhat"] = json!(3);
+    let answer = national(&mock, "DongBoHoSoMC", json!([good, good, stale, bad, after_bad])).await;
+    let codes: Vec<i64> =
+        answer["ket_qua"].as_array().unwrap().iter().map(|r| r["error_code"].as_i64().unwrap()).collect();
+    assert_eq!(codes, [0, 1, 3, 2, 4], "taken, repeat, older, invalid, held back behind the invalid one");
+    assert_eq!(answer["error_code"], 1);
+    assert!(answer["ket_qua"][3]["chi_tiet"][0].as_str().unwrap().starts_with("TrangThaiHoSo"));
+    let step =
+        json!({"MaHoSo": "G12-TEST-0003", "ThoiDiemXuLy": "20261202090000", "TrangThai": 2, "SoThuTuCapNhat": 1});
+    let answer = national(&mock, "CapNhatTienDoHoSoMC", json!([step])).await;
+    assert_eq!(answer["ket_qua"][0]["error_code"], 5, "a step of a dossier it does not hold");
+    // By date of reception: the dossier above was not received yet.
+    let answer =
+        national(&mock, "TraCuuHoSo", json!([{"TuNgay": "20261201000000", "DenNgay": "20261231000000"}])).await;
+    assert_eq!(answer["result"], json!([]));
+    // Tokens: none, a made-up one, and the wrong secret.
+    let http = reqwest::Client::new();
+    let res = http
+        .post(format!("{mock}/api/v1/sync"))
+        .json(&json!({"service": "TraCuuHoSo", "data": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = http.post(format!("{mock}/api/v1/sync")).bearer_auth("made-up").json(&json!({})).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = http
+        .post(format!("{mock}/oauth2/token"))
+        .basic_auth("motcua-sync-demo", Some("wrong-secret"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// `motcua sync-drain` as its own process on the test portal's database.
+fn drain_process(app: &TestApp, batch: &str) -> tokio::process::Child {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .arg("sync-drain")
+        .env("MOTCUA_DATABASE_URL", &app.database_url)
+        .env("MOTCUA_DATA_DIR", app.data_dir().join("drain"))
+        .env("MOTCUA_DEMO_DATA", "off")
+        .env("MOTCUA_SSO_CLIENT_SECRET", crate::helpers::SSO_SECRET)
+        .env("MOTCUA_VNPAY_HASH_SECRET", crate::helpers::VNPAY_SECRET)
+        .env("MOTCUA_NATIONAL_SYNC_URL", mock_of(app))
+        .env("MOTCUA_NATIONAL_SYNC_CLIENT_SECRET", SYNC_SECRET)
+        .env("MOTCUA_NATIONAL_SYNC_BATCH", batch)
+        .env("MOTCUA_NATIONAL_SYNC_TIMEOUT_MS", "1000")
+        .env("MOTCUA_NATIONAL_SYNC_BACKOFF_BASE_SECS", "0")
+        .env("MOTCUA_NATIONAL_SYNC_BACKOFF_CAP_SECS", "0")
+        .env("MOTCUA_NATIONAL_SYNC_MAX_ATTEMPTS", "100")
+        .env("MOTCUA_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("motcua sync-drain starts")
+}
+
+/// How many events a finished `motcua sync-drain` says it delivered.
+async fn delivered_by(child: tokio::process::Child) -> usize {
+    let out = child.wait_with_output().await.unwrap();
+    assert!(out.status.success(), "sync-drain failed: {out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("national sync:")).unwrap_or_else(|| panic!("{text}"));
+    line.split_whitespace().nth(2).unwrap().parse().unwrap()
+}
+
+/// Every dossier of a synthetic backlog is held by the national portal with
+/// exactly the events queued, in order; the records sent again in all.
+async fn assert_backlog_synced(app: &TestApp, codes: &[String]) -> i64 {
+    let mock = mock_of(app);
+    let mut again = 0;
+    for chunk in codes.chunks(200) {
+        let lookups: Vec<Value> = chunk.iter().map(|c| json!({"MaHoSo": c})).collect();
+        let answer = national(&mock, "TraCuuHoSo", Value::Array(lookups)).await;
+        for (code, found) in chunk.iter().zip(answer["result"].as_array().unwrap()) {
+            let arrived: Vec<(String, i64)> = found["LichSu"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    again += a["SoLanNhanLai"].as_i64().unwrap();
+                    (a["DichVu"].as_str().unwrap().to_owned(), a["SoThuTuCapNhat"].as_i64().unwrap())
+                })
+                .collect();
+            assert_eq!(arrived, queued(app, code).await, "{code}: everything, once, in order");
+        }
+    }
+    again
+}
+
+#[tokio::test]
+async fn two_portal_processes_draining_one_backlog_deliver_each_event_once_in_order() {
+    let app = TestApp::spawn_with(Options { demo: false, sso: true, ..Default::default() }).await;
+    let codes = motcua::national_sync::backlog::queue(&app.db, 3000, 10, chrono::Utc::now()).await.unwrap();
+    let (a, b) = (drain_process(&app, "40"), drain_process(&app, "40"));
+    let (a, b) = tokio::join!(delivered_by(a), delivered_by(b));
+    // One may find the other holding what is left and stop; a last drain takes what remains.
+    let rest = if undelivered(&app).await > 0 { delivered_by(drain_process(&app, "40")).await } else { 0 };
+    assert_eq!(undelivered(&app).await, 0);
+    assert_eq!(a + b + rest, 3000, "each event marked delivered once (first {a}, second {b}, then {rest})");
+    assert_eq!(assert_backlog_synced(&app, &codes).await, 0, "no record was sent twice");
+}
+
+#[tokio::test]
+async fn a_portal_killed_mid_delivery_and_started_again_loses_and_doubles_nothing() {
+    let app = TestApp::spawn_with(Options { demo: false, sso: true, ..Default::default() }).await;
+    let mock = mock_of(&app);
+    let codes = motcua::national_sync::backlog::queue(&app.db, 1500, 10, chrono::Utc::now()).await.unwrap();
+    // Slow answers, so the process is killed with calls on the way.
+    faults(&mock, json!({"delay_ms": 150})).await;
+    let mut first = drain_process(&app, "20");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while undelivered(&app).await > 1200 {
+        assert!(std::time::Instant::now() < deadline, "the first process delivers");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    first.kill().await.unwrap();
+    let left = undelivered(&app).await;
+    assert!(left > 0 && left < 1500, "killed halfway: {left} left");
+    faults(&mock, json!({})).await;
+    // Started again (its leases run out within seconds): it finishes the work.
+    while undelivered(&app).await > 0 {
+        assert!(std::time::Instant::now() < deadline, "the restarted process finishes");
+        delivered_by(drain_process(&app, "100")).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert_backlog_synced(&app, &codes).await;
+}
