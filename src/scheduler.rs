@@ -51,6 +51,14 @@ pub async fn start(state: actix_web::web::Data<AppState>) -> anyhow::Result<JobS
             })
         })?)
         .await?;
+    // The day before, reconciled with the national portal at 03:47 in Hà Nội.
+    let reconciler = state.clone();
+    scheduler
+        .add(Job::new_async("0 47 20 * * *", move |_, _| {
+            let state = reconciler.clone();
+            Box::pin(async move { reconcile_yesterday(&state).await })
+        })?)
+        .await?;
     scheduler.start().await?;
     Ok(scheduler)
 }
@@ -88,6 +96,28 @@ async fn deadline_jobs(state: &AppState) {
         Ok(0) => {}
         Ok(n) => tracing::info!(closed = n, "dossiers closed for want of a supplement"),
         Err(e) => tracing::error!(error = %e, "closing unanswered supplements failed"),
+    }
+}
+
+/// QĐ 766 indicator 1.4: the dossiers received yesterday (local day) the national portal lacks are sent again.
+async fn reconcile_yesterday(state: &AppState) {
+    use crate::sla::local_time::{to_local, to_utc};
+    let now = state.clock.now();
+    let yesterday = to_local(now).date() - Duration::days(1);
+    let from = to_utc(yesterday.and_time(chrono::NaiveTime::MIN));
+    let to = to_utc(yesterday.and_hms_opt(23, 59, 59).unwrap_or_default());
+    let client = match crate::national_sync::client::SyncClient::new(&state.settings.national_sync) {
+        Ok(c) => c,
+        Err(e) => return tracing::error!(error = %e, "national sync client"),
+    };
+    match crate::national_sync::reconcile::run(&state.core, &client, from, to, now).await {
+        Ok(r) => tracing::info!(
+            received = r.received,
+            missing = r.missing,
+            queued = r.queued,
+            "national sync reconciliation"
+        ),
+        Err(e) => tracing::error!(error = %e, "national sync reconciliation failed"),
     }
 }
 

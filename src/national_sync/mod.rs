@@ -5,6 +5,7 @@
 
 pub mod backlog;
 pub mod client;
+pub mod reconcile;
 pub mod worker;
 
 pub use crate::dossier::national_record::TOPIC;

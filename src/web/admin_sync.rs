@@ -3,7 +3,7 @@
 //! last answer; re-drive one or all, or set a dead one aside.
 
 use actix_web::HttpResponse;
-use actix_web::web::Path;
+use actix_web::web::{Path, Query};
 use serde_json::{Value, json};
 
 use super::form::FormData;
@@ -11,11 +11,20 @@ use super::render::{Ui, see_other};
 use crate::audit;
 use crate::error::AppError;
 use crate::national_sync::TOPIC;
+use crate::national_sync::reconcile::{self, Reconciled};
 use crate::outbox::operator;
 
 const MONITOR: &str = "/quan-tri/dong-bo";
 
-pub async fn show(ui: Ui) -> Result<HttpResponse, AppError> {
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    /// The result of a reconciliation just run: received, missing, queued.
+    da_nhan: Option<usize>,
+    thieu: Option<usize>,
+    gui_lai: Option<usize>,
+}
+
+pub async fn show(ui: Ui, q: Query<ShowQuery>) -> Result<HttpResponse, AppError> {
     let db = &ui.state.db;
     let counts = operator::counts(db, TOPIC).await?;
     let failures: Vec<Value> = operator::failures(db, TOPIC, 100)
@@ -35,6 +44,12 @@ pub async fn show(ui: Ui) -> Result<HttpResponse, AppError> {
     ctx.insert("failures", &failures);
     ctx.insert("synced_dossiers", &operator::keys_delivered(db, TOPIC).await?);
     ctx.insert("endpoint", &ui.state.settings.national_sync.url);
+    if let (Some(received), Some(missing), Some(queued)) = (q.da_nhan, q.thieu, q.gui_lai) {
+        ctx.insert("reconciled", &Reconciled { received, missing, queued });
+    }
+    let today = crate::sla::local_time::to_local(ui.now()).date();
+    ctx.insert("from", &(today - chrono::Duration::days(1)).to_string());
+    ctx.insert("to", &today.to_string());
     ui.render("admin/sync.html", &ctx)
 }
 
@@ -69,4 +84,28 @@ pub async fn discard(ui: Ui, id: Path<String>, _form: FormData) -> Result<HttpRe
     }
     audit::record(&ui.state.db, &ui.actor(), "sync_discarded", &format!("#{id}"), json!({}), now).await?;
     Ok(see_other(MONITOR))
+}
+
+/// Reconciles the dossiers received from `from` to `to` (local days, both
+/// included) with the national portal now, and shows what it found.
+pub async fn reconcile_now(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
+    use crate::sla::local_time::to_utc;
+    let day = |name: &str| chrono::NaiveDate::parse_from_str(form.get(name).trim(), "%Y-%m-%d").ok();
+    let (Some(from), Some(to)) = (day("from"), day("to")) else {
+        return Err(AppError::Validation(vec![crate::error::FieldError::new("from", "date")]));
+    };
+    if to < from || (to - from).num_days() > 366 {
+        return Err(AppError::Validation(vec![crate::error::FieldError::new("to", "range")]));
+    }
+    let now = ui.now();
+    let client =
+        crate::national_sync::client::SyncClient::new(&ui.state.settings.national_sync).map_err(AppError::Internal)?;
+    let start = to_utc(from.and_time(chrono::NaiveTime::MIN));
+    let end = to_utc(to.and_hms_opt(23, 59, 59).unwrap_or_default());
+    let r = reconcile::run(&ui.state.core, &client, start, end, now)
+        .await
+        .map_err(|e| AppError::Unavailable(format!("national portal: {e}")))?;
+    let detail = json!({"from": from, "to": to, "received": r.received, "missing": r.missing, "queued": r.queued});
+    audit::record(&ui.state.db, &ui.actor(), "sync_reconciled", "national_sync", detail, now).await?;
+    Ok(see_other(&format!("{MONITOR}?da_nhan={}&thieu={}&gui_lai={}", r.received, r.missing, r.queued)))
 }

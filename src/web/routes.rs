@@ -153,6 +153,7 @@ route_table! {
     POST "/quan-tri/thu-dien-tu" ADMIN => admin_mail::send_test;
     GET "/quan-tri/dong-bo" ADMIN => admin_sync::show;
     POST "/quan-tri/dong-bo/gui-lai" ADMIN => admin_sync::redrive_all;
+    POST "/quan-tri/dong-bo/doi-soat" ADMIN => admin_sync::reconcile_now;
     POST "/quan-tri/dong-bo/{id}/gui-lai" ADMIN => admin_sync::redrive_one;
     POST "/quan-tri/dong-bo/{id}/bo-qua" ADMIN => admin_sync::discard;
 }

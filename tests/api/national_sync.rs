@@ -525,3 +525,51 @@ async fn a_portal_killed_mid_delivery_and_started_again_loses_and_doubles_nothin
     }
     assert_backlog_synced(&app, &codes).await;
 }
+
+#[tokio::test]
+async fn the_reconciliation_sends_again_the_dossiers_the_national_portal_lacks_and_only_those() {
+    let app = TestApp::spawn_with_sso().await;
+    let mock = mock_of(&app);
+    let reception = official(&app, "tiepnhan").await;
+    // Three dossiers taken at the counter today: one synced, one whose events an operator
+    // set aside (it never reached the national portal), one still waiting to be sent.
+    let synced = crate::reception::counter_dossier(&app, &reception).await;
+    drain(&app).await;
+    let lost = crate::reception::counter_dossier(&app, &reception).await;
+    let lost_code = state_of(&app, &lost).await.code.unwrap();
+    use sea_orm::sea_query::Expr;
+    entity::outbox::Entity::update_many()
+        .col_expr(entity::outbox::Column::Status, Expr::value("discarded"))
+        .filter(entity::outbox::Column::OrderingKey.eq(lost_code.as_str()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let waiting = crate::reception::counter_dossier(&app, &reception).await;
+    let waiting_code = state_of(&app, &waiting).await.code.unwrap();
+
+    app.sign_in_admin().await;
+    let (_, page) = app.get_html("/quan-tri/dong-bo").await;
+    let today = motcua::sla::local_time::to_local(app.now()).date().to_string();
+    assert!(page.contains(&today), "the period is filled in: {today}");
+    let csrf = app.csrf_of(&app.client).await;
+    let fields = [("_csrf", csrf.as_str()), ("from", today.as_str()), ("to", today.as_str())];
+    let res = app.post_form_with(&app.client, "/quan-tri/dong-bo/doi-soat", &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let target = crate::helpers::location(&res);
+    assert!(target.ends_with("da_nhan=3&thieu=2&gui_lai=1"), "3 received, 2 missing, 1 queued again: {target}");
+    let (_, page) = app.get_html(&target).await;
+    assert!(page.contains("Cổng DVCQG chưa có"), "the result is shown");
+
+    drain(&app).await;
+    let (record, _) = held(&mock, &lost_code).await;
+    assert_eq!(record["TrangThaiHoSo"], 2, "the lost dossier is on the national portal, as it stands");
+    let (record, history) = held(&mock, &waiting_code).await;
+    assert_eq!(record["TrangThaiHoSo"], 2);
+    assert_eq!(history.len(), queued(&app, &waiting_code).await.len(), "the waiting one was not queued twice");
+    let synced_code = state_of(&app, &synced).await.code.unwrap();
+    assert_eq!(held(&mock, &synced_code).await.1.len(), queued(&app, &synced_code).await.len(), "nothing re-sent");
+    // A period with bad dates changes nothing.
+    let fields = [("_csrf", csrf.as_str()), ("from", today.as_str()), ("to", "2020-01-01")];
+    let res = app.post_form_with(&app.client, "/quan-tri/dong-bo/doi-soat", &fields).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -18,7 +18,7 @@ ADMIN_URL=${ADMIN_URL:-postgres://motcua:motcua@127.0.0.1:5432/postgres}
 PG_URL="${ADMIN_URL%/*}/$DB"
 SECRET=bench-sync-secret-0123456789
 
-cargo build --release --quiet
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
 WORK=$(mktemp -d)
 PIDS=""
 trap 'kill $PIDS 2>/dev/null; psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null; rm -rf "$WORK"' EXIT
