@@ -36,6 +36,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// The SSO's endpoints, read from its discovery document on first use.
     discovery: OnceCell<Discovery>,
+    /// The SSO's ID-token signing keys, from its JWKS.
+    pub sso_keys: crate::auth::id_token::KeyCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -79,6 +81,7 @@ impl AppState {
             sso,
             mailer,
             discovery: OnceCell::new(),
+            sso_keys: Default::default(),
         })
     }
 

@@ -6,7 +6,7 @@
 //! ownership of dossiers is checked by the dossier module.
 
 pub mod accounts;
-pub mod jwt;
+pub mod id_token;
 pub mod oidc;
 pub mod password;
 pub mod principal;

@@ -14,7 +14,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::jwt;
+use super::id_token::KeyCache;
 use super::sso_identity::SsoIdentity;
 
 /// Where to reach the identity provider and who we are to it.
@@ -34,6 +34,8 @@ pub struct Discovery {
     pub authorization_endpoint: String,
     pub token_endpoint: String,
     pub userinfo_endpoint: String,
+    /// The provider's signing keys (RFC 7517), against which ID tokens are checked.
+    pub jwks_uri: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -119,20 +121,12 @@ pub fn start(settings: &SsoSettings, discovery: &Discovery, next: &str) -> Resul
     Ok((url.to_string(), pending))
 }
 
-#[derive(Deserialize)]
-struct IdClaims {
-    iss: String,
-    sub: String,
-    aud: Value,
-    exp: i64,
-    nonce: Option<String>,
-}
-
 /// Exchanges the code and returns who signed in.
 pub async fn finish(
     http: &reqwest::Client,
     settings: &SsoSettings,
     discovery: &Discovery,
+    keys: &KeyCache,
     code: &str,
     pending: &PendingSignIn,
     now_unix: i64,
@@ -147,22 +141,13 @@ pub async fn finish(
             other => SsoError::Unreachable(other.to_string()),
         })?;
     let id_token = token.extra_fields().id_token.as_deref().ok_or(SsoError::BadIdToken("missing"))?;
-    let claims: IdClaims =
-        jwt::verify(id_token, settings.client_secret.as_bytes()).map_err(|_| SsoError::BadIdToken("signature"))?;
-    let audience_ok = match &claims.aud {
-        Value::String(a) => *a == settings.client_id,
-        Value::Array(list) => list.iter().any(|a| a.as_str() == Some(settings.client_id.as_str())),
-        _ => false,
-    };
-    if claims.iss.trim_end_matches('/') != discovery.issuer.trim_end_matches('/') {
-        return Err(SsoError::BadIdToken("issuer"));
-    }
-    if !audience_ok {
-        return Err(SsoError::BadIdToken("audience"));
-    }
-    if claims.exp <= now_unix {
-        return Err(SsoError::BadIdToken("expired"));
-    }
+    let claims = keys
+        .verify(http, &discovery.jwks_uri, id_token, &discovery.issuer, &settings.client_id, now_unix)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "ID token refused");
+            SsoError::BadIdToken("signature, issuer, audience or expiry")
+        })?;
     if claims.nonce.as_deref() != Some(pending.nonce.as_str()) {
         return Err(SsoError::BadIdToken("nonce"));
     }

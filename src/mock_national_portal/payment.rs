@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use super::payment_store::{self as store, Txn};
 use super::server::MockState;
 use super::sso::{error_page, page};
-use crate::payment::vnpay::{self, Params};
+use super::vnpay_protocol::{self as vnpay, Params};
 
 fn params_of(req: &HttpRequest) -> Params {
     serde_urlencoded::from_str::<BTreeMap<String, String>>(req.query_string()).unwrap_or_default()
@@ -36,7 +36,7 @@ pub async fn pay_page(state: Data<MockState>, req: HttpRequest) -> Result<HttpRe
     if get("vnp_TmnCode") != state.vnpay_tmn_code {
         return Ok(error_page(&state, "Mã website (vnp_TmnCode) không tồn tại — invalid merchant (02)"));
     }
-    if !vnpay::verify(&p, &state.vnpay_secret) {
+    if !vnpay::verify_query(&p, &state.vnpay_secret) {
         return Ok(error_page(&state, "Sai chữ ký (vnp_SecureHash) — invalid signature (97)"));
     }
     let Ok(amount) = get("vnp_Amount").parse::<i64>() else {
@@ -185,7 +185,7 @@ pub async fn set_fault(state: Data<MockState>, form: Form<FaultForm>) -> Result<
 }
 
 fn answer(state: &MockState, mut body: Value) -> HttpResponse {
-    vnpay::sign_json(&mut body, vnpay::ANSWER_FIELDS, &state.vnpay_secret);
+    vnpay::sign_body(&mut body, vnpay::ANSWER, &state.vnpay_secret);
     HttpResponse::Ok().json(body)
 }
 
@@ -201,14 +201,14 @@ fn short(state: &MockState, command: &str, code: &str, message: &str) -> HttpRes
 pub async fn transaction(state: Data<MockState>, body: Json<Value>) -> Result<HttpResponse, actix_web::Error> {
     let command = body["vnp_Command"].as_str().unwrap_or_default().to_owned();
     let fields = match command.as_str() {
-        "querydr" => vnpay::QUERYDR_FIELDS,
-        "refund" => vnpay::REFUND_FIELDS,
+        "querydr" => vnpay::QUERYDR,
+        "refund" => vnpay::REFUND,
         _ => return Ok(short(&state, &command, "03", "Invalid request format")),
     };
     if body["vnp_TmnCode"].as_str() != Some(state.vnpay_tmn_code.as_str()) {
         return Ok(short(&state, &command, "02", "Invalid merchant"));
     }
-    if !vnpay::verify_json(&body, fields, &state.vnpay_secret) {
+    if !vnpay::verify_body(&body, fields, &state.vnpay_secret) {
         return Ok(short(&state, &command, "97", "Invalid checksum"));
     }
     if !store::take_request(&state.db, body["vnp_RequestId"].as_str().unwrap_or_default()).await.map_err(db_error)? {

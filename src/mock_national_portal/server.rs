@@ -9,7 +9,7 @@ use actix_web::{App, HttpServer};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tera::Tera;
 
-use super::{payment, sso, store, sync, sync_pages};
+use super::{payment, sso, sso_keys, store, sync, sync_pages};
 use crate::config::Settings;
 
 #[derive(Debug, Clone)]
@@ -62,6 +62,7 @@ pub struct MockState {
     /// For the IPN to the merchant.
     pub http: reqwest::Client,
     pub sync: sync::SyncSide,
+    pub sso_keys: sso_keys::SigningKeys,
 }
 
 pub struct MockPortal {
@@ -93,6 +94,7 @@ impl MockPortal {
             vnpay_secret: settings.vnpay_secret,
             vnpay_ipn_url: settings.vnpay_ipn_url,
             http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?,
+            sso_keys: sso_keys::SigningKeys::demo()?,
             sync: sync::SyncSide {
                 client_id: settings.sync_client_id,
                 client_secret: settings.sync_client_secret,
@@ -108,6 +110,8 @@ impl MockPortal {
                 .route("/authenticationendpoint/login", web::post().to(sso::login))
                 .route("/oauth2/token", web::post().to(sso::token))
                 .route("/oauth2/userinfo", web::get().to(sso::userinfo))
+                .route("/oauth2/jwks", web::get().to(sso_keys::jwks))
+                .route("/_test/sso/rotate", web::post().to(sso_keys::rotate))
                 .route("/paymentv2/vpcpay.html", web::get().to(payment::pay_page))
                 .route("/paymentv2/pay", web::post().to(payment::pay))
                 .route("/merchant_webapi/api/transaction", web::post().to(payment::transaction))

@@ -17,7 +17,6 @@ use sha2::{Digest, Sha256};
 use super::identities;
 use super::server::MockState;
 use super::store::{self, AuthRequest};
-use crate::auth::jwt;
 use crate::web::csrf::constant_time_eq;
 
 const TOKEN_TTL_SECS: i64 = 300;
@@ -37,10 +36,11 @@ pub async fn discovery(state: Data<MockState>) -> HttpResponse {
         "authorization_endpoint": format!("{issuer}/oauth2/authorize"),
         "token_endpoint": format!("{issuer}/oauth2/token"),
         "userinfo_endpoint": format!("{issuer}/oauth2/userinfo"),
+        "jwks_uri": format!("{issuer}/oauth2/jwks"),
         "response_types_supported": ["code"],
         "grant_types_supported": ["authorization_code", "client_credentials"],
         "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["HS256"],
+        "id_token_signing_alg_values_supported": ["RS256"],
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "scopes_supported": ["openid"],
@@ -243,15 +243,14 @@ pub async fn token(
     store::save_token(&state.db, &access_token, code, &issued.claims, now.timestamp() + TOKEN_TTL_SECS)
         .await
         .map_err(db_error)?;
-    let id_token = jwt::sign(
-        &json!({
+    let id_token = state
+        .sso_keys
+        .sign(&json!({
             "iss": state.issuer, "sub": claims["sub"], "aud": state.client_id,
             "iat": now.timestamp(), "exp": now.timestamp() + TOKEN_TTL_SECS,
             "nonce": request.nonce, "acr": request.acr,
-        }),
-        state.client_secret.as_bytes(),
-    )
-    .map_err(actix_web::error::ErrorInternalServerError)?;
+        }))
+        .map_err(actix_web::error::ErrorInternalServerError)?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(json!({
         "access_token": access_token, "token_type": "Bearer", "expires_in": TOKEN_TTL_SECS,
         "scope": "openid", "id_token": id_token,

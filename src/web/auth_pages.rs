@@ -93,14 +93,15 @@ pub async fn sso_callback(ui: Ui, query: Query<Callback>) -> Result<HttpResponse
     let now = ui.now();
     // The ID token's expiry is the identity provider's clock: compare with the system's.
     let wall = chrono::Utc::now().timestamp();
-    let identity = match oidc::finish(&ui.state.http, &ui.state.sso, discovery, code, &pending, wall).await {
-        Ok(identity) => identity,
-        Err(SsoError::Unreachable(e)) => return Err(AppError::Unavailable(e)),
-        Err(e) => {
-            tracing::warn!(error = %e, "SSO sign-in refused");
-            return sign_in_problem(&ui, StatusCode::BAD_REQUEST, "sso_bad_code");
-        }
-    };
+    let identity =
+        match oidc::finish(&ui.state.http, &ui.state.sso, discovery, &ui.state.sso_keys, code, &pending, wall).await {
+            Ok(identity) => identity,
+            Err(SsoError::Unreachable(e)) => return Err(AppError::Unavailable(e)),
+            Err(e) => {
+                tracing::warn!(error = %e, "SSO sign-in refused");
+                return sign_in_problem(&ui, StatusCode::BAD_REQUEST, "sso_bad_code");
+            }
+        };
     let who = accounts::sign_in_applicant(&ui.state.db, &identity, now).await?;
     session::begin(&ui.session, &who, now)?;
     let actor = Actor { id: Some(who.id), label: who.label(), ip: ui.ip(), role: None };

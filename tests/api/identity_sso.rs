@@ -219,4 +219,25 @@ async fn the_token_endpoint_answers_with_oauth_errors() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(discovery["issuer"], mock.as_str());
     assert_eq!(discovery["code_challenge_methods_supported"][0], "S256");
+    assert_eq!(discovery["id_token_signing_alg_values_supported"], serde_json::json!(["RS256"]));
+    let jwks: Value = client.get(discovery["jwks_uri"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
+    assert_eq!(jwks["keys"][0]["kid"], "demo-sso-1");
+    assert_eq!((jwks["keys"][0]["kty"].as_str(), jwks["keys"][0]["alg"].as_str()), (Some("RSA"), Some("RS256")));
+}
+
+#[tokio::test]
+async fn the_portal_follows_the_providers_key_rotation() {
+    let app = TestApp::spawn_with_sso().await;
+    let mock = app.mock.as_ref().unwrap().address.clone();
+    // Signed in under the first key: the portal has read the provider's keys.
+    assert_eq!(app.sso_sign_in_with(&app.client, "nguyen-van-an").await.status(), StatusCode::SEE_OTHER);
+    let res = reqwest::Client::new().post(format!("{mock}/_test/sso/rotate")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let jwks: Value = reqwest::get(format!("{mock}/oauth2/jwks")).await.unwrap().json().await.unwrap();
+    assert_eq!(jwks["keys"][1]["kid"], "demo-sso-2", "the new key is published");
+    // A token under the new key: the portal reads the keys again and takes it.
+    let other = TestApp::new_client();
+    assert_eq!(app.sso_sign_in_with(&other, "tran-thi-binh").await.status(), StatusCode::SEE_OTHER);
+    let res = other.get(app.url("/ho-so")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "signed in");
 }
