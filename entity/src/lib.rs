@@ -26,6 +26,7 @@ pub mod payment;
 pub mod procedure;
 pub mod procedure_document;
 pub mod procedure_fee;
+pub mod procedure_proposal;
 pub mod procedure_revision;
 pub mod rate_limit;
 pub mod supplement_round;

@@ -19,6 +19,7 @@ mod m20261202_000013_ended_session;
 mod m20261202_000014_one_open_payment;
 mod m20261202_000015_one_lifecycle;
 mod m20261202_000016_ordered_outbox;
+mod m20261202_000017_procedure_proposal;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_one_open_payment::Migration),
             Box::new(m20261202_000015_one_lifecycle::Migration),
             Box::new(m20261202_000016_ordered_outbox::Migration),
+            Box::new(m20261202_000017_procedure_proposal::Migration),
         ]
     }
 }

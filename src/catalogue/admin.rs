@@ -15,7 +15,7 @@ use crate::audit::{self, Actor};
 use crate::error::{AppError, FieldError};
 
 /// Checks a record against the rules and the stored agencies and fields.
-async fn checked(db: &DatabaseConnection, record: &mut ProcedureRecord) -> Result<Refs, AppError> {
+async fn checked(db: &impl sea_orm::ConnectionTrait, record: &mut ProcedureRecord) -> Result<Refs, AppError> {
     record.normalise();
     let refs = Refs::load(db).await?;
     let mut errors: Vec<FieldError> = record.check();
@@ -54,19 +54,39 @@ pub async fn update(
     record.code = code.to_owned();
     let refs = checked(db, &mut record).await?;
     let txn = crate::db::begin_write(db).await?;
-    let current = store::find(&txn, code).await?.ok_or(AppError::NotFound)?;
+    update_in(&txn, &refs, code, version, record, actor, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `update` inside the caller's transaction, with the references it checked `record` against.
+pub async fn update_in(
+    txn: &impl sea_orm::ConnectionTrait,
+    refs: &Refs,
+    code: &str,
+    version: i32,
+    mut record: ProcedureRecord,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    record.code = code.to_owned();
+    let current = store::find(txn, code).await?.ok_or(AppError::NotFound)?;
     if current.status == ProcedureStatus::Abolished.as_str() {
         return Err(AppError::Conflict("an abolished procedure cannot be edited".into()));
     }
-    if current.version != version || !store::lock_version(&txn, current.id, version).await? {
+    if current.version != version || !store::lock_version(txn, current.id, version).await? {
         return Err(AppError::Conflict("the procedure was changed by someone else; reload it".into()));
     }
     record.status = ProcedureStatus::parse(&current.status).unwrap_or(ProcedureStatus::Draft);
-    store::upsert(&txn, &record, &refs, now).await?;
+    store::upsert(txn, &record, refs, now).await?;
     let detail = serde_json::json!({"name": record.name, "from_version": version});
-    audit::record(&txn, actor, "procedure_updated", code, detail, now).await?;
-    txn.commit().await?;
+    audit::record(txn, actor, "procedure_updated", code, detail, now).await?;
     Ok(())
+}
+
+/// The references `record` must name, checked with the record's own rules.
+pub async fn checked_refs(db: &impl sea_orm::ConnectionTrait, record: &mut ProcedureRecord) -> Result<Refs, AppError> {
+    checked(db, record).await
 }
 
 /// Moves a procedure to `to`: draft → published, published → abolished.

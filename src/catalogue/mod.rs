@@ -10,6 +10,8 @@ pub mod agencies;
 pub mod eform;
 pub mod fees;
 pub mod model;
+pub mod national_import;
+pub mod proposals;
 pub mod record;
 pub mod revisions;
 pub mod search;

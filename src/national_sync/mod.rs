@@ -4,6 +4,7 @@
 //! national adapter; failures back off, then wait as dead for an operator.
 
 pub mod backlog;
+pub mod catalogue;
 pub mod client;
 pub mod reconcile;
 pub mod worker;

@@ -9,6 +9,7 @@ pub mod admin_audit;
 pub mod admin_calendar;
 pub mod admin_form;
 pub mod admin_mail;
+pub mod admin_national_catalogue;
 pub mod admin_officials;
 pub mod admin_sync;
 pub mod admin_workflows;

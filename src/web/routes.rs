@@ -14,8 +14,9 @@ use actix_web::{HttpResponse, guard};
 
 use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
-    admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_officials, admin_sync, admin_workflows, api,
-    auth_pages, dossier_api, dossier_pages, forms, health, payments, processing, public, reception, uploads,
+    admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
+    admin_sync, admin_workflows, api, auth_pages, dossier_api, dossier_pages, forms, health, payments, processing,
+    public, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -151,6 +152,10 @@ route_table! {
     GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
     GET "/quan-tri/thu-dien-tu" ADMIN => admin_mail::list;
     POST "/quan-tri/thu-dien-tu" ADMIN => admin_mail::send_test;
+    GET "/quan-tri/danh-muc-quoc-gia" ADMIN => admin_national_catalogue::show;
+    POST "/quan-tri/danh-muc-quoc-gia/lay" ADMIN => admin_national_catalogue::fetch;
+    POST "/quan-tri/danh-muc-quoc-gia/{id}/ap-dung" ADMIN => admin_national_catalogue::apply;
+    POST "/quan-tri/danh-muc-quoc-gia/{id}/bo-qua" ADMIN => admin_national_catalogue::dismiss;
     GET "/quan-tri/dong-bo" ADMIN => admin_sync::show;
     POST "/quan-tri/dong-bo/gui-lai" ADMIN => admin_sync::redrive_all;
     POST "/quan-tri/dong-bo/doi-soat" ADMIN => admin_sync::reconcile_now;

@@ -27,6 +27,7 @@ mod housekeeping;
 mod identity_sso;
 mod lifecycle;
 mod mail;
+mod national_catalogue;
 mod national_sync;
 mod office_rules;
 mod officials;
