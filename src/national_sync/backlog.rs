@@ -4,8 +4,8 @@
 //! (`motcua seed --sync-backlog N`) and the tests of many workers at once.
 
 use chrono::{DateTime, Utc};
-use entity::outbox::{self, OutboxStatus};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use entity::outbox;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::json;
 
 use super::TOPIC;
@@ -50,19 +50,8 @@ pub async fn queue(
                        "NoiDungXuLy": "Thẩm định hồ sơ"}),
             )
         };
-        rows.push(outbox::ActiveModel {
-            topic: Set(TOPIC.into()),
-            ordering_key: Set(Some(code)),
-            payload: Set(json!({"service": service, "seq": seq, "data": [record]}).to_string()),
-            status: Set(OutboxStatus::Pending),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            lease_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            delivered_at: Set(None),
-            ..Default::default()
-        });
+        let payload = json!({"service": service, "seq": seq, "data": [record]}).to_string();
+        rows.push(crate::outbox::pending(TOPIC, Some(code), payload, now));
         if rows.len() == 500 {
             outbox::Entity::insert_many(std::mem::take(&mut rows)).exec(db).await?;
         }

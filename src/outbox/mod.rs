@@ -29,10 +29,16 @@ pub async fn enqueue(
     payload: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let row = outbox::ActiveModel {
+    let row = pending(topic, ordering_key.map(str::to_owned), payload.to_string(), now).insert(db).await?;
+    Ok(row.id)
+}
+
+/// A new message due now, not yet written.
+pub fn pending(topic: &str, ordering_key: Option<String>, payload: String, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox::ActiveModel {
         topic: Set(topic.into()),
-        ordering_key: Set(ordering_key.map(str::to_owned)),
-        payload: Set(payload.to_string()),
+        ordering_key: Set(ordering_key),
+        payload: Set(payload),
         status: Set(outbox::OutboxStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -42,9 +48,6 @@ pub async fn enqueue(
         delivered_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(row.id)
 }
 
 /// Due messages of `topic` that this worker now holds, oldest first.

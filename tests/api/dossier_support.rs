@@ -266,3 +266,18 @@ pub async fn answer_supplement(
     let fields = [("_csrf", csrf.as_str()), ("version", version.as_str()), ("note", note)];
     post_multipart(app, &app.client, &format!("/ho-so/{id}/bo-sung"), &fields, files).await
 }
+
+/// The national sync messages queued for dossier `code`, oldest first.
+pub async fn sync_messages(app: &TestApp, code: &str) -> Vec<Value> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::Topic.eq("national_sync"))
+        .filter(entity::outbox::Column::OrderingKey.eq(code))
+        .order_by_asc(entity::outbox::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| serde_json::from_str(&row.payload).unwrap())
+        .collect()
+}

@@ -12,20 +12,6 @@ use serde_json::Value;
 use crate::dossier_support::*;
 use crate::helpers::{TestApp, location};
 
-/// The national sync messages queued for dossier `code`, oldest first.
-async fn sync_messages(app: &TestApp, code: &str) -> Vec<Value> {
-    entity::outbox::Entity::find()
-        .filter(entity::outbox::Column::Topic.eq("national_sync"))
-        .filter(entity::outbox::Column::OrderingKey.eq(code))
-        .order_by_asc(entity::outbox::Column::Id)
-        .all(&app.db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| serde_json::from_str(&row.payload).unwrap())
-        .collect()
-}
-
 fn records<'a>(messages: &'a [Value], service: &str) -> Vec<&'a Value> {
     messages.iter().filter(|m| m["service"] == service).map(|m| &m["data"][0]).collect()
 }

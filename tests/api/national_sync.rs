@@ -67,18 +67,10 @@ pub async fn drain(app: &TestApp) -> Report {
 
 /// (service, number) of every sync event the portal queued for dossier `code`, in order.
 async fn queued(app: &TestApp, code: &str) -> Vec<(String, i64)> {
-    entity::outbox::Entity::find()
-        .filter(entity::outbox::Column::Topic.eq("national_sync"))
-        .filter(entity::outbox::Column::OrderingKey.eq(code))
-        .order_by_asc(entity::outbox::Column::Id)
-        .all(&app.db)
+    sync_messages(app, code)
         .await
-        .unwrap()
         .iter()
-        .map(|row| {
-            let p: Value = serde_json::from_str(&row.payload).unwrap();
-            (p["service"].as_str().unwrap().to_owned(), p["seq"].as_i64().unwrap())
-        })
+        .map(|p| (p["service"].as_str().unwrap().to_owned(), p["seq"].as_i64().unwrap()))
         .collect()
 }
 
@@ -572,4 +564,42 @@ async fn the_reconciliation_sends_again_the_dossiers_the_national_portal_lacks_a
     let fields = [("_csrf", csrf.as_str()), ("from", today.as_str()), ("to", "2020-01-01")];
     let res = app.post_form_with(&app.client, "/quan-tri/dong-bo/doi-soat", &fields).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn refused_tokens_an_outage_answer_and_answers_past_the_timeout_are_retried_until_they_pass() {
+    let app = TestApp::spawn_with(PATIENT).await;
+    let mock = mock_of(&app);
+    let id = crate::reception::counter_dossier(&app, &official(&app, "tiepnhan").await).await;
+    let code = state_of(&app, &id).await.code.unwrap();
+    let settings = app.state.settings.national_sync.clone();
+    let client = SyncClient::new(&settings).unwrap();
+    let last_error = || async {
+        entity::outbox::Entity::find()
+            .filter(entity::outbox::Column::OrderingKey.eq(code.as_str()))
+            .order_by_asc(entity::outbox::Column::Id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_error
+            .unwrap_or_default()
+    };
+    for (switches, error) in [
+        (json!({"refuse_tokens": true}), "HTTP 401"),
+        (json!({"down": true}), "HTTP 503"),
+        (json!({"delay_ms": 1500}), "no answer within 500 ms"),
+    ] {
+        faults(&mock, switches).await;
+        let r = worker::run_once(&app.db, &client, &settings, "w", app.now()).await.unwrap();
+        assert_eq!((r.delivered, r.failed), (0, 1), "{error}: {r:?}");
+        assert!(last_error().await.contains(error), "{error}: {}", last_error().await);
+    }
+    faults(&mock, json!({})).await;
+    // The slow answer may have been taken after all: it is then a repeat, and nothing is doubled.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let report = drain(&app).await;
+    assert_eq!(report.dead, 0);
+    assert_eq!(undelivered(&app).await, 0);
+    assert_synced(&app, &mock, &code).await;
 }
