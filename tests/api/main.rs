@@ -38,6 +38,7 @@ mod processes;
 mod processing;
 mod reception;
 mod storage;
+mod sync_processes;
 mod unstorable_input;
 mod uploads;
 mod workflows;
