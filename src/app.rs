@@ -166,6 +166,7 @@ impl Application {
         crate::work_calendar::seed_if_empty(&db, chrono::Utc::now()).await?;
         if settings.demo_data {
             seed::demo_if_empty(&db).await?;
+            crate::national_sync::clients::register_demo(&db, chrono::Utc::now()).await?;
         }
         crate::catalogue::revisions::keep_current(&db, chrono::Utc::now()).await?;
         let texts = Texts::load().map_err(anyhow::Error::msg)?;

@@ -19,6 +19,7 @@ pub mod dossier_pause;
 pub mod dossier_sequence;
 pub mod ended_session;
 pub mod field;
+pub mod national_client;
 pub mod notice;
 pub mod outbox;
 pub mod outbox_key_lease;

@@ -62,16 +62,25 @@ db_enum! {
         Online = "online",
         Counter = "counter",
         Post = "post",
+        /// Filed on the national portal and forwarded to the ministry.
+        National = "national",
     }
 }
 
 impl Channel {
+    /// Filed online, here or on the national portal: the result is electronic.
+    pub fn is_online(self) -> bool {
+        matches!(self, Channel::Online | Channel::National)
+    }
+
     /// KenhThucHien of the national portal (REGULATIONS §2.3).
     pub fn national_code(self) -> u8 {
         match self {
             Channel::Counter => 1,
             Channel::Online => 2,
             Channel::Post => 3,
+            // Filed online, on the national portal.
+            Channel::National => 2,
         }
     }
 }

@@ -20,6 +20,7 @@ mod m20261202_000014_one_open_payment;
 mod m20261202_000015_one_lifecycle;
 mod m20261202_000016_ordered_outbox;
 mod m20261202_000017_procedure_proposal;
+mod m20261202_000018_national_client;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_one_lifecycle::Migration),
             Box::new(m20261202_000016_ordered_outbox::Migration),
             Box::new(m20261202_000017_procedure_proposal::Migration),
+            Box::new(m20261202_000018_national_client::Migration),
         ]
     }
 }

@@ -36,6 +36,10 @@ pub struct Settings {
     pub mock_redirect_uris: Vec<String>,
     /// How long the mock's authorization codes live.
     pub mock_code_ttl_secs: i64,
+    /// Where the mock forwards dossiers filed on it, and its credentials there.
+    pub mock_forward_url: String,
+    pub mock_forward_client_id: String,
+    pub mock_forward_client_secret: String,
     /// Base64 key (at least 64 bytes) signing and encrypting session cookies;
     /// when absent a key is generated once and kept in the data folder.
     pub session_key: Option<Vec<u8>>,
@@ -107,6 +111,9 @@ pub(super) struct Raw {
     pub(super) payment_expire_minutes: Option<String>,
     pub(super) payment_reconcile_after_minutes: Option<String>,
     pub(super) mock_vnpay_ipn_url: Option<String>,
+    pub(super) mock_forward_url: Option<String>,
+    pub(super) mock_forward_client_id: Option<String>,
+    pub(super) mock_forward_client_secret: Option<String>,
     pub(super) national_sync_url: Option<String>,
     pub(super) national_sync_client_id: Option<String>,
     pub(super) national_sync_client_secret: Option<String>,
@@ -127,7 +134,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 57] = [
+        let slots: [(&str, &mut Option<String>); 60] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -169,6 +176,9 @@ impl Raw {
             ("PAYMENT_EXPIRE_MINUTES", &mut self.payment_expire_minutes),
             ("PAYMENT_RECONCILE_AFTER_MINUTES", &mut self.payment_reconcile_after_minutes),
             ("MOCK_VNPAY_IPN_URL", &mut self.mock_vnpay_ipn_url),
+            ("MOCK_FORWARD_URL", &mut self.mock_forward_url),
+            ("MOCK_FORWARD_CLIENT_ID", &mut self.mock_forward_client_id),
+            ("MOCK_FORWARD_CLIENT_SECRET", &mut self.mock_forward_client_secret),
             ("NATIONAL_SYNC_URL", &mut self.national_sync_url),
             ("NATIONAL_SYNC_CLIENT_ID", &mut self.national_sync_client_id),
             ("NATIONAL_SYNC_CLIENT_SECRET", &mut self.national_sync_client_secret),
@@ -341,6 +351,8 @@ impl Settings {
             &mut errors,
         );
         let callback = format!("{public_url}{SSO_CALLBACK_PATH}");
+        let mock_forward_url =
+            raw.mock_forward_url.clone().unwrap_or_else(|| format!("{public_url}/api/v1/national/dossiers"));
         let behind_https = public_url.starts_with("https://");
         let mock_redirect_uris = match raw.mock_sso_redirect_uris {
             Some(list) => list.split(',').map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()).collect(),
@@ -398,6 +410,13 @@ impl Settings {
                     60
                 }
             },
+            mock_forward_url,
+            mock_forward_client_id: raw
+                .mock_forward_client_id
+                .unwrap_or_else(|| crate::national_sync::clients::DEMO_CLIENT_ID.into()),
+            mock_forward_client_secret: raw
+                .mock_forward_client_secret
+                .unwrap_or_else(|| crate::national_sync::clients::DEMO_CLIENT_SECRET.into()),
             session_key,
             secure_cookies: parse_switch("MOTCUA_SECURE_COOKIES", raw.secure_cookies, behind_https, &mut errors),
             log_json,

@@ -20,6 +20,9 @@ pub struct NewDossier<'a> {
     pub applicant_id: Option<i32>,
     pub applicant: Details,
     pub channel: Channel,
+    /// The code the dossier already has (one forwarded by the national
+    /// portal keeps the national code); otherwise one is allocated at submission.
+    pub code: Option<String>,
     pub form: BTreeMap<String, String>,
     /// A client's key for this request: the same key gives the same dossier.
     pub idempotency_key: Option<String>,
@@ -42,7 +45,7 @@ pub async fn start(
     let details = new.applicant;
     let created = dossier::ActiveModel {
         public_id: Set(public_id),
-        code: Set(None),
+        code: Set(new.code.clone()),
         procedure_id: Set(new.procedure.id),
         procedure_version: Set(new.procedure.version),
         agency_id: Set(new.procedure.agency_id),
@@ -90,7 +93,7 @@ pub async fn start(
     }
 }
 
-async fn by_key(db: &impl ConnectionTrait, created_by: i32, key: &str) -> Result<Option<dossier::Model>, AppError> {
+pub async fn by_key(db: &impl ConnectionTrait, created_by: i32, key: &str) -> Result<Option<dossier::Model>, AppError> {
     Ok(dossier::Entity::find()
         .filter(dossier::Column::CreatedBy.eq(created_by))
         .filter(dossier::Column::IdempotencyKey.eq(key))

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod draft;
 pub mod expiry;
 pub mod form_data;
+pub mod forwarded;
 pub mod handover;
 pub mod history;
 pub mod leftovers;

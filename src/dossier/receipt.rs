@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::documents;
 use super::history;
-use super::status::Channel;
 use crate::error::AppError;
 use crate::pdf::layout::Align;
 use crate::pdf::{self, Layout, Weight};
@@ -74,7 +73,7 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
         .find(|e| e.kind == entity::dossier_event::Kind::Receive)
         .map(|e| e.actor_label)
         .unwrap_or_default();
-    let result_at = if d.channel == Channel::Online {
+    let result_at = if d.channel.is_online() {
         "Trực tuyến, trên Cổng Dịch vụ công".to_owned()
     } else {
         format!("Bộ phận Tiếp nhận và Trả kết quả — {}", own.name)

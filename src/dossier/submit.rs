@@ -68,7 +68,11 @@ pub async fn submit(
     }
     let data = problems(&txn, &d, &p, limits(state)).await?.map_err(AppError::Validation)?;
     let local_day = local_time::to_local(now).date();
-    let code = code::allocate(&txn, &p.record.agency_code, local_day).await?;
+    // A dossier forwarded by the national portal keeps the national code (one code across channels).
+    let code = match &d.code {
+        Some(given) => given.clone(),
+        None => code::allocate(&txn, &p.record.agency_code, local_day).await?.as_str().to_owned(),
+    };
     let address = match d.applicant_address.as_str() {
         "" => applicant::address_in(&schema_of(&p)?, &data).unwrap_or_default(),
         known => known.to_owned(),
@@ -86,7 +90,7 @@ pub async fn submit(
         None => false,
     };
     let event = Event::Submit(Submission {
-        code: code.as_str().to_owned(),
+        code: code.clone(),
         form_data: data.to_string(),
         address,
         workflow_version_id: workflow_version,

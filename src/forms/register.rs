@@ -8,7 +8,7 @@ use entity::{agency, dossier};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{FormDoc, Line, Table, date_line};
-use crate::dossier::status::{Channel, DossierStatus};
+use crate::dossier::status::DossierStatus;
 use crate::error::AppError;
 use crate::sla::local_time;
 
@@ -71,7 +71,7 @@ pub async fn register(
                 d.received_at.map(short).unwrap_or_default(),
                 d.due_at.map(short).unwrap_or_default(),
                 if returned { d.closed_at.map(short).unwrap_or_default() } else { String::new() },
-                if d.channel == Channel::Online { "Trực tuyến" } else { "Trực tiếp" }.to_owned(),
+                if d.channel.is_online() { "Trực tuyến" } else { "Trực tiếp" }.to_owned(),
                 String::new(),
             ]
         })

@@ -7,6 +7,7 @@
 //! the payment platform (a VNPay-style gateway stub, `payment`) and the dossier
 //! sync adapter (`sync`), each written from its protocol, not from the portal's side.
 
+pub mod forward;
 pub mod identities;
 pub mod payment;
 pub mod payment_store;

@@ -9,7 +9,7 @@ use actix_web::{App, HttpServer};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tera::Tera;
 
-use super::{payment, sso, sso_keys, store, sync, sync_pages};
+use super::{forward, payment, sso, sso_keys, store, sync, sync_pages};
 use crate::config::Settings;
 
 #[derive(Debug, Clone)]
@@ -27,6 +27,10 @@ pub struct MockSettings {
     /// The ministry's sync client (client-credentials grant).
     pub sync_client_id: String,
     pub sync_client_secret: String,
+    /// Where dossiers filed here are forwarded (the ministry's inbound API), and as whom.
+    pub forward_url: String,
+    pub forward_client_id: String,
+    pub forward_client_secret: String,
 }
 
 impl From<&Settings> for MockSettings {
@@ -43,6 +47,9 @@ impl From<&Settings> for MockSettings {
             vnpay_ipn_url: s.payment.mock_ipn_url.clone(),
             sync_client_id: s.national_sync.client_id.clone(),
             sync_client_secret: s.national_sync.client_secret.clone(),
+            forward_url: s.mock_forward_url.clone(),
+            forward_client_id: s.mock_forward_client_id.clone(),
+            forward_client_secret: s.mock_forward_client_secret.clone(),
         }
     }
 }
@@ -63,6 +70,9 @@ pub struct MockState {
     pub http: reqwest::Client,
     pub sync: sync::SyncSide,
     pub sso_keys: sso_keys::SigningKeys,
+    pub forward_url: String,
+    pub forward_client_id: String,
+    pub forward_client_secret: String,
 }
 
 pub struct MockPortal {
@@ -95,6 +105,9 @@ impl MockPortal {
             vnpay_ipn_url: settings.vnpay_ipn_url,
             http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build()?,
             sso_keys: sso_keys::SigningKeys::demo()?,
+            forward_url: settings.forward_url,
+            forward_client_id: settings.forward_client_id,
+            forward_client_secret: settings.forward_client_secret,
             sync: sync::SyncSide {
                 client_id: settings.sync_client_id,
                 client_secret: settings.sync_client_secret,
@@ -122,6 +135,12 @@ impl MockPortal {
                         .route(web::post().to(sync::api)),
                 )
                 .route("/ho-so-dong-bo", web::get().to(sync_pages::list))
+                .route("/tep/{id}", web::get().to(forward::file))
+                .service(
+                    web::resource("/_test/forward")
+                        .app_data(web::JsonConfig::default().limit(32 * 1024 * 1024))
+                        .route(web::post().to(forward::forward)),
+                )
                 .route("/ho-so-dong-bo/{code}", web::get().to(sync_pages::show))
                 .route("/_test/sync/faults", web::post().to(sync::set_faults))
                 .service(

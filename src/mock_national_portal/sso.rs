@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::identities;
 use super::server::MockState;
 use super::store::{self, AuthRequest};
-use crate::web::csrf::constant_time_eq;
+use crate::digest::constant_time_eq;
 
 const TOKEN_TTL_SECS: i64 = 300;
 

@@ -14,7 +14,9 @@ const SCHEMA: &[&str] = &[
 
 pub async fn init(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
-    for sql in SCHEMA.iter().chain(super::payment_store::SCHEMA).chain(super::sync_store::SCHEMA) {
+    for sql in
+        SCHEMA.iter().chain(super::payment_store::SCHEMA).chain(super::sync_store::SCHEMA).chain(super::forward::SCHEMA)
+    {
         db.execute_unprepared(sql).await?;
     }
     Ok(())

@@ -75,7 +75,7 @@ pub async fn issue_token(state: &MockState, client: Option<(String, String)>) ->
     }
     let authenticated = client.is_some_and(|(id, secret)| {
         id == state.sync.client_id
-            && crate::web::csrf::constant_time_eq(secret.as_bytes(), state.sync.client_secret.as_bytes())
+            && crate::digest::constant_time_eq(secret.as_bytes(), state.sync.client_secret.as_bytes())
     });
     if !authenticated {
         return HttpResponse::Unauthorized()

@@ -6,6 +6,7 @@
 pub mod backlog;
 pub mod catalogue;
 pub mod client;
+pub mod clients;
 pub mod reconcile;
 pub mod worker;
 

@@ -25,6 +25,10 @@ pub struct ShowQuery {
 }
 
 pub async fn show(ui: Ui, q: Query<ShowQuery>) -> Result<HttpResponse, AppError> {
+    page(&ui, &q, None).await
+}
+
+async fn page(ui: &Ui, q: &ShowQuery, new_client: Option<(String, String)>) -> Result<HttpResponse, AppError> {
     let db = &ui.state.db;
     let counts = operator::counts(db, TOPIC).await?;
     let failures: Vec<Value> = operator::failures(db, TOPIC, 100)
@@ -44,8 +48,24 @@ pub async fn show(ui: Ui, q: Query<ShowQuery>) -> Result<HttpResponse, AppError>
     ctx.insert("failures", &failures);
     ctx.insert("synced_dossiers", &operator::keys_delivered(db, TOPIC).await?);
     ctx.insert("endpoint", &ui.state.settings.national_sync.url);
+    ctx.insert(
+        "clients",
+        &crate::national_sync::clients::list(db)
+            .await?
+            .iter()
+            .map(|c| {
+                json!({
+                    "id": c.id, "client_id": c.client_id, "created_at": c.created_at, "revoked_at": c.revoked_at,
+                })
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("forwarded", &crate::dossier::forwarded::count(db).await?);
     if let (Some(received), Some(missing), Some(queued)) = (q.da_nhan, q.thieu, q.gui_lai) {
         ctx.insert("reconciled", &Reconciled { received, missing, queued });
+    }
+    if let Some((id, secret)) = new_client {
+        ctx.insert("new_client", &json!({"id": id, "secret": secret}));
     }
     let today = crate::sla::local_time::to_local(ui.now()).date();
     ctx.insert("from", &(today - chrono::Duration::days(1)).to_string());
@@ -108,4 +128,24 @@ pub async fn reconcile_now(ui: Ui, form: FormData) -> Result<HttpResponse, AppEr
     let detail = json!({"from": from, "to": to, "received": r.received, "missing": r.missing, "queued": r.queued});
     audit::record(&ui.state.db, &ui.actor(), "sync_reconciled", "national_sync", detail, now).await?;
     Ok(see_other(&format!("{MONITOR}?da_nhan={}&thieu={}&gui_lai={}", r.received, r.missing, r.queued)))
+}
+
+/// A new client id and secret for the national portal's calls of the inbound
+/// API; the secret is shown on this answer only.
+pub async fn register_client(ui: Ui, _form: FormData) -> Result<HttpResponse, AppError> {
+    let now = ui.now();
+    let (id, secret) = crate::national_sync::clients::register(&ui.state.db, now).await?;
+    audit::record(&ui.state.db, &ui.actor(), "national_client_registered", &id, json!({}), now).await?;
+    let none = ShowQuery { da_nhan: None, thieu: None, gui_lai: None };
+    page(&ui, &none, Some((id, secret))).await
+}
+
+pub async fn revoke_client(ui: Ui, id: Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
+    let id: i32 = id.parse().map_err(|_| AppError::NotFound)?;
+    let now = ui.now();
+    if !crate::national_sync::clients::revoke(&ui.state.db, id, now).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(&ui.state.db, &ui.actor(), "national_client_revoked", &format!("#{id}"), json!({}), now).await?;
+    Ok(see_other(MONITOR))
 }

@@ -29,9 +29,7 @@ pub fn verify(session: &Session, sent: Option<&str>) -> bool {
     }
 }
 
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use crate::digest::constant_time_eq;
 
 /// The header that scripts and integrations send the token in, for requests
 /// that carry no form field (multipart uploads to the JSON API).

@@ -162,6 +162,7 @@ pub async fn create(
         applicant_id: Some(who.id),
         applicant: Details::of_account(&account),
         channel: Channel::Online,
+        code: None,
         form: edits.fields.clone(),
         idempotency_key: key,
         request_hash: Some(hash.clone()),

@@ -127,6 +127,7 @@ pub async fn start(ui: Ui, code: web::Path<String>, payload: Multipart) -> Resul
         applicant_id: Some(who.id),
         applicant: Details::of_account(&account),
         channel: Channel::Online,
+        code: None,
         form: edits.fields.clone(),
         idempotency_key: (!token.is_empty()).then(|| format!("draft:{}", token.chars().take(64).collect::<String>())),
         request_hash: None,

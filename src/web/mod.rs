@@ -29,6 +29,7 @@ pub mod headers;
 pub mod health;
 pub mod input_guard;
 pub mod multipart_form;
+pub mod national_inbound;
 pub mod payments;
 pub mod processing;
 pub mod public;

@@ -5,17 +5,11 @@
 
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-use crate::documents::kind::DocumentKind;
-use crate::documents::name::sanitize;
+use crate::documents::receive::{ReceiveError, Receiving};
 use crate::documents::store::Received;
 use crate::error::{AppError, FieldError};
 
-/// Bytes kept from the start and read from the end of a file to tell its kind.
-const HEAD_BYTES: usize = 16;
-const TAIL_BYTES: u64 = 64 * 1024;
 const MAX_TEXT_BYTES: usize = 64 * 1024;
 const MAX_TEXT_FIELDS: usize = 2000;
 
@@ -84,25 +78,17 @@ pub async fn read(mut payload: Multipart, dir: &std::path::Path, limits: &Limits
             form.fields.push((name, text));
             continue;
         };
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let temp = tempfile::Builder::new().prefix("upload-").tempfile_in(dir).map_err(io)?;
-        let mut out = tokio::fs::File::from_std(temp.reopen().map_err(io)?);
-        let (mut size, mut hasher, mut head) = (0u64, Sha256::new(), Vec::with_capacity(HEAD_BYTES));
+        let limit = limits.file_bytes.min(limits.total_bytes.saturating_sub(total));
+        let mut receiving = Receiving::start(dir, limit).map_err(io)?;
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| AppError::BadRequest(format!("upload interrupted: {e}")))?;
-            size += chunk.len() as u64;
-            total += chunk.len() as u64;
-            if size > limits.file_bytes || total > limits.total_bytes {
-                return Err(AppError::TooLarge);
-            }
-            if head.len() < HEAD_BYTES {
-                head.extend(chunk.iter().take(HEAD_BYTES - head.len()));
-            }
-            hasher.update(&chunk);
-            out.write_all(&chunk).await.map_err(io)?;
+            receiving.push(&chunk).await.map_err(|e| match e {
+                ReceiveError::TooLarge => AppError::TooLarge,
+                other => io(other),
+            })?;
         }
-        out.flush().await.map_err(io)?;
-        if size == 0 {
+        total += receiving.size();
+        if receiving.size() == 0 {
             if given.is_empty() {
                 continue;
             }
@@ -111,20 +97,12 @@ pub async fn read(mut payload: Multipart, dir: &std::path::Path, limits: &Limits
         if form.files.len() >= limits.files {
             return Err(AppError::Validation(vec![FieldError::new(name, "too_many_files")]));
         }
-        let mut tail = Vec::new();
-        let mut reader = tokio::fs::File::open(temp.path()).await.map_err(io)?;
-        reader.seek(std::io::SeekFrom::Start(size.saturating_sub(TAIL_BYTES))).await.map_err(io)?;
-        reader.read_to_end(&mut tail).await.map_err(io)?;
-        let kind = DocumentKind::detect(&head, &tail)
-            .ok_or_else(|| AppError::Validation(vec![FieldError::new(name.clone(), "unsupported_type")]))?;
-        let path = temp.into_temp_path();
-        let received = Received {
-            path: path.to_path_buf(),
-            size,
-            sha256: crate::digest::hex(&hasher.finalize()),
-            kind,
-            file_name: sanitize(&given, kind.extension()),
-        };
+        let (received, path) = receiving.finish(&given).await.map_err(|e| match e {
+            ReceiveError::UnsupportedType => {
+                AppError::Validation(vec![FieldError::new(name.clone(), "unsupported_type")])
+            }
+            other => io(other),
+        })?;
         form.files.push(IncomingFile { field: name, received, _temp: path });
     }
     Ok(form)

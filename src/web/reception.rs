@@ -274,6 +274,7 @@ pub async fn counter_create(ui: Ui, code: web::Path<String>, payload: Multipart)
         applicant_id: None,
         applicant: details,
         channel: Channel::Counter,
+        code: None,
         form: edits.fields.clone(),
         idempotency_key: (!token.is_empty()).then(|| format!("counter:{}", token.chars().take(64).collect::<String>())),
         request_hash: None,

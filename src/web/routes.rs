@@ -15,8 +15,8 @@ use actix_web::{HttpResponse, guard};
 use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
-    admin_sync, admin_workflows, api, auth_pages, dossier_api, dossier_pages, forms, health, payments, processing,
-    public, reception, uploads,
+    admin_sync, admin_workflows, api, auth_pages, dossier_api, dossier_pages, forms, health, national_inbound,
+    payments, processing, public, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -60,6 +60,7 @@ route_table! {
     GET "/ho-so/{id}/bien-lai/{txn}" Applicant => payments::receipt;
     GET "/thanh-toan/ket-qua" Public => payments::returned;
     GET "/api/v1/thanh-toan/vnpay/ipn" Public => payments::ipn;
+    POST "/api/v1/national/dossiers" Public => national_inbound::receive;
     GET "/ho-so/{id}" Applicant => dossier_pages::show;
     GET "/ho-so/{id}/sua" Applicant => dossier_pages::edit_form;
     POST "/ho-so/{id}/sua" Applicant => dossier_pages::edit;
@@ -159,6 +160,8 @@ route_table! {
     GET "/quan-tri/dong-bo" ADMIN => admin_sync::show;
     POST "/quan-tri/dong-bo/gui-lai" ADMIN => admin_sync::redrive_all;
     POST "/quan-tri/dong-bo/doi-soat" ADMIN => admin_sync::reconcile_now;
+    POST "/quan-tri/dong-bo/ket-noi" ADMIN => admin_sync::register_client;
+    POST "/quan-tri/dong-bo/ket-noi/{id}/thu-hoi" ADMIN => admin_sync::revoke_client;
     POST "/quan-tri/dong-bo/{id}/gui-lai" ADMIN => admin_sync::redrive_one;
     POST "/quan-tri/dong-bo/{id}/bo-qua" ADMIN => admin_sync::discard;
 }

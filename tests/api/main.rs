@@ -22,6 +22,7 @@ mod dossier_codes;
 mod dossier_support;
 mod dossiers;
 mod errors_and_headers;
+mod forwarded;
 mod health;
 mod housekeeping;
 mod identity_sso;
