@@ -79,25 +79,22 @@ async fn next_code(state: &MockState) -> Result<String, sea_orm::DbErr> {
     Ok(format!("DVCQG-{day}-{last:06}"))
 }
 
-pub async fn forward(state: Data<MockState>, body: Json<ForwardIn>) -> HttpResponse {
-    let body = body.into_inner();
-    let fail = |e: String| HttpResponse::InternalServerError().json(json!({"error": e}));
+/// Keeps the files, posts the dossier to the ministry: its status, answer, national id and code.
+async fn send(state: &MockState, body: ForwardIn) -> Result<Value, String> {
     let mut documents = Vec::new();
     for f in &body.files {
-        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&f.content) else {
-            return HttpResponse::BadRequest().body("file content must be base64");
-        };
-        let Ok(id) = crate::random::token() else { return fail("randomness".into()) };
-        let saved = state
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&f.content)
+            .map_err(|_| "file content must be base64".to_owned())?;
+        let id = crate::random::token().map_err(|e| e.to_string())?;
+        state
             .db
             .execute_raw(stmt(
                 "INSERT INTO forwarded_file VALUES (?, ?, ?)",
                 vec![id.clone().into(), f.name.clone().into(), bytes.into()],
             ))
-            .await;
-        if let Err(e) = saved {
-            return fail(e.to_string());
-        }
+            .await
+            .map_err(|e| e.to_string())?;
         documents.push(json!({"MaThanhPhanHoSo": f.slot, "TenTepDinhKem": f.name,
                               "DuongDanTaiTepTin": format!("{}/tep/{id}", state.issuer)}));
     }
@@ -106,17 +103,11 @@ pub async fn forward(state: Data<MockState>, body: Json<ForwardIn>) -> HttpRespo
     }
     let national_id = match body.national_id {
         Some(id) => id,
-        None => match crate::random::token() {
-            Ok(t) => format!("QG{}", &t[..16]),
-            Err(e) => return fail(e.to_string()),
-        },
+        None => format!("QG{}", &crate::random::token().map_err(|e| e.to_string())?[..16]),
     };
     let code = match body.code {
         Some(c) => c,
-        None => match next_code(&state).await {
-            Ok(c) => c,
-            Err(e) => return fail(e.to_string()),
-        },
+        None => next_code(state).await.map_err(|e| e.to_string())?,
     };
     let dossier = json!({
         "MaHoSoQuocGia": national_id, "MaHoSo": code, "MaTTHC": body.procedure,
@@ -127,16 +118,84 @@ pub async fn forward(state: Data<MockState>, body: Json<ForwardIn>) -> HttpRespo
         Some(c) => (c.id, c.secret),
         None => (state.forward_client_id.clone(), state.forward_client_secret.clone()),
     };
-    let sent = state.http.post(&to).basic_auth(id, Some(secret)).json(&dossier).send().await;
-    match sent {
-        Ok(res) => {
-            let status = res.status().as_u16();
-            let answer: Value = res.json().await.unwrap_or(Value::Null);
-            HttpResponse::Ok()
-                .json(json!({"status": status, "answer": answer, "national_id": national_id, "code": code}))
-        }
-        Err(e) => fail(format!("the ministry did not answer: {e}")),
+    let res = state
+        .http
+        .post(&to)
+        .basic_auth(id, Some(secret))
+        .json(&dossier)
+        .send()
+        .await
+        .map_err(|e| format!("the ministry did not answer: {e}"))?;
+    let status = res.status().as_u16();
+    let answer: Value = res.json().await.unwrap_or(Value::Null);
+    Ok(json!({"status": status, "answer": answer, "national_id": national_id, "code": code}))
+}
+
+/// POST /_test/forward.
+pub async fn forward(state: Data<MockState>, body: Json<ForwardIn>) -> HttpResponse {
+    match send(&state, body.into_inner()).await {
+        Ok(result) => HttpResponse::Ok().json(result),
+        Err(e) => HttpResponse::InternalServerError().json(json!({"error": e})),
     }
+}
+
+const DEMO_FORM: &str = r#"{"ho_ten": "Lê Thị Cúc", "so_dinh_danh": "001190012399", "ngay_sinh": "02/02/1990", "dia_chi": "Số 5 Hàng Gai, Hà Nội", "dien_thoai": "0912000999"}"#;
+
+/// GET /chuyen-ho-so: a dossier filed on the national portal, to forward (the demo's way in).
+pub async fn form_page(state: Data<MockState>) -> HttpResponse {
+    let mut ctx = tera::Context::new();
+    ctx.insert("form", DEMO_FORM);
+    super::sso::page(&state, actix_web::http::StatusCode::OK, "mock/forward.html", &ctx)
+}
+
+/// POST /chuyen-ho-so (multipart): forwards what the form holds and shows the ministry's answer.
+pub async fn form_submit(state: Data<MockState>, mut payload: actix_multipart::Multipart) -> HttpResponse {
+    use futures_util::StreamExt;
+    let mut fields = std::collections::HashMap::new();
+    let mut files = Vec::new();
+    while let Some(Ok(mut field)) = payload.next().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
+        let mut bytes = Vec::new();
+        while let Some(Ok(chunk)) = field.next().await {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > 20 * 1024 * 1024 {
+                return HttpResponse::PayloadTooLarge().finish();
+            }
+        }
+        match (name.strip_prefix("slot."), file_name) {
+            (Some(slot), Some(file_name)) if !bytes.is_empty() => files.push(FileIn {
+                slot: slot.parse().unwrap_or(0),
+                name: file_name,
+                content: base64::engine::general_purpose::STANDARD.encode(&bytes),
+            }),
+            (None, None) => {
+                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
+            _ => {}
+        }
+    }
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let form: Value = serde_json::from_str(&get("form")).unwrap_or(Value::Null);
+    let body = ForwardIn {
+        procedure: get("procedure"),
+        applicant: json!({"HoVaTen": get("name"), "SoDinhDanh": get("id_number"), "DiaChi": get("address"),
+                          "SoDienThoai": get("phone"), "Email": get("email")}),
+        form,
+        files,
+        national_id: None,
+        code: None,
+        to: None,
+        credentials: None,
+        urls: Vec::new(),
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("form", &get("form"));
+    match send(&state, body).await {
+        Ok(result) => ctx.insert("result", &result),
+        Err(e) => ctx.insert("error", &e),
+    }
+    super::sso::page(&state, actix_web::http::StatusCode::OK, "mock/forward.html", &ctx)
 }
 
 #[derive(FromQueryResult)]

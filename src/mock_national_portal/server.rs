@@ -136,6 +136,8 @@ impl MockPortal {
                 )
                 .route("/ho-so-dong-bo", web::get().to(sync_pages::list))
                 .route("/tep/{id}", web::get().to(forward::file))
+                .route("/chuyen-ho-so", web::get().to(forward::form_page))
+                .route("/chuyen-ho-so", web::post().to(forward::form_submit))
                 .service(
                     web::resource("/_test/forward")
                         .app_data(web::JsonConfig::default().limit(32 * 1024 * 1024))

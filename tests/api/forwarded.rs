@@ -7,6 +7,7 @@
 
 use base64::Engine;
 use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::dossier_support::*;
@@ -141,4 +142,40 @@ async fn forged_or_bad_forwarded_dossiers_are_refused_and_change_nothing() {
     let (status, _) = forward(&app, press_card("QG-0008"), &id, &secret).await;
     assert_eq!(status, 401);
     assert_eq!(unchanged().await, (dossiers, uploads));
+}
+
+#[tokio::test]
+async fn the_mock_national_portals_form_forwards_a_dossier_with_the_demo_connection_account() {
+    let app = TestApp::spawn_with_sso().await;
+    let mock = app.mock.as_ref().unwrap().address.clone();
+    let browser = TestApp::new_client();
+    let (status, page) = crate::helpers::get_html_with(&browser, &format!("{mock}/chuyen-ho-so")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Chuyển hồ sơ về Bộ"));
+    let form = serde_json::to_string(&press_card("unused")["form"]).unwrap();
+    let mut multipart = reqwest::multipart::Form::new()
+        .text("procedure", "1.004227")
+        .text("name", "Lê Thị Cúc")
+        .text("id_number", "001190012399")
+        .text("address", "Số 5 Hàng Gai, Hà Nội")
+        .text("phone", "0912000999")
+        .text("email", "cuc.le@example.vn")
+        .text("form", form);
+    for slot in 1..=3 {
+        let part =
+            reqwest::multipart::Part::bytes(pdf(2000, &format!("tep {slot}"))).file_name(format!("tep-{slot}.pdf"));
+        multipart = multipart.part(format!("slot.{slot}"), part);
+    }
+    let res = browser.post(format!("{mock}/chuyen-ho-so")).multipart(multipart).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = crate::helpers::decode_entities(&res.text().await.unwrap());
+    assert!(page.contains("Bộ trả lời: <strong>201</strong>") && page.contains("DVCQG-"), "{page}");
+    let code = page.split("<code>").nth(1).unwrap().split("</code>").next().unwrap();
+    let d = entity::dossier::Entity::find()
+        .filter(entity::dossier::Column::Code.eq(code))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the dossier is here");
+    assert_eq!(d.channel.as_str(), "national");
 }

@@ -131,9 +131,9 @@ async fn publication_officials(app: &TestApp) -> (reqwest::Client, reqwest::Clie
     (official(app, "tn.xb").await, official(app, "cv.xb").await, official(app, "ld.xb").await)
 }
 
-/// Dossiers taken through four workflows (three-step with a supplement,
-/// inter-agency, field inspection, fee after appraisal), one refused and
-/// one withdrawn; their codes.
+/// Dossiers taken through the five workflows (three-step with a supplement,
+/// inter-agency, field inspection, fee after appraisal, fee at submission),
+/// one refused and one withdrawn; their codes.
 async fn dossiers_through_the_workflows(app: &TestApp) -> Vec<String> {
     let mut ids = Vec::new();
     // Three steps, with a supplement in processing, as a citizen.
@@ -166,7 +166,7 @@ async fn dossiers_through_the_workflows(app: &TestApp) -> Vec<String> {
     // Inter-agency, field inspection and the fee after appraisal, as a business.
     let (reception, specialist, leader) = publication_officials(app).await;
     type Step<'a> = (&'a str, &'a [(&'a str, &'a str)]);
-    let paths: [(&str, &[Step]); 3] = [
+    let paths: [(&str, &[Step]); 4] = [
         (
             "1.003725",
             &[
@@ -180,10 +180,15 @@ async fn dossiers_through_the_workflows(app: &TestApp) -> Vec<String> {
             &[("chuyen_tham_dinh", &[]), ("lap_doan_kiem_tra", &[("note", "Kiểm tra")]), ("trinh_phe_duyet", &[])],
         ),
         ("1.003729", &[("chuyen_tham_dinh", &[]), ("yeu_cau_nop_phi", &[("note", "Phí thẩm định")])]),
+        // The fee at submission: paid before reception, then the three steps.
+        ("1.003727", &[("chuyen_tham_dinh", &[]), ("trinh_phe_duyet", &[])]),
     ];
     for (procedure, steps) in paths {
-        let documents = if procedure == "1.003729" { 2 } else { 3 };
+        let documents = if matches!(procedure, "1.003729" | "1.003727") { 2 } else { 3 };
         let id = crate::processing::business_dossier(app, procedure, documents).await;
+        if procedure == "1.003727" {
+            crate::payments::pay_in_full(app, &id).await;
+        }
         assert_eq!(reception_action(app, &reception, &id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);
         for (action, fields) in steps {
             let who = if *action == "chuyen_tham_dinh" { &reception } else { &specialist };

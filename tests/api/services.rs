@@ -38,6 +38,10 @@ async fn start_mock(
         .env("MOTCUA_NATIONAL_SYNC_CLIENT_SECRET", SYNC_SECRET)
         .env("MOTCUA_VNPAY_HASH_SECRET", crate::helpers::VNPAY_SECRET)
         .env("MOTCUA_MOCK_VNPAY_IPN_URL", ipn_url(redirect_uri))
+        .env(
+            "MOTCUA_MOCK_FORWARD_URL",
+            ipn_url(redirect_uri).replace(motcua::payment::IPN_PATH, "/api/v1/national/dossiers"),
+        )
         .env("MOTCUA_DEMO_DATA", "off")
         .env("MOTCUA_LOG", "warn")
         .stdout(std::process::Stdio::piped())
