@@ -513,3 +513,65 @@ async fn refused_tokens_an_outage_answer_and_answers_past_the_timeout_are_retrie
     assert_eq!(undelivered(&app).await, 0);
     assert_synced(&app, &mock, &code).await;
 }
+
+/// The id of the first dead sync event of dossier `code`.
+async fn dead_event(app: &TestApp, code: &str) -> i64 {
+    entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::OrderingKey.eq(code))
+        .filter(entity::outbox::Column::Status.eq("dead"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a dead event")
+        .id
+}
+
+#[tokio::test]
+async fn an_operator_redrives_one_dead_event_or_discards_one_and_its_dossier_goes_on() {
+    let app = TestApp::spawn_with_sso().await;
+    let mock = mock_of(&app);
+    let unit = "000.78.00.G12";
+    crate::builders::ProcedureBuilder::new("9.780001", unit).create(&app).await;
+    app.create_official("tn.78", &[motcua::auth::role::Role::Reception], Some(unit)).await;
+    let reception = official(&app, "tn.78").await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (first, second) = (citizen_dossier(&app, "9.780001").await, citizen_dossier(&app, "9.780001").await);
+    assert_eq!(drain(&app).await.dead, 2, "both refused: the national database lacks the procedure");
+    let first_code = state_of(&app, &first).await.code.unwrap();
+    let second_code = state_of(&app, &second).await.code.unwrap();
+    for id in [&first, &second] {
+        assert_eq!(reception_action(&app, &reception, id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);
+    }
+    let res = reqwest::Client::new()
+        .post(format!("{mock}/_test/national/procedures"))
+        .json(&json!([{"MaTTHC": "9.780001", "TenTTHC": "Thủ tục thử nghiệm"}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    app.sign_in_admin().await;
+    let csrf = app.csrf_of(&app.client).await;
+    let form = [("_csrf", csrf.as_str())];
+
+    // The first dossier's dead event is sent again; the second's is set aside.
+    let redriven = dead_event(&app, &first_code).await;
+    let res = app.post_form_with(&app.client, &format!("/quan-tri/dong-bo/{redriven}/gui-lai"), &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let discarded = dead_event(&app, &second_code).await;
+    let res = app.post_form_with(&app.client, &format!("/quan-tri/dong-bo/{discarded}/bo-qua"), &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Only a dead event can be set aside, once.
+    let res = app.post_form_with(&app.client, &format!("/quan-tri/dong-bo/{discarded}/bo-qua"), &form).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let report = drain(&app).await;
+    assert_eq!(report.dead, 0, "{report:?}");
+    assert_synced(&app, &mock, &first_code).await;
+    // The second dossier's later changes went on without the discarded one.
+    let (record, history) = held(&mock, &second_code).await;
+    assert_eq!(record["TrangThaiHoSo"], 2, "received");
+    let seqs: Vec<i64> = history.iter().map(|(_, n, _)| *n).collect();
+    assert!(!seqs.contains(&1), "the discarded submission was never sent: {seqs:?}");
+    let counts = motcua::outbox::operator::counts(&app.db, "national_sync").await.unwrap();
+    assert_eq!((counts.dead, counts.discarded, counts.pending + counts.retrying), (0, 1, 0), "{counts:?}");
+}
