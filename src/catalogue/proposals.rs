@@ -14,7 +14,7 @@ use crate::error::AppError;
 
 /// Records `changes` for procedure `code` at `version` as its pending
 /// proposal, replacing an older pending one; false when the same changes
-/// are pending already.
+/// are pending already, or were dismissed for this version.
 pub async fn propose(
     db: &impl ConnectionTrait,
     code: &str,
@@ -23,6 +23,17 @@ pub async fn propose(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let text = serde_json::to_string(changes).map_err(anyhow::Error::from)?;
+    // Changes an admin dismissed for this version are not proposed again, until either changes.
+    let dismissed = proposal::Entity::find()
+        .filter(proposal::Column::ProcedureCode.eq(code))
+        .filter(proposal::Column::Status.eq(ProposalStatus::Dismissed))
+        .filter(proposal::Column::BaseVersion.eq(version))
+        .filter(proposal::Column::Changes.eq(text.as_str()))
+        .one(db)
+        .await?;
+    if dismissed.is_some() {
+        return Ok(false);
+    }
     let pending = proposal::Entity::find()
         .filter(proposal::Column::ProcedureCode.eq(code))
         .filter(proposal::Column::Status.eq(ProposalStatus::Pending))

@@ -101,4 +101,8 @@ async fn a_dismissed_proposal_changes_nothing() {
     assert_eq!((after.record.name, after.version), (before.record.name, before.version));
     let (_, page) = app.get_html("/quan-tri/danh-muc-quoc-gia").await;
     assert!(page.contains("Không có thay đổi nào chờ áp dụng"));
+    // Read again, the same national record is not proposed again; a further change is.
+    assert!(fetch(&app).await.contains("thay_doi=0"), "dismissed stays dismissed");
+    publish_nationally(&app, json!([{"MaTTHC": "1.004236", "TenTTHC": "Một tên khác nữa"}])).await;
+    assert!(fetch(&app).await.contains("thay_doi=1"), "a new change is proposed");
 }
