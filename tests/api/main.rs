@@ -39,6 +39,7 @@ mod processes;
 mod processing;
 mod reception;
 mod storage;
+mod sync_operator;
 mod sync_processes;
 mod unstorable_input;
 mod uploads;
