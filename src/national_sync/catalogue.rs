@@ -35,12 +35,14 @@ pub async fn import(ctx: &Context, client: &SyncClient, actor: &Actor, now: Date
         .filter_map(|p| p["MATTHC"].as_str().map(str::to_owned))
         .collect();
     let mut out = Imported::default();
+    // Agencies and fields, read once: a draft created here adds neither.
+    let refs = store::Refs::load(&ctx.db).await.map_err(|e| e.to_string())?;
     for chunk in codes.chunks(100) {
         let asked: Vec<Value> = chunk.iter().map(|c| json!({"maTTHC": c})).collect();
         let answer = client.call("LayThuTuc", false, &asked).await?;
         for record in answer["result"].as_array().into_iter().flatten() {
             let Some(n) = national_import::read(record) else { continue };
-            take(ctx, &n, actor, now, &mut out).await.map_err(|e| e.to_string())?;
+            take(ctx, &refs, &n, actor, now, &mut out).await.map_err(|e| e.to_string())?;
         }
     }
     Ok(out)
@@ -48,6 +50,7 @@ pub async fn import(ctx: &Context, client: &SyncClient, actor: &Actor, now: Date
 
 async fn take(
     ctx: &Context,
+    refs: &store::Refs,
     n: &NationalProcedure,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -64,8 +67,7 @@ async fn take(
         }
         return Ok(());
     };
-    let refs = store::Refs::load(&ctx.db).await?;
-    let record = store::record(&ctx.db, &current, &refs).await?;
+    let record = store::record(&ctx.db, &current, refs).await?;
     let changes = national_import::changes(&record, n);
     if changes.is_empty() {
         out.unchanged += 1;
