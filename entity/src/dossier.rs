@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-pub use super::values::{Channel, DossierStatus, DueState};
+pub use super::values::{Channel, DossierStatus, DueState, ResultDelivery};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "dossier")]
@@ -88,6 +88,8 @@ pub struct Model {
     pub vneid_verified: bool,
     /// Set once by the sweep when the current step passed its own deadline; a new step clears it.
     pub step_late: bool,
+    /// Where the applicant asked to receive the result.
+    pub result_delivery: ResultDelivery,
     /// The sequence number of the dossier's latest history entry.
     pub event_seq: i32,
     /// Bumped by every change; a change names the version it started from.

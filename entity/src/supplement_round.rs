@@ -17,6 +17,11 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub content: String,
     pub answered_at: Option<DateTimeUtc>,
+    /// The reception officer who took the answer in at the counter; none when it came online.
+    pub received_by: Option<String>,
+    /// What the applicant wrote, or the officer noted, with the answer.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub answer_note: Option<String>,
     pub status: RoundStatus,
     /// The appointment when the request was made, and once answered the one it gave way to.
     pub due_before: Option<DateTimeUtc>,

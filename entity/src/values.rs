@@ -93,3 +93,32 @@ db_enum! {
         Overdue = "overdue",
     }
 }
+
+db_enum! {
+    /// Where the applicant asked to receive the result (form 01 "đăng ký nhận kết quả tại").
+    pub enum ResultDelivery {
+        /// At the one-stop desk (Bộ phận Một cửa).
+        Counter = "counter",
+        /// By the public postal service (bưu chính công ích).
+        Post = "post",
+        /// As an electronic file on the portal only.
+        Electronic = "electronic",
+    }
+}
+
+impl ResultDelivery {
+    /// HinhThuc of the national portal (REGULATIONS §2.3): 0 in person, 1 by post;
+    /// an electronic result is collected in person, on the portal.
+    pub fn national_code(self) -> u8 {
+        u8::from(self == ResultDelivery::Post)
+    }
+
+    /// ThongTinTra: the delivery in words, as the record and form 01 say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResultDelivery::Counter => "Nhận trực tiếp tại Bộ phận Một cửa",
+            ResultDelivery::Post => "Nhận qua dịch vụ bưu chính công ích",
+            ResultDelivery::Electronic => "Nhận bản điện tử trên Cổng dịch vụ công",
+        }
+    }
+}

@@ -21,6 +21,7 @@ mod m20261202_000015_one_lifecycle;
 mod m20261202_000016_ordered_outbox;
 mod m20261202_000017_procedure_proposal;
 mod m20261202_000018_national_client;
+mod m20261203_000019_supplement_receipt;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_ordered_outbox::Migration),
             Box::new(m20261202_000017_procedure_proposal::Migration),
             Box::new(m20261202_000018_national_client::Migration),
+            Box::new(m20261203_000019_supplement_receipt::Migration),
         ]
     }
 }

@@ -9,11 +9,20 @@ pub struct Policies {
     pub accept_within_hours: u32,
     pub supplement_timeout_days: u32,
     pub apology_lead_days: u32,
+    /// "Least loaded" assignment weighs the work whose step is due within
+    /// this many working days (then all open work): our reading of "least
+    /// work due soonest"; no rule fixes the window.
+    pub assign_due_within_days: u32,
 }
 
 impl Default for Policies {
     fn default() -> Self {
-        Policies { accept_within_hours: 8, supplement_timeout_days: 15, apology_lead_days: 1 }
+        Policies {
+            accept_within_hours: 8,
+            supplement_timeout_days: 15,
+            apology_lead_days: 1,
+            assign_due_within_days: 3,
+        }
     }
 }
 
@@ -39,6 +48,7 @@ impl Policies {
         accept: Option<&str>,
         timeout: Option<&str>,
         lead: Option<&str>,
+        assign: Option<&str>,
         errors: &mut Vec<String>,
     ) -> Policies {
         let d = Policies::default();
@@ -52,6 +62,7 @@ impl Policies {
                 errors,
             ),
             apology_lead_days: number("APOLOGY_LEAD_DAYS", lead, 0..=10, d.apology_lead_days, errors),
+            assign_due_within_days: number("ASSIGN_DUE_WITHIN_DAYS", assign, 0..=60, d.assign_due_within_days, errors),
         }
     }
 }
@@ -63,10 +74,12 @@ mod tests {
     #[test]
     fn defaults_and_bad_values() {
         let mut errors = Vec::new();
-        assert_eq!(Policies::parse(None, None, None, &mut errors), Policies::default());
-        let p = Policies::parse(Some("16"), Some("0"), Some("x"), &mut errors);
-        assert_eq!(p.accept_within_hours, 16);
+        assert_eq!(Policies::parse(None, None, None, None, &mut errors), Policies::default());
+        let p = Policies::parse(Some("16"), Some("0"), Some("x"), Some("5"), &mut errors);
+        assert_eq!((p.accept_within_hours, p.assign_due_within_days), (16, 5));
         assert_eq!(p.supplement_timeout_days, 15);
         assert_eq!(errors.len(), 2, "{errors:?}");
+        Policies::parse(None, None, None, Some("61"), &mut errors);
+        assert_eq!(errors.len(), 3, "{errors:?}");
     }
 }

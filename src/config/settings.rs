@@ -124,6 +124,7 @@ pub(super) struct Raw {
     pub(super) national_sync_batch: Option<String>,
     pub(super) supplement_timeout_days: Option<String>,
     pub(super) apology_lead_days: Option<String>,
+    pub(super) assign_due_within_days: Option<String>,
     pub(super) office_hours: Option<String>,
     pub(super) rest_days: Option<String>,
     pub(super) cutoff: Option<String>,
@@ -134,7 +135,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 60] = [
+        let slots: [(&str, &mut Option<String>); 61] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -189,6 +190,7 @@ impl Raw {
             ("NATIONAL_SYNC_BATCH", &mut self.national_sync_batch),
             ("SUPPLEMENT_TIMEOUT_DAYS", &mut self.supplement_timeout_days),
             ("APOLOGY_LEAD_DAYS", &mut self.apology_lead_days),
+            ("ASSIGN_DUE_WITHIN_DAYS", &mut self.assign_due_within_days),
             ("OFFICE_HOURS", &mut self.office_hours),
             ("REST_DAYS", &mut self.rest_days),
             ("CUTOFF", &mut self.cutoff),
@@ -263,6 +265,7 @@ impl Settings {
             raw.accept_within_hours.as_deref(),
             raw.supplement_timeout_days.as_deref(),
             raw.apology_lead_days.as_deref(),
+            raw.assign_due_within_days.as_deref(),
             &mut errors,
         );
         let mut office_hours = super::OfficeHours::default();

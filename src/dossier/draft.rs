@@ -13,6 +13,7 @@ use super::applicant::Details;
 use super::status::{Channel, DossierStatus};
 use crate::catalogue::view::ProcedureView;
 use crate::error::AppError;
+use entity::dossier::ResultDelivery;
 
 pub struct NewDossier<'a> {
     pub procedure: &'a ProcedureView,
@@ -103,6 +104,26 @@ pub async fn by_key(db: &impl ConnectionTrait, created_by: i32, key: &str) -> Re
 
 fn clip(s: &str, max: usize) -> String {
     crate::text::nfc(s.trim()).chars().take(max).collect()
+}
+
+/// The draft's field for where the applicant asked to receive the result;
+/// it sits beside the e-form's fields, which the e-form's check ignores.
+pub const RESULT_DELIVERY: &str = "result_delivery";
+
+/// Where the applicant of draft `d` asked to receive the result: unless
+/// they chose, online where they filed online and at the desk otherwise; an
+/// unknown choice is a field error.
+pub fn result_delivery(d: &dossier::Model) -> Result<ResultDelivery, crate::error::FieldError> {
+    match typed(d).get(RESULT_DELIVERY).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(default_delivery(d.channel)),
+        Some(v) => {
+            ResultDelivery::parse(v).ok_or_else(|| crate::error::FieldError::new(RESULT_DELIVERY, "invalid_choice"))
+        }
+    }
+}
+
+pub fn default_delivery(channel: Channel) -> ResultDelivery {
+    if channel.is_online() { ResultDelivery::Electronic } else { ResultDelivery::Counter }
 }
 
 /// The fields as typed, of a draft.

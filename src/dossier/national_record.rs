@@ -31,6 +31,8 @@ pub struct DocumentFact {
     pub slot: Option<i32>,
     pub origin: Origin,
     pub url: String,
+    /// 0 with the dossier, k with the answer to the k-th supplement request.
+    pub round: i32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,15 +131,25 @@ pub fn dossier(d: &dossier::Model, entry: &Entry, facts: &Facts, now: DateTime<U
                 "NguoiYeuCauBoSung": r.requested_by,
                 "NoiDungBoSung": r.content,
                 "NgayBoSung": date(r.requested_at),
-                "NguoiTiepNhanBoSung": "",
-                "ThongTinTiepNhan": "",
+                "NguoiTiepNhanBoSung": r.received_by.clone().unwrap_or_default(),
+                "ThongTinTiepNhan": r.answer_note.clone().unwrap_or_default(),
                 "NgayTiepNhanBoSung": opt_date(r.answered_at),
                 "TrangThaiBoSung": match r.status {
                     RoundStatus::Open => 0,
                     RoundStatus::Answered => 1,
                     RoundStatus::Expired => 2,
                 },
-                "DanhSachGiayToBoSung": [],
+                "DanhSachGiayToBoSung": facts
+                    .documents
+                    .iter()
+                    .filter(|doc| doc.round == r.round)
+                    .map(|doc| json!({
+                        "TepDinhKemId": doc.id,
+                        "TenGiayTo": doc.name,
+                        "TenTepDinhKem": doc.file_name,
+                        "DuongDanTaiTepTin": doc.url,
+                    }))
+                    .collect::<Vec<_>>(),
                 "DanhSachLePhiBoSung": [],
                 "NgayHenTraTruoc": opt_date(r.due_before),
                 "NgayHenTraMoi": opt_date(r.due_after),
@@ -189,8 +201,8 @@ pub fn dossier(d: &dossier::Model, entry: &Entry, facts: &Facts, now: DateTime<U
     });
     let state = json!({
         "TrangThaiHoSo": status.and_then(DossierStatus::national_code),
-        "ThongTinTra": "",
-        "HinhThuc": 0,
+        "ThongTinTra": d.result_delivery.label(),
+        "HinhThuc": d.result_delivery.national_code(),
         "DonViXuLy": facts.agency_name,
         "NoiNopHoSo": channel.national_code(),
         "GhiChu": entry.note,
@@ -253,6 +265,7 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
             file_name: a.file_name,
             slot: a.slot,
             origin: a.origin,
+            round: a.round,
         })
         .collect();
     let paid_online = entity::payment::Entity::find()

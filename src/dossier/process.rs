@@ -152,6 +152,24 @@ pub async fn act_in(
     given: &Given,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
+    act_as(txn, rules, d, version, &roles_of(who, d), actor, action, given, now).await
+}
+
+/// `act_in` with the workflow roles `mine`: an officer recording a walk-in
+/// applicant's answer at the counter takes the applicant's step. An actor
+/// who comes with a role keeps it in the history.
+#[allow(clippy::too_many_arguments)]
+pub async fn act_as(
+    txn: &impl ConnectionTrait,
+    rules: &Rules,
+    d: &dossier::Model,
+    version: i32,
+    mine: &[WfRole],
+    actor: &Actor,
+    action: &str,
+    given: &Given,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
     if d.version != version {
         return Err(AppError::Conflict("the dossier changed meanwhile".into()));
     }
@@ -162,15 +180,14 @@ pub async fn act_in(
     let p = crate::catalogue::revisions::of_dossier(txn, d).await?;
     let facts = facts_of(txn, d, &p).await?;
     let current = d.workflow_state.as_deref().unwrap_or_default();
-    let decision =
-        engine::decide(&wf, current, action, &roles_of(who, d), &given.inputs(), facts).map_err(|r| match r {
-            Refusal::Role => AppError::Forbidden,
-            Refusal::MissingInput(input) => AppError::Validation(vec![FieldError::new(input.as_str(), "required")]),
-            Refusal::Guard(guard) => AppError::Conflict(format!("not yet: {guard}")),
-            Refusal::UnknownState | Refusal::UnknownAction | Refusal::NotFromHere => {
-                AppError::Conflict("this action is not open for the dossier now".into())
-            }
-        })?;
+    let decision = engine::decide(&wf, current, action, mine, &given.inputs(), facts).map_err(|r| match r {
+        Refusal::Role => AppError::Forbidden,
+        Refusal::MissingInput(input) => AppError::Validation(vec![FieldError::new(input.as_str(), "required")]),
+        Refusal::Guard(guard) => AppError::Conflict(format!("not yet: {guard}")),
+        Refusal::UnknownState | Refusal::UnknownAction | Refusal::NotFromHere => {
+            AppError::Conflict("this action is not open for the dossier now".into())
+        }
+    })?;
     let to = decision.to;
     // A transfer names its partner agency by code: a real one, not the dossier's own.
     let mut given = given.clone();
@@ -191,9 +208,11 @@ pub async fn act_in(
     money_allows(txn, d, &p, to.status).await?;
     let step = plan_step(txn, rules, d, &p, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
     // The role the step was taken in, for the history and the control slip.
-    let mine = roles_of(who, d);
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
-    let actor = actor.in_role(acting);
+    let actor = match &actor.role {
+        Some(_) => actor.clone(),
+        None => actor.in_role(acting),
+    };
     let (changed, note) =
         lifecycle::change_noted(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
     if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
@@ -255,9 +274,10 @@ async fn plan_step(
     let assignee = match (given.assignee, to.assign, to.role) {
         (Some(chosen), _, _) => Some(chosen),
         (None, Assign::LeastLoaded, Some(role)) => {
-            // "Due soon": within the next three working days.
+            // "Due soon": within the next few working days (a setting, three by default).
+            let days = i64::from(rules.settings.policies.assign_due_within_days);
             let horizon =
-                local_time::to_utc(cal.add_working_minutes(local_time::to_local(now), 3 * cal.minutes_per_day()));
+                local_time::to_utc(cal.add_working_minutes(local_time::to_local(now), days * cal.minutes_per_day()));
             super::officials::least_loaded(db, d.agency_id, role, horizon).await?
         }
         _ => None,

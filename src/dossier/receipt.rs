@@ -4,6 +4,7 @@
 //! corner (TT 01/2023/TT-VPCP).
 
 use chrono::{DateTime, Utc};
+use entity::dossier::ResultDelivery;
 use entity::{agency, dossier};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
@@ -73,10 +74,10 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
         .find(|e| e.kind == entity::dossier_event::Kind::Receive)
         .map(|e| e.actor_label)
         .unwrap_or_default();
-    let result_at = if d.channel.is_online() {
-        "Trực tuyến, trên Cổng Dịch vụ công".to_owned()
-    } else {
-        format!("Bộ phận Tiếp nhận và Trả kết quả — {}", own.name)
+    let result_at = match d.result_delivery {
+        ResultDelivery::Electronic => "Trực tuyến, trên Cổng Dịch vụ công".to_owned(),
+        ResultDelivery::Post => format!("Qua dịch vụ bưu chính công ích, tại địa chỉ: {}", d.applicant_address),
+        ResultDelivery::Counter => format!("Bộ phận Tiếp nhận và Trả kết quả — {}", own.name),
     };
     Ok(Receipt {
         code,

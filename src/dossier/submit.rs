@@ -48,6 +48,7 @@ pub async fn problems(
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     errors.extend(documents::missing(&documents::slots(p), &attached));
     errors.extend(documents::check_limits(&attached, 0, 0, limits));
+    errors.extend(draft::result_delivery(d).err());
     Ok(if errors.is_empty() { checked } else { Err(errors) })
 }
 
@@ -98,6 +99,7 @@ pub async fn submit(
         accept_due_at: accept_due,
         vneid_verified,
         procedure_version: p.version,
+        result_delivery: draft::result_delivery(&d).map_err(|e| AppError::Validation(vec![e]))?,
     });
     let mut submitted = match lifecycle::change(&txn, &d, event, actor, &state.settings.public_url, now).await {
         Ok(submitted) => submitted,

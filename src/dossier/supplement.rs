@@ -67,6 +67,18 @@ pub fn answer_round(d: &dossier::Model) -> i32 {
     d.supplement_count
 }
 
+/// Who hands the answer to a request for supplement in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandedIn {
+    /// The applicant, on the portal.
+    Online,
+    /// A walk-in applicant of a counter dossier brought the papers; a
+    /// reception officer of the agency scans them and records the answer
+    /// for them (NĐ 118/2025/NĐ-CP: the supplement is handed in where the
+    /// dossier was filed).
+    AtCounter,
+}
+
 /// The applicant answers the request for supplement of `d` (read at
 /// `version`) with the documents asked for and a note: the documents and the
 /// dossier's way back (the workflow's own action from this step, or back to
@@ -78,26 +90,42 @@ pub async fn answer_with_documents(
     version: i32,
     who: &crate::auth::principal::Principal,
     actor: &Actor,
+    handed_in: HandedIn,
     note: &str,
     change: super::document_changes::Change<'_>,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
     use super::document_changes;
+    use crate::workflow::model::WfRole;
     if d.status != DossierStatus::AwaitingSupplement {
         return Err(AppError::Conflict("nothing is asked of this dossier".into()));
     }
     if version != d.version {
         return Err(AppError::Conflict("the dossier changed meanwhile".into()));
     }
+    // At the counter the officer acts for the applicant: the workflow's applicant
+    // step, with the scans kept as the counter intake keeps them.
+    let (roles, owner, actor) = match handed_in {
+        HandedIn::Online => (super::process::roles_of(who, d), who.id, actor.clone()),
+        HandedIn::AtCounter => {
+            if !who.has_role(crate::auth::role::Role::Reception) || who.unit_id != Some(d.agency_id) {
+                return Err(AppError::Forbidden);
+            }
+            if d.channel != super::Channel::Counter {
+                return Err(AppError::Conflict("an online applicant answers on the portal".into()));
+            }
+            (vec![WfRole::Applicant], d.created_by, actor.in_role("reception"))
+        }
+    };
     if change.files.is_empty() && change.reuse.is_empty() {
         return Err(AppError::Validation(vec![FieldError::new("documents", "required_document")]));
     }
     let p = crate::catalogue::revisions::of_dossier(&cx.db, d).await?;
     let slots = super::documents::slots(&p);
-    let prepared = document_changes::prepare(cx, d, &slots, change, who.id).await?;
+    let prepared = document_changes::prepare(cx, d, &slots, change, owner).await?;
     let written = async {
         let txn = crate::db::begin_write(&cx.db).await?;
-        document_changes::write(&txn, d, &slots, &prepared, who.id, answer_round(d), now).await?;
+        document_changes::write(&txn, d, &slots, &prepared, owner, answer_round(d), now).await?;
         let workflow = match super::process::in_processing(d) {
             true => super::process::workflow_of(&txn, d).await?,
             false => None,
@@ -105,14 +133,13 @@ pub async fn answer_with_documents(
         let changed = match workflow {
             // In a workflow, the applicant's way back is the workflow's own action from this step.
             Some(wf) => {
-                let roles = super::process::roles_of(who, d);
                 let state = d.workflow_state.clone().unwrap_or_default();
                 let action = crate::workflow::engine::available(&wf, &state, &roles).first().map(|a| a.key.clone());
                 let action = action.ok_or_else(|| AppError::Conflict("nothing is asked of this dossier".into()))?;
                 let given = super::process::Given { note: note.to_owned(), ..Default::default() };
-                super::process::act_in(&txn, cx, d, version, who, actor, &action, &given, now).await?
+                super::process::act_as(&txn, cx, d, version, &roles, &actor, &action, &given, now).await?
             }
-            None => answer(&txn, cx, d, note, actor, now).await?,
+            None => answer(&txn, cx, d, note, &actor, now).await?,
         };
         txn.commit().await?;
         Ok::<_, AppError>(changed)

@@ -5,5 +5,5 @@
 pub mod status;
 pub mod time_limit;
 
-pub use status::{Channel, DossierStatus, DueState};
+pub use status::{Channel, DossierStatus, DueState, ResultDelivery};
 pub use time_limit::{TimeLimit, TimeUnit};

@@ -1,7 +1,7 @@
 //! A dossier's status and channel: the closed lists live with the tables
 //! (`entity::values`), stored as their strings; the pure core reads them here.
 
-pub use entity::values::{Channel, DossierStatus, DueState};
+pub use entity::values::{Channel, DossierStatus, DueState, ResultDelivery};
 
 #[cfg(test)]
 mod tests {

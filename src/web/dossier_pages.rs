@@ -21,7 +21,7 @@ use crate::catalogue::view::{self as procedure_view, ProcedureView};
 use crate::documents::store;
 use crate::dossier::applicant::{self, Details};
 use crate::dossier::documents::{self, Slot};
-use crate::dossier::draft::{self, NewDossier};
+use crate::dossier::draft::{self, NewDossier, RESULT_DELIVERY};
 use crate::dossier::{Channel, DossierStatus, access, receipt, submit, supplement, view, withdraw};
 use crate::error::{AppError, FieldError};
 
@@ -73,6 +73,8 @@ async fn edit_page(
     ctx.insert("extras", &extras);
     ctx.insert("store", &store::mine(&ui.state.db, ui.principal()?.id).await?);
     ctx.insert("documents_error", &messages.get("documents"));
+    ctx.insert("delivery", values.get(RESULT_DELIVERY).map_or("electronic", String::as_str));
+    ctx.insert("delivery_error", &messages.get(RESULT_DELIVERY));
     ctx.insert(
         "error_list",
         &errors.iter().map(|e| (e.field.clone(), messages.get(&e.field).cloned())).collect::<Vec<_>>(),
@@ -236,8 +238,7 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let mut ctx = ui.form_context();
     let shown = view::load(&ui.state.db, &d).await?.for_applicant();
-    let due = crate::catalogue::fees::due_for(&shown.procedure.record.fees, &d.form_data);
-    ctx.insert("pay", &super::payments::summary(&ui.state.db, &d, due).await?);
+    ctx.insert("pay", &super::payments::applicant_summary(&ui.state.db, &d, &shown.procedure.record.fees).await?);
     ctx.insert("d", &shown);
     ctx.insert("store", &store::mine(&ui.state.db, ui.principal()?.id).await?);
     ui.render("dossier/show.html", &ctx)
@@ -288,7 +289,18 @@ pub async fn answer_supplement(ui: Ui, id: web::Path<String>, payload: Multipart
     let version: i32 = form.get("version").parse().unwrap_or(-1);
     let edits = dossier_edit::edits_of(form)?;
     let change = dossier_edit::change_of(&edits);
-    supplement::answer_with_documents(&ui.state, &d, version, who, &ui.actor(), &note, change, ui.now()).await?;
+    supplement::answer_with_documents(
+        &ui.state,
+        &d,
+        version,
+        who,
+        &ui.actor(),
+        supplement::HandedIn::Online,
+        &note,
+        change,
+        ui.now(),
+    )
+    .await?;
     Ok(see_other(&format!("/ho-so/{id}")))
 }
 

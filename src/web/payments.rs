@@ -25,7 +25,8 @@ use crate::sla::local_time;
 pub async fn pay(ui: Ui, id: web::Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
     let p = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
-    let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
+    // Only what is collected at this point of the dossier's life: a fee due with the result waits for it.
+    let due = crate::dossier::money::payable_now(&p.record.fees, &d);
     let created = start::start(&ui.state, &d, due, &ui.actor(), ui.now()).await?;
     Ok(see_other(&start::pay_url(&ui.state, &created, &ui.ip())))
 }
@@ -257,4 +258,16 @@ pub async fn summary(
     let payments = crate::payment::of_dossier(db, d.id).await?;
     let owed = crate::payment::owed_vnd(db, d.id, fee_total).await?;
     Ok(serde_json::json!({"fee_total": fee_total, "owed": owed, "payments": payments}))
+}
+
+/// The same, with what may be paid now beside what is owed in all.
+pub async fn applicant_summary(
+    db: &impl sea_orm::ConnectionTrait,
+    d: &dossier::Model,
+    fees: &[crate::catalogue::record::FeeRecord],
+) -> Result<serde_json::Value, AppError> {
+    let mut shown = summary(db, d, crate::catalogue::fees::due_for(fees, &d.form_data)).await?;
+    let payable = crate::payment::owed_vnd(db, d.id, crate::dossier::money::payable_now(fees, d)).await?;
+    shown["payable"] = serde_json::json!(payable);
+    Ok(shown)
 }

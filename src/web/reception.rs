@@ -20,7 +20,7 @@ use crate::catalogue::model::ProcedureStatus;
 use crate::catalogue::view::{self as procedure_view, ProcedureView};
 use crate::dossier::applicant::Details;
 use crate::dossier::documents;
-use crate::dossier::draft::{self, NewDossier};
+use crate::dossier::draft::{self, NewDossier, RESULT_DELIVERY};
 use crate::dossier::{Channel, DossierStatus, access, receive, refuse, submit, supplement, view};
 use crate::error::{AppError, FieldError};
 
@@ -144,6 +144,26 @@ pub async fn request_supplement(ui: Ui, id: web::Path<String>, form: FormData) -
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
 
+/// A walk-in applicant brought the papers a supplement request asked for:
+/// the reception officer scans them and records the answer for them.
+pub async fn record_supplement(ui: Ui, id: web::Path<String>, payload: Multipart) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?;
+    let d = access::load(&ui.state.db, who, &id).await?;
+    let limits = dossier_edit::request_limits(&ui.state);
+    let form = multipart_form::read(payload, &ui.state.settings.data_dir.join("tmp"), &limits).await?;
+    if !csrf::verify(&ui.session, Some(form.get(csrf::FIELD))) {
+        return Err(AppError::Forbidden);
+    }
+    let note = form.get("note").to_owned();
+    let version: i32 = form.get("version").parse().unwrap_or(-1);
+    let edits = dossier_edit::edits_of(form)?;
+    let change = dossier_edit::change_of(&edits);
+    let handed_in = supplement::HandedIn::AtCounter;
+    supplement::answer_with_documents(&ui.state, &d, version, who, &ui.actor(), handed_in, &note, change, ui.now())
+        .await?;
+    Ok(see_other(&format!("/can-bo/ho-so/{id}")))
+}
+
 /// The officer records the fee paid at the counter, with the receipt's number.
 pub async fn record_payment(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let who = ui.principal()?;
@@ -211,6 +231,8 @@ async fn counter_page(
     ctx.insert("fields", &eform_view::build(&submit::schema_of(p)?, values, &messages, ui.lang));
     ctx.insert("slots", &documents::slots(p));
     ctx.insert("applicant", &typed);
+    ctx.insert("delivery", values.get(RESULT_DELIVERY).map_or("counter", String::as_str));
+    ctx.insert("delivery_error", &messages.get(RESULT_DELIVERY));
     ctx.insert("errors", &messages);
     ctx.insert("draft_token", &crate::random::token().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };

@@ -92,6 +92,7 @@ route_table! {
     GET "/can-bo/ho-so/{id}/phieu-tiep-nhan.pdf" Official => dossier_pages::receipt_pdf;
     POST "/can-bo/ho-so/{id}/tiep-nhan" RECEPTION => reception::receive;
     POST "/can-bo/ho-so/{id}/yeu-cau-bo-sung" RECEPTION => reception::request_supplement;
+    POST "/can-bo/ho-so/{id}/nhan-bo-sung" RECEPTION => reception::record_supplement;
     POST "/can-bo/ho-so/{id}/thu-phi" RECEPTION => reception::record_payment;
     POST "/can-bo/ho-so/{id}/tu-choi" RECEPTION => reception::refuse;
     GET "/can-bo/tiep-nhan-truc-tiep" RECEPTION => reception::counter_choose;

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
 use crate::dossier_support::*;
-use crate::helpers::{TestApp, location};
+use crate::helpers::{TestApp, get_html_with, location};
 
 fn records<'a>(messages: &'a [Value], service: &str) -> Vec<&'a Value> {
     messages.iter().filter(|m| m["service"] == service).map(|m| &m["data"][0]).collect()
@@ -158,6 +158,13 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
     assert_eq!(answered["TrangThaiBoSung"], 1);
     assert!(is_national_date(&answered["NgayTiepNhanBoSung"]) && is_national_date(&answered["NgayHenTraMoi"]));
     assert_eq!(dossiers[5]["TaiLieuNop"].as_array().unwrap().len(), 4, "the supplement's file is listed");
+    assert_eq!(answered["NguoiTiepNhanBoSung"], "", "sent online: no officer took it in");
+    assert_eq!(answered["ThongTinTiepNhan"], "Đã bổ sung");
+    assert_eq!(answered["DanhSachGiayToBoSung"][0]["TenTepDinhKem"], "hop-dong.pdf");
+    assert_eq!(
+        (first["HinhThuc"].as_i64(), first["ThongTinTra"].as_str()),
+        (Some(0), Some("Nhận bản điện tử trên Cổng dịch vụ công"))
+    );
     let apology = dossiers[7];
     assert_eq!(apology["NgayHenTraBanDau"], reception_record["NgayHenTra"], "the first appointment stays");
     assert_ne!(apology["NgayHenTra"], reception_record["NgayHenTra"], "the moved one");
@@ -231,6 +238,112 @@ async fn a_counter_dossier_is_reported_in_person_with_its_papers_digitised_throu
     }
     assert_eq!((last["TrangThaiThanhToan"].as_i64(), last["DuocThanhToanTrucTuyen"].as_i64()), (Some(1), Some(0)));
     assert!(is_national_date(&last["NgayTra"]) && is_national_date(&last["NgayXinLoi"]));
+}
+
+#[tokio::test]
+async fn a_walk_in_applicant_hands_a_supplement_in_at_the_counter() {
+    let app = TestApp::spawn_with_sso().await;
+    let officer = official(&app, "tiepnhan").await;
+    let id = crate::reception::counter_dossier(&app, &officer).await;
+    let res = app.post_form_with(&officer, &format!("/can-bo/ho-so/{id}/thu-phi"), &[("receipt_no", "0000124")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let specialist = official(&app, "chuyenvien").await;
+    assert_eq!(act(&app, &officer, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
+    let asked = [("documents", "Bản sao hợp đồng lao động có chứng thực"), ("reason", "Bản đã nộp không đọc được")];
+    assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
+    let (status, page) = get_html_with(&officer, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Nhận hồ sơ bổ sung tại quầy") && page.contains("/nhan-bo-sung"), "the desk's form: {page}");
+    let path = format!("/can-bo/ho-so/{id}/nhan-bo-sung");
+    let waiting = state_of(&app, &id).await;
+    let version = waiting.version.to_string();
+
+    // Refused, and nothing changes: nothing brought, a stale version, another unit's officer.
+    let csrf = app.csrf_of(&officer).await;
+    let fields = [("_csrf", csrf.as_str()), ("version", version.as_str()), ("note", "Bản sao mới")];
+    let res = post_multipart(&app, &officer, &path, &fields, &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "no papers, no answer");
+    let files = [("file.2", "hop-dong-moi.pdf", pdf(4000, "hop dong moi"))];
+    let stale = [("_csrf", csrf.as_str()), ("version", "1"), ("note", "")];
+    assert_eq!(post_multipart(&app, &officer, &path, &stale, &files).await.status(), StatusCode::CONFLICT);
+    app.create_official("tiepnhan.khac", &[motcua::auth::role::Role::Reception], Some("000.00.20.H26")).await;
+    let outsider = official(&app, "tiepnhan.khac").await;
+    let outsider_csrf = app.csrf_of(&outsider).await;
+    let theirs = [("_csrf", outsider_csrf.as_str()), ("version", version.as_str()), ("note", "")];
+    let res = post_multipart(&app, &outsider, &path, &theirs, &files).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "another agency's dossier");
+    let unchanged = state_of(&app, &id).await;
+    assert_eq!((unchanged.version, unchanged.status.as_str()), (waiting.version, "awaiting_supplement"));
+
+    // The officer scans what the applicant brought and records the answer for them.
+    let res = post_multipart(&app, &officer, &path, &fields, &files).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = state_of(&app, &id).await;
+    assert_eq!(
+        (back.status.as_str(), back.workflow_state.as_deref(), back.paused_at),
+        ("in_progress", Some("tham_dinh"), None)
+    );
+    // Twice (a second click): the dossier is no longer waiting.
+    assert_eq!(post_multipart(&app, &officer, &path, &fields, &files).await.status(), StatusCode::CONFLICT);
+
+    let messages = sync_messages(&app, back.code.as_deref().unwrap()).await;
+    let dossiers = records(&messages, "DongBoHoSoMC");
+    let statuses: Vec<i64> = dossiers.iter().map(|r| r["TrangThaiHoSo"].as_i64().unwrap()).collect();
+    assert_eq!(statuses, [1, 2, 2, 4, 5, 4], "submitted, received, paid, appraisal, asked, answered");
+    let last = dossiers.last().unwrap();
+    let round = &last["DanhSachHoSoBoSung"][0];
+    assert_eq!(round["TrangThaiBoSung"], 1, "answered");
+    let received_by = round["NguoiTiepNhanBoSung"].as_str().unwrap();
+    assert!(received_by.starts_with("Nguyễn Thị Lan"), "the officer who took the papers in: {received_by}");
+    assert_eq!(round["ThongTinTiepNhan"], "Bản sao mới");
+    let handed: Vec<&str> = round["DanhSachGiayToBoSung"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["TenTepDinhKem"].as_str().unwrap())
+        .collect();
+    assert_eq!(handed, ["hop-dong-moi.pdf"], "the papers of this round, not the dossier's first ones");
+    let scanned = last["TaiLieuNop"].as_array().unwrap().iter().find(|x| x["TenTepDinhKem"] == "hop-dong-moi.pdf");
+    assert_eq!(scanned.unwrap()["DuocSoHoa"], 1, "digitised at the counter");
+    assert_eq!(
+        (last["HinhThuc"].as_i64(), last["ThongTinTra"].as_str()),
+        (Some(0), Some("Nhận trực tiếp tại Bộ phận Một cửa"))
+    );
+}
+
+#[tokio::test]
+async fn the_applicant_chooses_where_to_receive_the_result() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let before = dossier_count(&app).await;
+    let (_, csrf, token) = start_page(&app, &app.client, PRESS_CARD).await;
+    let mut fields = vec![("_csrf", csrf.as_str()), ("draft_token", token.as_str()), ("action", "review")];
+    fields.extend(press_card_fields());
+    fields.push(("result_delivery", "by_pigeon"));
+    let path = format!("/thu-tuc/{PRESS_CARD}/nop-ho-so");
+    let res = post_multipart(&app, &app.client, &path, &fields, &press_card_files()).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "not a way the result is delivered");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Đăng ký nhận kết quả tại"), "the choice is asked again");
+    let submitted =
+        entity::dossier::Entity::find().filter(entity::dossier::Column::Status.ne("draft")).all(&app.db).await.unwrap();
+    assert!(submitted.is_empty() && dossier_count(&app).await <= before + 1, "nothing submitted");
+
+    let mut fields = press_card_fields();
+    fields.push(("result_delivery", "post"));
+    let id = fill_draft(&app, &app.client, PRESS_CARD, &fields, &press_card_files()).await;
+    assert_eq!(submit(&app, &app.client, &id).await.status(), StatusCode::SEE_OTHER);
+    let d = state_of(&app, &id).await;
+    assert_eq!(d.result_delivery.as_str(), "post");
+    let (status, page) = get_html_with(&app.client, &app.url(&format!("/ho-so/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Qua dịch vụ bưu chính công ích"), "the dossier page says it: {page}");
+    let messages = sync_messages(&app, d.code.as_deref().unwrap()).await;
+    let first = records(&messages, "DongBoHoSoMC")[0].clone();
+    assert_eq!(
+        (first["HinhThuc"].as_i64(), first["ThongTinTra"].as_str()),
+        (Some(1), Some("Nhận qua dịch vụ bưu chính công ích"))
+    );
 }
 
 #[tokio::test]

@@ -289,8 +289,18 @@ async fn the_applicant_downloads_the_result_only_once_the_fee_at_the_result_is_p
         .await;
     let ld = official(&app, "ld.tai").await;
     use crate::dossier_support::{act, pdf};
+    // Before the result is ready, the fee collected with it cannot be paid yet: the page says when.
+    let (_, page) = get_html_with(&app.client, &app.url(&format!("/ho-so/{}", d.public_id))).await;
+    assert!(page.contains("được thu ở bước sau") && !page.contains("/thanh-toan\""), "no payment yet: {page}");
+    let res = crate::payments::start(&app, &d.public_id).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "nothing to pay yet");
+    let none = entity::payment::Entity::find().filter(entity::payment::Column::DossierId.eq(d.id)).all(&app.db).await;
+    assert!(none.unwrap().is_empty(), "no order was opened");
     let res = act(&app, &ld, &d.public_id, "phe_duyet_ket_qua", &[], Some(pdf(3000, "giay"))).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Ready: now it may be paid online.
+    let (_, page) = get_html_with(&app.client, &app.url(&format!("/ho-so/{}", d.public_id))).await;
+    assert!(page.contains("/thanh-toan\""), "the pay button: {page}");
     let path = format!("/ho-so/{}/ket-qua", d.public_id);
     assert_eq!(app.get(&path).await.status(), StatusCode::CONFLICT, "not while the fee at the result is owed");
     let tn = official(&app, "tn.tai2").await;

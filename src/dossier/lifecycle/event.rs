@@ -19,6 +19,8 @@ pub struct Submission {
     pub vneid_verified: bool,
     /// The procedure's version the dossier keeps from now on.
     pub procedure_version: i32,
+    /// Where the applicant asked to receive the result (form 01).
+    pub result_delivery: entity::dossier::ResultDelivery,
 }
 
 /// The appointment a complete dossier gets (form 01).
@@ -217,6 +219,7 @@ mod tests {
                     accept_due_at: at,
                     vneid_verified: false,
                     procedure_version: 1,
+                    result_delivery: entity::dossier::ResultDelivery::Counter,
                 }),
             ),
             (

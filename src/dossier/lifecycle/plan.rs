@@ -31,8 +31,30 @@ pub struct Entry {
 /// What a change does to the supplement rounds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoundChange {
-    Open { round: i32, stage: Stage, content: String, due_before: Option<DateTime<Utc>> },
-    Close { status: RoundStatus, due_after: Option<DateTime<Utc>> },
+    Open {
+        round: i32,
+        stage: Stage,
+        content: String,
+        due_before: Option<DateTime<Utc>>,
+    },
+    Close {
+        status: RoundStatus,
+        due_after: Option<DateTime<Utc>>,
+        /// The officer who took the answer in at the counter (NguoiTiepNhanBoSung).
+        received_by: Option<String>,
+        note: String,
+    },
+}
+
+/// The round closes answered: taken in by `actor` if an officer recorded it
+/// at the counter (they act in the reception role), online otherwise.
+fn answered(actor: &Actor, due_after: Option<DateTime<Utc>>, note: &str) -> RoundChange {
+    RoundChange::Close {
+        status: RoundStatus::Answered,
+        due_after,
+        received_by: (actor.role.as_deref() == Some("reception")).then(|| actor.label.clone()),
+        note: note.to_owned(),
+    }
 }
 
 /// One message for the national portal, frozen when the change is planned.
@@ -107,6 +129,7 @@ pub fn plan(
             a.accept_due_at = Some(s.accept_due_at);
             a.vneid_verified = s.vneid_verified;
             a.procedure_version = s.procedure_version;
+            a.result_delivery = s.result_delivery;
             (from_state, to_state) = (None, None);
             String::new()
         }
@@ -145,7 +168,7 @@ pub fn plan(
             // A corrected dossier is new work for reception: the 8-hour watch starts again.
             a.accept_due_at = Some(*accept_due_at);
             a.accept_late = false;
-            round = Some(RoundChange::Close { status: RoundStatus::Answered, due_after: a.due_at });
+            round = Some(answered(actor, a.due_at, note));
             note.clone()
         }
         Event::Withdraw { reason } => {
@@ -184,7 +207,7 @@ pub fn plan(
             }
             if from == DossierStatus::AwaitingSupplement && step.to != DossierStatus::AwaitingSupplement {
                 clear_supplement(&mut a);
-                round = Some(RoundChange::Close { status: RoundStatus::Answered, due_after: a.due_at });
+                round = Some(answered(actor, a.due_at, &step.note));
             }
             if let Some(asked) = &step.asked {
                 ask(&mut a, asked);
@@ -224,7 +247,12 @@ pub fn plan(
                 a.workflow_state = end_state.clone();
             }
             to_state = a.workflow_state.clone();
-            round = Some(RoundChange::Close { status: RoundStatus::Expired, due_after: None });
+            round = Some(RoundChange::Close {
+                status: RoundStatus::Expired,
+                due_after: None,
+                received_by: None,
+                note: String::new(),
+            });
             note.clone()
         }
         Event::Apology { new_due, late, note } => {
@@ -264,15 +292,19 @@ pub fn plan(
             requested_by: actor.label.clone(),
             content: content.clone(),
             answered_at: None,
+            received_by: None,
+            answer_note: None,
             status: RoundStatus::Open,
             due_before: *due_before,
             due_after: None,
         }),
-        Some(RoundChange::Close { status, due_after }) => {
+        Some(RoundChange::Close { status, due_after, received_by, note }) => {
             if let Some(open) = facts.rounds.iter_mut().rev().find(|r| r.status == RoundStatus::Open) {
                 open.status = *status;
                 open.answered_at = (*status == RoundStatus::Answered).then_some(now);
                 open.due_after = *due_after;
+                open.received_by = received_by.clone();
+                open.answer_note = (!note.is_empty()).then(|| note.clone());
             }
         }
         None => {}

@@ -130,6 +130,8 @@ async fn write_round(
                 requested_by: Set(actor.label.chars().take(250).collect()),
                 content: Set(content.clone()),
                 answered_at: Set(None),
+                received_by: Set(None),
+                answer_note: Set(None),
                 status: Set(RoundStatus::Open),
                 due_before: Set(*due_before),
                 due_after: Set(None),
@@ -138,7 +140,7 @@ async fn write_round(
             .insert(txn)
             .await?;
         }
-        RoundChange::Close { status, due_after } => {
+        RoundChange::Close { status, due_after, received_by, note } => {
             let open = supplement_round::Entity::find()
                 .filter(supplement_round::Column::DossierId.eq(dossier_id))
                 .filter(supplement_round::Column::Status.eq(RoundStatus::Open))
@@ -150,6 +152,8 @@ async fn write_round(
                 m.status = Set(*status);
                 m.answered_at = Set((*status == RoundStatus::Answered).then_some(now));
                 m.due_after = Set(*due_after);
+                m.received_by = Set(received_by.as_ref().map(|r| r.chars().take(250).collect()));
+                m.answer_note = Set((!note.is_empty()).then(|| note.clone()));
                 m.update(txn).await?;
             }
         }
