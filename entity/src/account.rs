@@ -28,8 +28,6 @@ pub struct Model {
     /// The official's unit (an agency row).
     pub unit_id: Option<i32>,
     pub active: bool,
-    pub failed_sign_ins: i32,
-    pub locked_until: Option<DateTimeUtc>,
     /// Bumped by "sign out everywhere": sessions of an older epoch are void.
     pub session_epoch: i32,
     pub last_sign_in_at: Option<DateTimeUtc>,

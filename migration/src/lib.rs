@@ -22,6 +22,7 @@ mod m20261202_000016_ordered_outbox;
 mod m20261202_000017_procedure_proposal;
 mod m20261202_000018_national_client;
 mod m20261203_000019_supplement_receipt;
+mod m20261203_000020_no_account_lock;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_procedure_proposal::Migration),
             Box::new(m20261202_000018_national_client::Migration),
             Box::new(m20261203_000019_supplement_receipt::Migration),
+            Box::new(m20261203_000020_no_account_lock::Migration),
         ]
     }
 }

@@ -72,8 +72,6 @@ pub async fn national_portal_account(db: &sea_orm::DatabaseConnection, now: Date
         vneid_verified: Set(false),
         unit_id: Set(None),
         active: Set(false),
-        failed_sign_ins: Set(0),
-        locked_until: Set(None),
         session_epoch: Set(0),
         last_sign_in_at: Set(None),
         created_at: Set(now),
