@@ -32,6 +32,7 @@ pub mod payment;
 pub mod pdf;
 pub mod random;
 pub mod ratelimit;
+pub mod rating;
 pub mod scheduler;
 pub mod seed;
 pub mod sla;

@@ -23,6 +23,7 @@ mod m20261202_000017_procedure_proposal;
 mod m20261202_000018_national_client;
 mod m20261203_000019_supplement_receipt;
 mod m20261203_000020_no_account_lock;
+mod m20261203_000021_rating;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_national_client::Migration),
             Box::new(m20261203_000019_supplement_receipt::Migration),
             Box::new(m20261203_000020_no_account_lock::Migration),
+            Box::new(m20261203_000021_rating::Migration),
         ]
     }
 }

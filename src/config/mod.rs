@@ -9,6 +9,7 @@ pub mod national_sync;
 pub mod office_hours;
 pub mod payment;
 pub mod policies;
+pub mod ratings;
 
 pub use office_hours::OfficeHours;
 pub use services::{MailSettings, MailTransport, SmtpTls, StorageSettings};

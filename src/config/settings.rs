@@ -59,6 +59,8 @@ pub struct Settings {
     pub payment: super::payment::PaymentSettings,
     /// The dossier sync with the national portal.
     pub national_sync: super::national_sync::NationalSyncSettings,
+    /// Satisfaction ratings: criteria, edit window, the national service.
+    pub ratings: super::ratings::RatingSettings,
     /// Run the background workers (outbox delivery); tests drive them by hand.
     pub workers: bool,
     /// Set session cookies `Secure`; on by default when the public URL is https.
@@ -125,6 +127,9 @@ pub(super) struct Raw {
     pub(super) supplement_timeout_days: Option<String>,
     pub(super) apology_lead_days: Option<String>,
     pub(super) assign_due_within_days: Option<String>,
+    pub(super) rating_criteria: Option<String>,
+    pub(super) rating_edit_days: Option<String>,
+    pub(super) national_rating_service: Option<String>,
     pub(super) office_hours: Option<String>,
     pub(super) rest_days: Option<String>,
     pub(super) cutoff: Option<String>,
@@ -135,7 +140,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 61] = [
+        let slots: [(&str, &mut Option<String>); 64] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -191,6 +196,9 @@ impl Raw {
             ("SUPPLEMENT_TIMEOUT_DAYS", &mut self.supplement_timeout_days),
             ("APOLOGY_LEAD_DAYS", &mut self.apology_lead_days),
             ("ASSIGN_DUE_WITHIN_DAYS", &mut self.assign_due_within_days),
+            ("RATING_CRITERIA", &mut self.rating_criteria),
+            ("RATING_EDIT_DAYS", &mut self.rating_edit_days),
+            ("NATIONAL_RATING_SERVICE", &mut self.national_rating_service),
             ("OFFICE_HOURS", &mut self.office_hours),
             ("REST_DAYS", &mut self.rest_days),
             ("CUTOFF", &mut self.cutoff),
@@ -266,6 +274,12 @@ impl Settings {
             raw.supplement_timeout_days.as_deref(),
             raw.apology_lead_days.as_deref(),
             raw.assign_due_within_days.as_deref(),
+            &mut errors,
+        );
+        let ratings = super::ratings::RatingSettings::parse(
+            raw.rating_criteria.as_deref(),
+            raw.rating_edit_days.as_deref(),
+            raw.national_rating_service.as_deref(),
             &mut errors,
         );
         let mut office_hours = super::OfficeHours::default();
@@ -388,6 +402,7 @@ impl Settings {
             policies,
             payment,
             national_sync,
+            ratings,
             listen,
             database_url,
             data_dir,

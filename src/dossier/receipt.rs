@@ -38,6 +38,9 @@ pub struct Receipt {
     pub result_at: String,
     pub receiver: String,
     pub lookup_url: String,
+    /// The one-time rating link, on the applicant's own copy only.
+    #[serde(skip)]
+    pub rating_url: Option<String>,
 }
 
 impl Receipt {
@@ -99,6 +102,7 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
         result_at,
         receiver,
         lookup_url: lookup_url.to_owned(),
+        rating_url: None,
     })
 }
 
@@ -146,6 +150,25 @@ pub fn pdf(r: &Receipt) -> Result<Vec<u8>, AppError> {
     l.gap(14.0);
     l.text_in(Layout::left() + l.width() / 2.0, l.width() / 2.0, "NGƯỜI TIẾP NHẬN", 11.0, Weight::Bold, Align::Center);
     l.text_in(Layout::left() + l.width() / 2.0, l.width() / 2.0, &r.receiver, 11.0, Weight::Regular, Align::Center);
+    if let Some(url) = &r.rating_url {
+        // The applicant's copy: how to rate the dossier once it is finished (REGULATIONS §5.3).
+        l.gap(16.0);
+        let top = l.y();
+        pdf::qr::draw(&mut l, url, Layout::left(), top, qr_size);
+        let x = Layout::left() + qr_size + 12.0;
+        let w = l.width() - qr_size - 12.0;
+        l.text_in(x, w, "ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG", 11.0, Weight::Bold, Align::Left);
+        l.text_in(
+            x,
+            w,
+            "Dành riêng cho người nộp hồ sơ; dùng được một lần, sau khi nhận kết quả.",
+            10.0,
+            Weight::Regular,
+            Align::Left,
+        );
+        l.text_in(x, w, url, 9.0, Weight::Regular, Align::Left);
+        l.set_y(l.y().max(top + qr_size));
+    }
     pdf::render(&l, &format!("Giấy tiếp nhận hồ sơ {}", r.code)).map_err(AppError::Internal)
 }
 
@@ -173,6 +196,7 @@ mod tests {
             applicant_email: "huong@example.vn".into(),
             documents: vec![("Tờ khai đề nghị cấp thẻ nhà báo".into(), 1)],
             time_limit_days: "30".into(),
+            rating_url: None,
             received_at: at,
             due_at: at,
             received_text: moment_vi(at),

@@ -27,6 +27,8 @@ pub struct MockSettings {
     /// The ministry's sync client (client-credentials grant).
     pub sync_client_id: String,
     pub sync_client_secret: String,
+    /// The service ratings are synced under (the same setting the portal reads).
+    pub rating_service: String,
     /// Where dossiers filed here are forwarded (the ministry's inbound API), and as whom.
     pub forward_url: String,
     pub forward_client_id: String,
@@ -47,6 +49,7 @@ impl From<&Settings> for MockSettings {
             vnpay_ipn_url: s.payment.mock_ipn_url.clone(),
             sync_client_id: s.national_sync.client_id.clone(),
             sync_client_secret: s.national_sync.client_secret.clone(),
+            rating_service: s.ratings.national_service.clone(),
             forward_url: s.mock_forward_url.clone(),
             forward_client_id: s.mock_forward_client_id.clone(),
             forward_client_secret: s.mock_forward_client_secret.clone(),
@@ -111,6 +114,7 @@ impl MockPortal {
             sync: sync::SyncSide {
                 client_id: settings.sync_client_id,
                 client_secret: settings.sync_client_secret,
+                rating_service: settings.rating_service,
                 faults: Default::default(),
                 write: Default::default(),
             },

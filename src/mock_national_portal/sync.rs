@@ -46,6 +46,8 @@ pub struct Faults {
 pub struct SyncSide {
     pub client_id: String,
     pub client_secret: String,
+    /// The rating service's name (`DongBoDanhGiaHoSo` unless set).
+    pub rating_service: String,
     pub faults: Mutex<Faults>,
     /// One writer at a time: a record's order check and its write must not interleave with another call's.
     pub write: tokio::sync::Mutex<()>,
@@ -144,6 +146,7 @@ pub async fn api(state: Data<MockState>, req: HttpRequest, body: Bytes) -> HttpR
     }
     let result = match call.service.as_str() {
         rules::DOSSIER | rules::PROGRESS => take(&state, &call.service, &call.data).await,
+        rating if rating == state.sync.rating_service => take(&state, &call.service, &call.data).await,
         rules::LOOKUP => lookup(&state, &call.data).await,
         rules::PROCEDURE_LIST => procedure_list(&state).await,
         rules::PROCEDURE => procedure(&state, &call.data).await,
@@ -159,7 +162,7 @@ pub async fn api(state: Data<MockState>, req: HttpRequest, body: Bytes) -> HttpR
     HttpResponse::Ok().json(body)
 }
 
-/// Takes `DongBoHoSoMC` or `CapNhatTienDoHoSoMC` records, in one transaction.
+/// Takes `DongBoHoSoMC`, `CapNhatTienDoHoSoMC` or rating records, in one transaction.
 async fn take(state: &MockState, service: &str, data: &[Value]) -> Result<Value, sea_orm::DbErr> {
     use sea_orm::TransactionTrait;
     let _one_writer = state.sync.write.lock().await;
@@ -175,6 +178,8 @@ async fn take(state: &MockState, service: &str, data: &[Value]) -> Result<Value,
             (Outcome::Skipped, Vec::new())
         } else if service == rules::DOSSIER {
             take_dossier(&txn, record, now).await?
+        } else if service == state.sync.rating_service {
+            take_rating(&txn, service, record, now).await?
         } else {
             take_progress(&txn, record, now).await?
         };
@@ -260,6 +265,32 @@ async fn take_progress(
                 .await?
         }
         Outcome::Duplicate => store::count_repeat(db, &key.code, rules::PROGRESS, key.seq).await?,
+        _ => {}
+    }
+    Ok((outcome, Vec::new()))
+}
+
+/// A rating of a dossier held here; a change comes as a newer `LanDanhGia`.
+async fn take_rating(
+    db: &impl sea_orm::ConnectionTrait,
+    service: &str,
+    record: &Value,
+    now: i64,
+) -> Result<(Outcome, Vec<String>), sea_orm::DbErr> {
+    let key = match rules::rating(record) {
+        Ok(key) => key,
+        Err(errors) => return Ok((Outcome::Invalid, errors)),
+    };
+    if store::dossier(db, &key.code).await?.is_none() {
+        return Ok((Outcome::UnknownDossier, Vec::new()));
+    }
+    let (repeat, highest) = store::arrival_seqs(db, &key.code, service, key.seq).await?;
+    let outcome = rules::order(key.seq, repeat, highest);
+    match outcome {
+        Outcome::Accepted => {
+            store::add_arrival(db, &key.code, service, key.seq, None, &record.to_string(), now).await?
+        }
+        Outcome::Duplicate => store::count_repeat(db, &key.code, service, key.seq).await?,
         _ => {}
     }
     Ok((outcome, Vec::new()))

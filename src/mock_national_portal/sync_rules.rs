@@ -11,6 +11,8 @@ pub const PROGRESS: &str = "CapNhatTienDoHoSoMC";
 pub const LOOKUP: &str = "TraCuuHoSo";
 pub const PROCEDURE_LIST: &str = "LayDanhSachTTHC";
 pub const PROCEDURE: &str = "LayThuTuc";
+/// The levels of the national scale.
+pub const LEVELS: &[&str] = &["rat_hai_long", "hai_long", "khong_hai_long"];
 
 /// The ministry's sequence number of the change a record reports: our
 /// documented extension, so that an older update can be told from a newer one.
@@ -186,6 +188,35 @@ pub fn progress(record: &Value) -> Result<ProgressKey, Vec<String>> {
     c.date("NgayKetThucTheoQuyDinh", false);
     let seq = c.seq();
     c.done(ProgressKey { code, status, seq })
+}
+
+pub struct RatingKey {
+    pub code: String,
+    pub seq: i64,
+}
+
+/// Checks a rating record: the dossier, the date, each criterion on the national scale.
+pub fn rating(record: &Value) -> Result<RatingKey, Vec<String>> {
+    if !record.is_object() {
+        return Err(vec!["bản ghi phải là đối tượng JSON".into()]);
+    }
+    let mut c = Check { record, errors: Vec::new() };
+    let code = c.text("MaHoSo", true, 50);
+    c.date("NgayDanhGia", true);
+    c.text("NoiDungDanhGia", false, 2000);
+    match record.get("DanhSachTieuChi").and_then(Value::as_array) {
+        Some(list) if !list.is_empty() => {
+            for item in list {
+                let level = item.get("MucDoHaiLong").and_then(Value::as_str).unwrap_or_default();
+                if item.get("MaTieuChi").and_then(Value::as_str).is_none_or(str::is_empty) || !LEVELS.contains(&level) {
+                    c.errors.push(format!("DanhSachTieuChi: {item} không hợp lệ"));
+                }
+            }
+        }
+        _ => c.errors.push("DanhSachTieuChi: bắt buộc, ít nhất một tiêu chí".into()),
+    }
+    let seq = c.seq();
+    c.done(RatingKey { code, seq })
 }
 
 /// Whether a record with sequence `seq` is new, a repeat, or older than what is held.

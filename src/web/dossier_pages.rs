@@ -240,6 +240,7 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
     let shown = view::load(&ui.state.db, &d).await?.for_applicant();
     ctx.insert("pay", &super::payments::applicant_summary(&ui.state.db, &d, &shown.procedure.record.fees).await?);
     ctx.insert("d", &shown);
+    ctx.insert("rating", &super::ratings::panel(&ui.state.db, &ui.state, &d, ui.now()).await?);
     ctx.insert("store", &store::mine(&ui.state.db, ui.principal()?.id).await?);
     ui.render("dossier/show.html", &ctx)
 }

@@ -33,6 +33,7 @@ pub mod national_inbound;
 pub mod payments;
 pub mod processing;
 pub mod public;
+pub mod ratings;
 pub mod reception;
 pub mod render;
 pub mod request_span;

@@ -164,6 +164,32 @@ pub async fn record_supplement(ui: Ui, id: web::Path<String>, payload: Multipart
     Ok(see_other(&format!("/can-bo/ho-so/{id}")))
 }
 
+/// The applicant's own copy of form 01 for a counter dossier: the receipt
+/// with a new one-time rating link (the earlier one stops working). Posted,
+/// since each print issues a link; only the PDF handed over carries it.
+pub async fn applicant_copy(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
+    let who = ui.principal()?;
+    let d = access::load(&ui.state.db, who, &id).await?;
+    if !csrf::verify(&ui.session, Some(form.get(csrf::FIELD))) {
+        return Err(AppError::Forbidden);
+    }
+    if who.unit_id != Some(d.agency_id) {
+        return Err(AppError::Forbidden);
+    }
+    let lookup =
+        crate::dossier::lookup::lookup_url(&ui.state.settings.public_url, d.code.as_deref().unwrap_or_default());
+    let mut r = crate::dossier::receipt::load(&ui.state.db, d.id, &lookup).await?;
+    let token = crate::rating::link::issue(&ui.state.db, &d, ui.now()).await?;
+    r.rating_url = Some(crate::rating::link::url(&ui.state.settings.public_url, &token));
+    let name = r.file_name();
+    let bytes = crate::blocking::run(move || crate::dossier::receipt::pdf(&r)).await??;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Content-Disposition", format!("inline; filename=\"{name}\"")))
+        .body(bytes))
+}
+
 /// The officer records the fee paid at the counter, with the receipt's number.
 pub async fn record_payment(ui: Ui, id: web::Path<String>, form: FormData) -> Result<HttpResponse, AppError> {
     let who = ui.principal()?;

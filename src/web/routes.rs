@@ -16,7 +16,7 @@ use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
     admin_sync, admin_workflows, api, auth_pages, dossier_api, dossier_pages, forms, health, national_inbound,
-    payments, processing, public, reception, uploads,
+    payments, processing, public, ratings, reception, uploads,
 };
 use crate::error::AppError;
 
@@ -67,6 +67,10 @@ route_table! {
     GET "/ho-so/{id}/xem-lai" Applicant => dossier_pages::review;
     POST "/ho-so/{id}/nop" Applicant => dossier_pages::submit;
     POST "/ho-so/{id}/bo-sung" Applicant => dossier_pages::answer_supplement;
+    POST "/ho-so/{id}/danh-gia" Applicant => ratings::give_on_page;
+    GET "/danh-gia/{token}" Public => ratings::link_page;
+    POST "/danh-gia/{token}" Public => ratings::link_give;
+    GET "/can-bo/danh-gia" LEADER => ratings::unit_page;
     POST "/ho-so/{id}/rut" Applicant => dossier_pages::withdraw;
     GET "/ho-so/{id}/tep/{file}" Applicant => dossier_pages::file;
     GET "/ho-so/{id}/phieu-tiep-nhan" Applicant => dossier_pages::receipt_page;
@@ -93,6 +97,7 @@ route_table! {
     POST "/can-bo/ho-so/{id}/tiep-nhan" RECEPTION => reception::receive;
     POST "/can-bo/ho-so/{id}/yeu-cau-bo-sung" RECEPTION => reception::request_supplement;
     POST "/can-bo/ho-so/{id}/nhan-bo-sung" RECEPTION => reception::record_supplement;
+    POST "/can-bo/ho-so/{id}/ban-nguoi-nop.pdf" RECEPTION => reception::applicant_copy;
     POST "/can-bo/ho-so/{id}/thu-phi" RECEPTION => reception::record_payment;
     POST "/can-bo/ho-so/{id}/tu-choi" RECEPTION => reception::refuse;
     GET "/can-bo/tiep-nhan-truc-tiep" RECEPTION => reception::counter_choose;
@@ -122,6 +127,8 @@ route_table! {
     POST "/api/v1/dossiers" Applicant => dossier_api::create;
     GET "/api/v1/dossiers" Applicant => dossier_api::list;
     GET "/api/v1/dossiers/{id}" Applicant => dossier_api::show;
+    GET "/api/v1/dossiers/{id}/rating" Applicant => ratings::api_show;
+    POST "/api/v1/dossiers/{id}/rating" Applicant => ratings::api_give;
     GET "/api/v1/dossiers/{code}/status" Public => dossier_api::status;
     GET "/api/v1/admin/catalogue" ADMIN => api::export_catalogue;
     PUT "/api/v1/admin/catalogue" ADMIN => api::import_catalogue;

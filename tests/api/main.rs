@@ -37,6 +37,7 @@ mod payment_orders;
 mod payments;
 mod processes;
 mod processing;
+mod ratings;
 mod reception;
 mod storage;
 mod sync_operator;
