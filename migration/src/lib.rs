@@ -24,6 +24,7 @@ mod m20261202_000018_national_client;
 mod m20261203_000019_supplement_receipt;
 mod m20261203_000020_no_account_lock;
 mod m20261203_000021_rating;
+mod m20261203_000022_statistics_indexes;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_supplement_receipt::Migration),
             Box::new(m20261203_000020_no_account_lock::Migration),
             Box::new(m20261203_000021_rating::Migration),
+            Box::new(m20261203_000022_statistics_indexes::Migration),
         ]
     }
 }

@@ -39,6 +39,7 @@ pub mod render;
 pub mod request_span;
 pub mod routes;
 pub mod session;
+pub mod statistics;
 pub mod uploads;
 
 pub use routes::routes;

@@ -16,7 +16,7 @@ use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
     admin_sync, admin_workflows, api, auth_pages, dossier_api, dossier_pages, forms, health, national_inbound,
-    payments, processing, public, ratings, reception, uploads,
+    payments, processing, public, ratings, reception, statistics, uploads,
 };
 use crate::error::AppError;
 
@@ -130,6 +130,7 @@ route_table! {
     GET "/api/v1/dossiers/{id}/rating" Applicant => ratings::api_show;
     POST "/api/v1/dossiers/{id}/rating" Applicant => ratings::api_give;
     GET "/api/v1/dossiers/{code}/status" Public => dossier_api::status;
+    GET "/api/v1/statistics/766" Public => statistics::index_766;
     GET "/api/v1/admin/catalogue" ADMIN => api::export_catalogue;
     PUT "/api/v1/admin/catalogue" ADMIN => api::import_catalogue;
 

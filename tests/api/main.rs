@@ -4,6 +4,7 @@
 
 mod helpers;
 mod services;
+mod statistics;
 
 mod admin_agencies;
 mod admin_procedures;

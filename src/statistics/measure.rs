@@ -1,0 +1,195 @@
+//! The counts behind the index, in SQL over the dossiers of an agency's
+//! subtree received in a period (`NgayTiepNhan`, REGULATIONS §5.2). What
+//! each count reads, by the national rules:
+//! - synced (1.4): a national sync record of the dossier was delivered;
+//! - on time (2.1): ended (`NgayKetThucXuLy`) by the appointment, or still
+//!   open and not yet due at the period's end (or now); the appointment is
+//!   the one before an apology moved it, since an apology does not make a
+//!   late dossier on time; supplement time is already out of it (the date
+//!   moves on by the pause); more than one supplement request is late;
+//! - online (3.3): filed online, here or on the national portal, and synced;
+//! - paid online (3.6): of the dossiers of procedures with a fee due, those
+//!   with a payment settled through the gateway;
+//! - electronic result (4.1), digitised (4.2: documents and, once there is
+//!   a result, an electronic one), reused (4.3: a document from the store);
+//! - disliked (5.4): rated with some criterion "Không hài lòng";
+//! - resolved (2.2): results ready in the period, with their days from
+//!   reception to the result less the time waiting for supplements (the
+//!   national rule subtracts supplement time only).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Statement, Value};
+
+use super::index::Counts;
+use super::period::Period;
+use crate::error::AppError;
+
+/// Agency `root` and every agency below it.
+pub async fn subtree(db: &impl ConnectionTrait, root: i32) -> Result<Vec<i32>, AppError> {
+    let all: Vec<(i32, Option<i32>)> =
+        entity::agency::Entity::find().all(db).await?.into_iter().map(|a| (a.id, a.parent_id)).collect();
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(all.iter().filter(|(_, p)| *p == Some(parent)).map(|(id, _)| *id));
+        i += 1;
+    }
+    found.sort_unstable();
+    found.dedup();
+    Ok(found)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    received: Option<i64>,
+    synced: Option<i64>,
+    on_time: Option<i64>,
+    online_synced: Option<i64>,
+    with_fee: Option<i64>,
+    paid_online: Option<i64>,
+    with_result: Option<i64>,
+    e_result: Option<i64>,
+    digitised: Option<i64>,
+    reused: Option<i64>,
+    disliked: Option<i64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Resolved {
+    resolved: Option<i64>,
+    days: Option<f64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Services {
+    services: Option<i64>,
+    used: Option<i64>,
+}
+
+fn placeholders(backend: DbBackend, n: usize) -> Vec<String> {
+    // Numbered on both engines, so a value may appear anywhere in the text.
+    (1..=n).map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { format!("?{i}") }).collect()
+}
+
+fn ids(agencies: &[i32]) -> String {
+    if agencies.is_empty() {
+        return "NULL".into();
+    }
+    agencies.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// Days between two timestamp expressions, on either engine.
+fn days(backend: DbBackend, from: &str, to: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("(CAST(EXTRACT(EPOCH FROM ({to} - {from})) AS DOUBLE PRECISION) / 86400.0)"),
+        _ => format!("(julianday({to}) - julianday({from}))"),
+    }
+}
+
+fn flag(condition: &str) -> String {
+    format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
+}
+
+/// The counts of the dossiers of `agencies` over `period`, as of `now`.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    agencies: &[i32],
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Result<Counts, AppError> {
+    let backend = db.get_database_backend();
+    let (start, end) = (period.start(), period.end());
+    let asof = end.min(now);
+    let p = placeholders(backend, 3);
+    let synced = "EXISTS (SELECT 1 FROM outbox o WHERE o.topic = 'national_sync' AND o.ordering_key = d.code \
+                  AND o.status = 'done')";
+    let due = "COALESCE(d.rescheduled_from, d.due_at)";
+    let on_time = format!(
+        "d.supplement_count <= 1 AND ((d.finished_at IS NOT NULL AND d.finished_at <= {due}) \
+         OR (d.finished_at IS NULL AND {due} >= {asof}))",
+        asof = p[2]
+    );
+    let fee = "EXISTS (SELECT 1 FROM procedure_fee f WHERE f.procedure_id = d.procedure_id AND f.amount_vnd > 0 \
+               AND f.collected <> 'exempt')";
+    let paid =
+        "EXISTS (SELECT 1 FROM payment y WHERE y.dossier_id = d.id AND y.status = 'paid' AND y.method = 'gateway')";
+    let result = "d.status IN ('result_ready', 'returned')";
+    let documents = "EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id)";
+    let reused = "EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id AND x.origin = 'reused')";
+    let disliked = "EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.dislike = TRUE)";
+    let sql = format!(
+        "SELECT COUNT(*) AS received, {synced_n} AS synced, {on_time_n} AS on_time, {online} AS online_synced, \
+         {fee_n} AS with_fee, {paid_n} AS paid_online, {result_n} AS with_result, {e_result} AS e_result, \
+         {digitised} AS digitised, {reused_n} AS reused, {disliked_n} AS disliked \
+         FROM dossier d WHERE d.agency_id IN ({agencies}) AND d.received_at >= {start} AND d.received_at < {end}",
+        synced_n = flag(synced),
+        on_time_n = flag(&on_time),
+        online = flag(&format!("d.channel IN ('online', 'national') AND {synced}")),
+        fee_n = flag(fee),
+        paid_n = flag(&format!("{fee} AND {paid}")),
+        result_n = flag(result),
+        e_result = flag(&format!("{result} AND d.result_upload_id IS NOT NULL")),
+        digitised = flag(&format!("{documents} AND (NOT ({result}) OR d.result_upload_id IS NOT NULL)")),
+        reused_n = flag(reused),
+        disliked_n = flag(disliked),
+        agencies = ids(agencies),
+        start = p[0],
+        end = p[1],
+    );
+    let values: Vec<Value> = vec![start.into(), end.into(), asof.into()];
+    let row = Row::find_by_statement(Statement::from_sql_and_values(backend, &sql, values.clone()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no statistics row")))?;
+
+    let pauses = format!(
+        "COALESCE((SELECT SUM({span}) FROM dossier_pause q WHERE q.dossier_id = d.id AND q.reason = 'supplement' AND q.started_at >= d.received_at \
+         AND q.started_at < d.finished_at), 0)",
+        span = days(backend, "q.started_at", "COALESCE(q.ended_at, d.finished_at)")
+    );
+    let p2 = placeholders(backend, 2);
+    let sql = format!(
+        "SELECT COUNT(*) AS resolved, SUM({elapsed} - {pauses}) AS days FROM dossier d \
+         WHERE d.agency_id IN ({agencies}) AND {result} AND d.received_at IS NOT NULL \
+         AND d.finished_at >= {start} AND d.finished_at < {end}",
+        elapsed = days(backend, "d.received_at", "d.finished_at"),
+        agencies = ids(agencies),
+        start = p2[0],
+        end = p2[1],
+    );
+    let resolved = Resolved::find_by_statement(Statement::from_sql_and_values(backend, &sql, values[..2].to_vec()))
+        .one(db)
+        .await?;
+
+    let sql = format!(
+        "SELECT COUNT(*) AS services, SUM(CASE WHEN EXISTS (SELECT 1 FROM dossier d WHERE d.procedure_id = p.id \
+         AND d.channel IN ('online', 'national') AND d.submitted_at >= {start} AND d.submitted_at < {end}) \
+         THEN 1 ELSE 0 END) AS used FROM procedure p WHERE p.agency_id IN ({agencies}) \
+         AND p.status = 'published' AND p.online_mode IN ('full_online', 'partial_online')",
+        agencies = ids(agencies),
+        start = p2[0],
+        end = p2[1],
+    );
+    let services = Services::find_by_statement(Statement::from_sql_and_values(backend, &sql, values[..2].to_vec()))
+        .one(db)
+        .await?;
+    let n = |v: Option<i64>| v.unwrap_or(0);
+    Ok(Counts {
+        received: n(row.received),
+        synced: n(row.synced),
+        on_time: n(row.on_time),
+        online_services: services.as_ref().map_or(0, |s| n(s.services)),
+        online_services_used: services.as_ref().map_or(0, |s| n(s.used)),
+        online_synced: n(row.online_synced),
+        with_fee: n(row.with_fee),
+        paid_online: n(row.paid_online),
+        with_result: n(row.with_result),
+        e_result: n(row.e_result),
+        digitised: n(row.digitised),
+        reused: n(row.reused),
+        disliked: n(row.disliked),
+        resolved: resolved.as_ref().map_or(0, |r| n(r.resolved)),
+        resolved_days: resolved.and_then(|r| r.days).unwrap_or(0.0),
+    })
+}
