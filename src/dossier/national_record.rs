@@ -59,6 +59,7 @@ pub struct Facts {
     pub field_code: String,
     pub field_name: String,
     pub agency_name: String,
+    pub agency_code: String,
     pub documents: Vec<DocumentFact>,
     pub fees: Vec<FeeFact>,
     /// A payment of the dossier was settled as paid through the portal's gateway.
@@ -204,6 +205,8 @@ pub fn dossier(d: &dossier::Model, entry: &Entry, facts: &Facts, now: DateTime<U
         "ThongTinTra": d.result_delivery.label(),
         "HinhThuc": d.result_delivery.national_code(),
         "DonViXuLy": facts.agency_name,
+        // Our extension: the processing agency's code, which the national side keys its figures by.
+        "MaCoQuan": facts.agency_code,
         "NoiNopHoSo": channel.national_code(),
         "GhiChu": entry.note,
         "HoSoCoThanhPhanSoHoa": u8::from(facts.documents.iter().any(|d| d.origin == Origin::Reused)),
@@ -296,6 +299,7 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
         field_code: p.record.field_code.clone(),
         field_name: p.field_name.clone(),
         agency_name: p.agency_name.clone(),
+        agency_code: p.record.agency_code.clone(),
         documents,
         fees: p
             .record

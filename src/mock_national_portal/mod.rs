@@ -9,6 +9,7 @@
 
 pub mod forward;
 pub mod identities;
+pub mod index766;
 pub mod payment;
 pub mod payment_store;
 pub mod server;

@@ -9,7 +9,7 @@ use actix_web::{App, HttpServer};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tera::Tera;
 
-use super::{forward, payment, sso, sso_keys, store, sync, sync_pages};
+use super::{forward, index766, payment, sso, sso_keys, store, sync, sync_pages};
 use crate::config::Settings;
 
 #[derive(Debug, Clone)]
@@ -139,6 +139,8 @@ impl MockPortal {
                         .route(web::post().to(sync::api)),
                 )
                 .route("/ho-so-dong-bo", web::get().to(sync_pages::list))
+                .route("/chi-so-766", web::get().to(index766::page_766))
+                .route("/api/v1/statistics/766", web::get().to(index766::json))
                 .route("/tep/{id}", web::get().to(forward::file))
                 .route("/chuyen-ho-so", web::get().to(forward::form_page))
                 .route("/chuyen-ho-so", web::post().to(forward::form_submit))

@@ -230,3 +230,19 @@ pub async fn procedure_count(db: &impl ConnectionTrait) -> Result<i64, sea_orm::
         .await?
         .map_or(0, |c| c.n))
 }
+
+/// Every dossier held (the index reads their latest records).
+pub async fn all_dossiers(db: &impl ConnectionTrait) -> Result<Vec<Held>, sea_orm::DbErr> {
+    Held::find_by_statement(stmt("SELECT * FROM synced_dossier ORDER BY code", Vec::new())).all(db).await
+}
+
+/// The latest record taken of `service` for each dossier.
+pub async fn latest_of_service(db: &impl ConnectionTrait, service: &str) -> Result<Vec<Arrival>, sea_orm::DbErr> {
+    Arrival::find_by_statement(stmt(
+        "SELECT e.* FROM synced_event e WHERE e.service = ? AND e.seq = \
+         (SELECT MAX(f.seq) FROM synced_event f WHERE f.code = e.code AND f.service = e.service)",
+        vec![service.into()],
+    ))
+    .all(db)
+    .await
+}

@@ -128,7 +128,7 @@ fn expected(specs: &[Spec], child_only: bool) -> Value {
     })
 }
 
-async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize) {
+async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize, national: bool) {
     let d = DossierBuilder::in_step(p, "tham_dinh", spec.status).insert(app, n).await;
     let received = at(spec.received);
     let mut m: entity::dossier::ActiveModel = d.clone().into();
@@ -139,7 +139,34 @@ async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize) {
     m.rescheduled_from = Set(spec.apology_from.map(|a| at(spec.received + a)));
     m.finished_at = Set(spec.finished.map(|f| at(spec.received + f)));
     m.supplement_count = Set(spec.supplements);
+    // The first appointment, and the apology that moved it the day before (form 04).
+    let first_due = at(spec.received + spec.apology_from.unwrap_or(spec.due));
+    m.first_due_at = Set(Some(first_due));
+    m.apology_at = Set(spec.apology_from.map(|_| first_due - Duration::days(1)));
     m.update(&app.db).await.unwrap();
+    // The supplement rounds: the first one waited `pause_days`, any later one was answered at once.
+    for round in 1..=spec.supplements {
+        let asked = received + Duration::days(1);
+        let answered = if round == 1 { asked + Duration::days(spec.pause_days) } else { asked };
+        entity::supplement_round::ActiveModel {
+            dossier_id: Set(d.id),
+            round: Set(round),
+            stage: Set(entity::supplement_round::Stage::Processing),
+            requested_at: Set(asked),
+            requested_by: Set("Chuyên viên".into()),
+            content: Set("Bổ sung giấy tờ".into()),
+            answered_at: Set(Some(answered)),
+            received_by: Set(None),
+            answer_note: Set(None),
+            status: Set(entity::supplement_round::RoundStatus::Answered),
+            due_before: Set(None),
+            due_after: Set(Some(at(spec.received + spec.due))),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
     if spec.pause_days > 0 {
         entity::dossier_pause::ActiveModel {
             dossier_id: Set(d.id),
@@ -212,13 +239,15 @@ async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize) {
         .await
         .unwrap();
     }
-    if spec.synced {
+    if spec.synced && !national {
         let mut row = motcua::outbox::pending("national_sync", d.code.clone(), "{}".into(), received);
         row.status = Set(entity::outbox::OutboxStatus::Done);
         row.delivered_at = Set(Some(received));
         row.insert(&app.db).await.unwrap();
     }
-    if spec.disliked {
+    if national {
+        national_records(app, d.id, spec.disliked).await;
+    } else if spec.disliked {
         entity::rating::ActiveModel {
             dossier_id: Set(d.id),
             procedure_id: Set(p.procedure_id),
@@ -236,6 +265,59 @@ async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize) {
         .await
         .unwrap();
     }
+}
+
+/// The portal's own national records of dossier `id` as it stands, and of its rating, queued for the sync.
+async fn national_records(app: &TestApp, id: i64, disliked: bool) {
+    use sea_orm::TransactionTrait;
+    let d = entity::dossier::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let at = d.received_at.unwrap();
+    entity::dossier_event::ActiveModel {
+        dossier_id: Set(d.id),
+        seq: Set(1),
+        kind: Set(entity::dossier_event::Kind::Receive),
+        at: Set(at),
+        actor_id: Set(None),
+        actor_label: Set("Hệ thống: kiểm thử".into()),
+        actor_role: Set(None),
+        action: Set("receive".into()),
+        step_action: Set(None),
+        from_status: Set(None),
+        to_status: Set(d.status.as_str().into()),
+        from_state: Set(None),
+        to_state: Set(None),
+        note: Set(String::new()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let mut m: entity::dossier::ActiveModel = d.clone().into();
+    m.event_seq = Set(1);
+    let d = m.update(&app.db).await.unwrap();
+    let txn = app.db.begin().await.unwrap();
+    motcua::dossier::lifecycle::sync_now(&txn, &d, 1, &app.state.settings.public_url, at).await.unwrap();
+    if disliked {
+        let r = entity::rating::ActiveModel {
+            dossier_id: Set(d.id),
+            procedure_id: Set(d.procedure_id),
+            agency_id: Set(d.agency_id),
+            via: Set("account".into()),
+            comment: Set(String::new()),
+            dislike: Set(true),
+            created_at: Set(at),
+            updated_at: Set(at),
+            editable_until: Set(at),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .unwrap();
+        let answers = [("overall".to_owned(), motcua::rating::Level::Dissatisfied)];
+        motcua::rating::record::enqueue(&txn, &app.state, &d, &r, &answers, at).await.unwrap();
+    }
+    txn.commit().await.unwrap();
 }
 
 fn indicator(body: &Value, id: &str) -> Value {
@@ -300,7 +382,7 @@ async fn the_766_index_of_an_agency_and_its_subtree_follows_the_national_rules()
             (true, false) => &child,
             (true, true) => &child_fee,
         };
-        insert(&app, spec, p, n + 1).await;
+        insert(&app, spec, p, n + 1, false).await;
     }
     let get = |query: &str| {
         let url = app.url(&format!("/api/v1/statistics/766?{query}"));
@@ -328,4 +410,57 @@ async fn the_766_index_of_an_agency_and_its_subtree_follows_the_national_rules()
     let body: Value = get("agency=000.00.76.H99&from=2025-01-01&to=2025-01-31").await.json().await.unwrap();
     assert_eq!(indicator(&body, "2.1")["denominator"], 0);
     assert_eq!(body["total"].as_f64(), Some(0.0));
+}
+
+#[tokio::test]
+async fn the_mock_national_portal_computes_the_same_index_from_what_it_was_sent() {
+    let app = TestApp::spawn_with_sso().await;
+    let agency = "000.00.77.H99";
+    let free = ProcedureBuilder::new("9.907771", agency).create(&app).await;
+    let paying = ProcedureBuilder::new("9.907772", agency).fee("Lệ phí", 50_000, "submission").create(&app).await;
+    let mock = crate::national_sync::mock_of(&app);
+    let national: Vec<Value> = ["9.907771", "9.907772"]
+        .iter()
+        .map(|code| serde_json::json!({"MaTTHC": code, "TenTTHC": format!("Thủ tục thử nghiệm {code}")}))
+        .collect();
+    let res =
+        reqwest::Client::new().post(format!("{mock}/_test/national/procedures")).json(&national).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // A few hundred dossiers: every rule of the set, twenty times over, every one synced.
+    let mut n = 0;
+    for _ in 0..20 {
+        for spec in set() {
+            n += 1;
+            let spec = Spec { synced: true, child: false, ..spec };
+            insert(&app, &spec, if spec.fee { &paying } else { &free }, n, true).await;
+        }
+    }
+    let report = crate::national_sync::drain(&app).await;
+    assert_eq!((report.failed, report.dead), (0, 0), "{report:?}");
+    let query = format!("agency={agency}&from=2026-11-01&to=2026-11-30");
+    let ours: Value =
+        reqwest::get(app.url(&format!("/api/v1/statistics/766?{query}"))).await.unwrap().json().await.unwrap();
+    let res = reqwest::get(format!("{mock}/api/v1/statistics/766?{query}")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let theirs: Value = res.json().await.unwrap();
+    let compared = theirs["indicators"].as_array().unwrap();
+    assert_eq!(compared.len(), 9, "every indicator but 3.2, which needs the national service figures");
+    for figure in compared {
+        let id = figure["id"].as_str().unwrap();
+        let mine = indicator(&ours, id);
+        assert_eq!(
+            (mine["numerator"].as_i64(), mine["denominator"].as_i64()),
+            (figure["numerator"].as_i64(), figure["denominator"].as_i64()),
+            "{id}: the portal {mine}, the national portal {figure}"
+        );
+        assert!(
+            (mine["value"].as_f64().unwrap() - figure["value"].as_f64().unwrap()).abs() < 0.011,
+            "{id}: {mine} {figure}"
+        );
+    }
+    assert_eq!(indicator(&ours, "2.1")["denominator"], 240, "twelve of each twenty inside the period");
+    let (status, page) =
+        crate::helpers::get_html_with(&reqwest::Client::new(), &format!("{mock}/chi-so-766?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("QĐ 766/QĐ-TTg") && page.contains("2.1"), "{page}");
 }
