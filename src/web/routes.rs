@@ -71,6 +71,7 @@ route_table! {
     GET "/danh-gia/{token}" Public => ratings::link_page;
     POST "/danh-gia/{token}" Public => ratings::link_give;
     GET "/can-bo/danh-gia" LEADER => ratings::unit_page;
+    GET "/can-bo/chi-so-766" LEADER => statistics::office_page;
     POST "/ho-so/{id}/rut" Applicant => dossier_pages::withdraw;
     GET "/ho-so/{id}/tep/{file}" Applicant => dossier_pages::file;
     GET "/ho-so/{id}/phieu-tiep-nhan" Applicant => dossier_pages::receipt_page;

@@ -44,3 +44,40 @@ pub async fn index_766(state: Data<AppState>, query: Query<IndexQuery>) -> Resul
     body["to"] = serde_json::json!(period.to.to_string());
     Ok(HttpResponse::Ok().json(body))
 }
+
+#[derive(Deserialize)]
+pub struct OfficeQuery {
+    from: Option<String>,
+    to: Option<String>,
+    /// The horizon of "due soon", in working days.
+    ngay: Option<String>,
+}
+
+/// GET /can-bo/chi-so-766: the leader's unit — its index now, and the
+/// dossiers that cost it points, soonest due first.
+pub async fn office_page(ui: super::render::Ui, query: Query<OfficeQuery>) -> Result<HttpResponse, AppError> {
+    use crate::sla::local_time;
+    let unit = ui.principal()?.unit_id.ok_or(AppError::Forbidden)?;
+    let now = ui.now();
+    let period = Period::parse(query.from.as_deref(), query.to.as_deref(), now)?;
+    let days: i64 = match query.ngay.as_deref().filter(|s| !s.is_empty()) {
+        None => 3,
+        Some(s) => s
+            .parse()
+            .ok()
+            .filter(|d| (0..=30).contains(d))
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("ngay", "invalid_number")]))?,
+    };
+    let agencies = measure::subtree(&ui.state.db, unit).await?;
+    let counts = measure::counts(&ui.state.db, &agencies, &period, now).await?;
+    let cal = crate::work_calendar::load(&ui.state.db, &ui.state.settings.office_hours).await?;
+    let horizon = local_time::to_utc(cal.add_working_minutes(local_time::to_local(now), days * cal.minutes_per_day()));
+    let at_stake = crate::statistics::at_stake::list(&ui.state.db, &agencies, &period, &counts, now, horizon).await?;
+    let mut ctx = ui.context();
+    ctx.insert("index", &index::compute(&counts));
+    ctx.insert("at_stake", &at_stake);
+    ctx.insert("from", &period.from.to_string());
+    ctx.insert("to", &period.to.to_string());
+    ctx.insert("days", &days);
+    ui.render("statistics/office.html", &ctx)
+}

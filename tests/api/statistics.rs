@@ -464,3 +464,60 @@ async fn the_mock_national_portal_computes_the_same_index_from_what_it_was_sent(
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("QĐ 766/QĐ-TTg") && page.contains("2.1"), "{page}");
 }
+
+#[tokio::test]
+async fn a_leader_sees_the_dossiers_that_cost_points_soonest_due_first() {
+    let app = TestApp::spawn_empty().await;
+    let agency = "000.00.78.H99";
+    let free = ProcedureBuilder::new("9.907781", agency).create(&app).await;
+    let paying = ProcedureBuilder::new("9.907782", agency).fee("Lệ phí", 50_000, "submission").create(&app).await;
+    crate::builders::official_with(&app, "ld.766", &[motcua::auth::role::Role::Leader], agency).await;
+    crate::builders::official_with(&app, "cv.766", &[motcua::auth::role::Role::Specialist], agency).await;
+    let open = Spec { status: "in_progress", finished: None, ..BASE.clone() };
+    let specs = [
+        // 1: open and past its appointment.
+        Spec { due: 8, ..open.clone() },
+        // 2: open, due within three working days of now.
+        Spec { due: 32, ..open.clone() },
+        // 3: open, due far ahead, synced, digitised: costs nothing.
+        Spec { due: 60, ..open.clone() },
+        // 4: a second supplement request.
+        Spec { supplements: 2, due: 10, ..BASE.clone() },
+        // 5: no documents.
+        Spec { documents: false, e_result: false, due: 11, ..BASE.clone() },
+        // 6: a fee not paid online.
+        Spec { fee: true, due: 12, ..BASE.clone() },
+    ];
+    for (n, spec) in specs.iter().enumerate() {
+        insert(&app, spec, if spec.fee { &paying } else { &free }, n + 1, false).await;
+    }
+    assert!(app.now() > at(30), "the test's clock is in December");
+    let leader = crate::dossier_support::official(&app, "ld.766").await;
+    let path = "/can-bo/chi-so-766?from=2026-11-01&to=2026-11-30&ngay=3";
+    let (status, page) = crate::helpers::get_html_with(&leader, &app.url(path)).await;
+    assert_eq!(status, StatusCode::OK);
+    let code = |n: usize| format!("{agency}-261201-{n:04}");
+    let listed: Vec<usize> = (1..=6).filter(|n| page.contains(&code(*n))).collect();
+    assert_eq!(listed, [1, 2, 4, 5, 6], "all but the one that costs nothing: {page}");
+    let order: Vec<usize> = {
+        let mut at: Vec<(usize, usize)> = listed.iter().map(|n| (page.find(&code(*n)).unwrap(), *n)).collect();
+        at.sort_unstable();
+        at.into_iter().map(|(_, n)| n).collect()
+    };
+    assert_eq!(order, [1, 4, 5, 6, 2], "soonest due first");
+    for reason in [
+        "Quá hạn",
+        "Sắp đến hạn",
+        "Yêu cầu bổ sung lần thứ hai",
+        "Chưa có thành phần hồ sơ điện tử",
+        "Phí, lệ phí chưa thanh toán trực tuyến",
+    ] {
+        assert!(page.contains(reason), "{reason}");
+    }
+    assert!(page.contains("Hồ sơ giải quyết trước hạn, đúng hạn"), "the indicators, named");
+    let specialist = crate::dossier_support::official(&app, "cv.766").await;
+    let (status, _) = crate::helpers::get_html_with(&specialist, &app.url(path)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = crate::helpers::get_html_with(&leader, &app.url("/can-bo/chi-so-766?ngay=99")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
