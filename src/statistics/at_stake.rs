@@ -5,7 +5,7 @@
 //! scoring rule); a dossier's are the sum over the indicators it hurts.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 use serde::Serialize;
 
 use super::index::{Counts, INDICATORS, points, rate};
@@ -100,8 +100,7 @@ pub async fn list(
     horizon: DateTime<Utc>,
 ) -> Result<Vec<AtStake>, AppError> {
     let backend = db.get_database_backend();
-    let p: Vec<String> =
-        (1..=4).map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { format!("?{i}") }).collect();
+    let p = super::measure::placeholders(backend, 4);
     let (start, end, now_p, horizon_p) = (&p[0], &p[1], &p[2], &p[3]);
     let due = "COALESCE(d.rescheduled_from, d.due_at)";
     let open = "d.finished_at IS NULL";
@@ -114,11 +113,7 @@ pub async fn list(
     let unpaid = "EXISTS (SELECT 1 FROM procedure_fee f WHERE f.procedure_id = d.procedure_id AND f.amount_vnd > 0 \
                   AND f.collected <> 'exempt') AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.dossier_id = d.id \
                   AND y.status = 'paid' AND y.method = 'gateway')";
-    let agencies = if agencies.is_empty() {
-        "NULL".to_owned()
-    } else {
-        agencies.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
-    };
+    let agencies = super::measure::ids(agencies);
     let sql = format!(
         "SELECT d.public_id, d.code, p.name AS procedure, {due} AS due, {o} AS overdue, {s} AS due_soon, \
          {n} AS not_synced, {t} AS second_supplement, {g} AS not_digitised, {u} AS not_paid_online \

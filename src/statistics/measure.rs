@@ -67,12 +67,12 @@ struct Services {
     used: Option<i64>,
 }
 
-fn placeholders(backend: DbBackend, n: usize) -> Vec<String> {
+pub(super) fn placeholders(backend: DbBackend, n: usize) -> Vec<String> {
     // Numbered on both engines, so a value may appear anywhere in the text.
     (1..=n).map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { format!("?{i}") }).collect()
 }
 
-fn ids(agencies: &[i32]) -> String {
+pub(super) fn ids(agencies: &[i32]) -> String {
     if agencies.is_empty() {
         return "NULL".into();
     }
