@@ -123,16 +123,7 @@ pub struct Vnd(pub i64);
 impl std::fmt::Display for Vnd {
     /// Vietnamese grouping: 1.500.000 đ.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let digits = self.0.unsigned_abs().to_string();
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push('.');
-            }
-            grouped.push(c);
-        }
-        let sign = if self.0 < 0 { "-" } else { "" };
-        write!(f, "{sign}{grouped} đ")
+        write!(f, "{} đ", crate::values::number::grouped(self.0))
     }
 }
 

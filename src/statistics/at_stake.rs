@@ -102,17 +102,14 @@ pub async fn list(
     let backend = db.get_database_backend();
     let p = super::measure::placeholders(backend, 4);
     let (start, end, now_p, horizon_p) = (&p[0], &p[1], &p[2], &p[3]);
-    let due = "COALESCE(d.rescheduled_from, d.due_at)";
+    let due = super::measure::DUE;
     let open = "d.finished_at IS NULL";
     let overdue = format!("{open} AND {due} < {now_p}");
     let due_soon = format!("{open} AND {due} >= {now_p} AND {due} < {horizon_p}");
-    let not_synced = "NOT EXISTS (SELECT 1 FROM outbox o WHERE o.topic = 'national_sync' AND o.ordering_key = d.code \
-                      AND o.status = 'done')";
+    let not_synced = format!("NOT {}", super::measure::SYNCED);
     let second = "d.supplement_count >= 2";
     let not_digitised = "NOT EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id)";
-    let unpaid = "EXISTS (SELECT 1 FROM procedure_fee f WHERE f.procedure_id = d.procedure_id AND f.amount_vnd > 0 \
-                  AND f.collected <> 'exempt') AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.dossier_id = d.id \
-                  AND y.status = 'paid' AND y.method = 'gateway')";
+    let unpaid = format!("{} AND NOT {}", super::measure::FEE, super::measure::PAID_ONLINE);
     let agencies = super::measure::ids(agencies);
     let sql = format!(
         "SELECT d.public_id, d.code, p.name AS procedure, {due} AS due, {o} AS overdue, {s} AS due_soon, \
@@ -123,10 +120,10 @@ pub async fn list(
          ORDER BY {due} ASC, d.id ASC LIMIT {LIMIT}",
         o = flag(&overdue),
         s = flag(&due_soon),
-        n = flag(not_synced),
+        n = flag(&not_synced),
         t = flag(second),
         g = flag(not_digitised),
-        u = flag(unpaid),
+        u = flag(&unpaid),
     );
     let values: Vec<Value> = vec![period.start().into(), period.end().into(), now.into(), horizon.into()];
     let rows = Row::find_by_statement(Statement::from_sql_and_values(backend, &sql, values)).all(db).await?;

@@ -80,15 +80,45 @@ pub(super) fn ids(agencies: &[i32]) -> String {
 }
 
 /// Days between two timestamp expressions, on either engine.
-fn days(backend: DbBackend, from: &str, to: &str) -> String {
+pub(super) fn days(backend: DbBackend, from: &str, to: &str) -> String {
     match backend {
         DbBackend::Postgres => format!("(CAST(EXTRACT(EPOCH FROM ({to} - {from})) AS DOUBLE PRECISION) / 86400.0)"),
         _ => format!("(julianday({to}) - julianday({from}))"),
     }
 }
 
-fn flag(condition: &str) -> String {
+pub(super) fn flag(condition: &str) -> String {
     format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
+}
+
+/// A national sync record of dossier `d` was delivered.
+pub(super) const SYNCED: &str = "EXISTS (SELECT 1 FROM outbox o WHERE o.topic = 'national_sync' \
+                                 AND o.ordering_key = d.code AND o.status = 'done')";
+/// The procedure charges a fee the applicant pays.
+pub(super) const FEE: &str = "EXISTS (SELECT 1 FROM procedure_fee f WHERE f.procedure_id = d.procedure_id \
+                              AND f.amount_vnd > 0 AND f.collected <> 'exempt')";
+/// A payment of the dossier was settled through the gateway.
+pub(super) const PAID_ONLINE: &str = "EXISTS (SELECT 1 FROM payment y WHERE y.dossier_id = d.id AND y.status = 'paid' \
+                                      AND y.method = 'gateway')";
+pub(super) const HAS_RESULT: &str = "d.status IN ('result_ready', 'returned')";
+/// The appointment before any apology moved it.
+pub(super) const DUE: &str = "COALESCE(d.rescheduled_from, d.due_at)";
+
+/// On time by QĐ 766 2.1, with `asof` the placeholder of the moment an open dossier is judged at.
+pub(super) fn on_time(asof: &str) -> String {
+    format!(
+        "d.supplement_count <= 1 AND ((d.finished_at IS NOT NULL AND d.finished_at <= {DUE}) \
+         OR (d.finished_at IS NULL AND {DUE} >= {asof}))"
+    )
+}
+
+/// The days dossier `d` waited for supplements between reception and the end.
+pub(super) fn supplement_days(backend: DbBackend) -> String {
+    format!(
+        "COALESCE((SELECT SUM({span}) FROM dossier_pause q WHERE q.dossier_id = d.id AND q.reason = 'supplement' \
+         AND q.started_at >= d.received_at AND q.started_at < d.finished_at), 0)",
+        span = days(backend, "q.started_at", "COALESCE(q.ended_at, d.finished_at)")
+    )
 }
 
 /// The counts of the dossiers of `agencies` over `period`, as of `now`.
@@ -102,19 +132,8 @@ pub async fn counts(
     let (start, end) = (period.start(), period.end());
     let asof = end.min(now);
     let p = placeholders(backend, 3);
-    let synced = "EXISTS (SELECT 1 FROM outbox o WHERE o.topic = 'national_sync' AND o.ordering_key = d.code \
-                  AND o.status = 'done')";
-    let due = "COALESCE(d.rescheduled_from, d.due_at)";
-    let on_time = format!(
-        "d.supplement_count <= 1 AND ((d.finished_at IS NOT NULL AND d.finished_at <= {due}) \
-         OR (d.finished_at IS NULL AND {due} >= {asof}))",
-        asof = p[2]
-    );
-    let fee = "EXISTS (SELECT 1 FROM procedure_fee f WHERE f.procedure_id = d.procedure_id AND f.amount_vnd > 0 \
-               AND f.collected <> 'exempt')";
-    let paid =
-        "EXISTS (SELECT 1 FROM payment y WHERE y.dossier_id = d.id AND y.status = 'paid' AND y.method = 'gateway')";
-    let result = "d.status IN ('result_ready', 'returned')";
+    let (synced, fee, paid, result) = (SYNCED, FEE, PAID_ONLINE, HAS_RESULT);
+    let on_time = on_time(&p[2]);
     let documents = "EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id)";
     let reused = "EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id AND x.origin = 'reused')";
     let disliked = "EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.dislike = TRUE)";
@@ -143,11 +162,7 @@ pub async fn counts(
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no statistics row")))?;
 
-    let pauses = format!(
-        "COALESCE((SELECT SUM({span}) FROM dossier_pause q WHERE q.dossier_id = d.id AND q.reason = 'supplement' AND q.started_at >= d.received_at \
-         AND q.started_at < d.finished_at), 0)",
-        span = days(backend, "q.started_at", "COALESCE(q.ended_at, d.finished_at)")
-    );
+    let pauses = supplement_days(backend);
     let p2 = placeholders(backend, 2);
     let sql = format!(
         "SELECT COUNT(*) AS resolved, SUM({elapsed} - {pauses}) AS days FROM dossier d \

@@ -4,6 +4,7 @@
 //! and groups.
 
 pub mod at_stake;
+pub mod dashboard;
 pub mod index;
 pub mod measure;
 pub mod period;

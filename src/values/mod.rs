@@ -2,6 +2,7 @@
 //! (`catalogue/`, `dossier/`) use, so that the core does not depend on the
 //! domain: a dossier's status and channel, a procedure's time limit.
 
+pub mod number;
 pub mod status;
 pub mod time_limit;
 

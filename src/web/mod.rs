@@ -17,6 +17,8 @@ pub mod api;
 pub mod auth_pages;
 pub mod catalogue_query;
 pub mod csrf;
+pub mod csv;
+pub mod dashboard;
 pub mod dossier_api;
 pub mod dossier_edit;
 pub mod dossier_pages;

@@ -15,8 +15,8 @@ use actix_web::{HttpResponse, guard};
 use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
-    admin_sync, admin_workflows, api, auth_pages, dossier_api, dossier_pages, forms, health, national_inbound,
-    payments, processing, public, ratings, reception, statistics, uploads,
+    admin_sync, admin_workflows, api, auth_pages, dashboard, dossier_api, dossier_pages, forms, health,
+    national_inbound, payments, processing, public, ratings, reception, statistics, uploads,
 };
 use crate::error::AppError;
 
@@ -72,6 +72,8 @@ route_table! {
     POST "/danh-gia/{token}" Public => ratings::link_give;
     GET "/can-bo/danh-gia" LEADER => ratings::unit_page;
     GET "/can-bo/chi-so-766" LEADER => statistics::office_page;
+    GET "/can-bo/thong-ke" LEADER => dashboard::page;
+    GET "/can-bo/thong-ke.csv" LEADER => dashboard::csv;
     POST "/ho-so/{id}/rut" Applicant => dossier_pages::withdraw;
     GET "/ho-so/{id}/tep/{file}" Applicant => dossier_pages::file;
     GET "/ho-so/{id}/phieu-tiep-nhan" Applicant => dossier_pages::receipt_page;
@@ -161,6 +163,8 @@ route_table! {
     GET "/quan-tri/quy-trinh/{key}" ADMIN => admin_workflows::show;
     GET "/quan-tri/doi-soat" ADMIN => payments::report;
     GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
+    GET "/quan-tri/thong-ke" ADMIN => dashboard::page;
+    GET "/quan-tri/thong-ke.csv" ADMIN => dashboard::csv;
     GET "/quan-tri/thu-dien-tu" ADMIN => admin_mail::list;
     POST "/quan-tri/thu-dien-tu" ADMIN => admin_mail::send_test;
     GET "/quan-tri/danh-muc-quoc-gia" ADMIN => admin_national_catalogue::show;

@@ -18,6 +18,7 @@ pub struct ProcedureBuilder {
     pub days: i32,
     pub fees: Vec<(String, i64, String)>,
     pub clock_waits_for_fee: bool,
+    pub online_mode: String,
 }
 
 pub struct Built {
@@ -36,12 +37,19 @@ impl ProcedureBuilder {
             days: 10,
             fees: Vec::new(),
             clock_waits_for_fee: true,
+            online_mode: "full_online".into(),
         }
     }
 
     /// A fee of `amount_vnd` collected at `collected` (`submission`, `before_result`, `at_result`, `exempt`).
     pub fn fee(mut self, name: &str, amount_vnd: i64, collected: &str) -> Self {
         self.fees.push((name.into(), amount_vnd, collected.into()));
+        self
+    }
+
+    /// How far the procedure is offered online (`full_online`, `partial_online`, `information`).
+    pub fn mode(mut self, online_mode: &str) -> Self {
+        self.online_mode = online_mode.into();
         self
     }
 
@@ -59,7 +67,7 @@ impl ProcedureBuilder {
             "fields": [{"code": "THU", "name": "Lĩnh vực thử nghiệm"}],
             "procedures": [{
                 "code": self.code, "name": format!("Thủ tục thử nghiệm {}", self.code), "agency_code": self.agency,
-                "field_code": "THU", "online_mode": "full_online", "applicant_types": ["citizen"],
+                "field_code": "THU", "online_mode": self.online_mode, "applicant_types": ["citizen"],
                 "description": "Thủ tục dựng cho kiểm thử.", "steps": "Nộp, tiếp nhận, thẩm định, phê duyệt.",
                 "time_limit": {"hours": self.days * 8, "unit": "working_days"},
                 "legal_basis": "Nghị định số 118/2025/NĐ-CP", "result": "Giấy chứng nhận",

@@ -17,6 +17,7 @@ mod calendar;
 mod catalogue_api;
 mod catalogue_pages;
 mod catalogue_transfer;
+mod dashboard;
 mod deadlines;
 mod dossier_api;
 mod dossier_codes;

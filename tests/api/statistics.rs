@@ -12,28 +12,30 @@ use crate::helpers::TestApp;
 
 /// One dossier of the set, as the test describes it.
 #[derive(Clone)]
-struct Spec {
-    fee: bool,
-    child: bool,
-    channel: &'static str,
-    status: &'static str,
+pub struct Spec {
+    pub fee: bool,
+    pub child: bool,
+    pub channel: &'static str,
+    pub status: &'static str,
     /// Days into November 2026 (local noon) it was received; negative: before the period.
-    received: i64,
+    pub received: i64,
     /// Days after reception of the appointment, of its end, of the date before an apology.
-    due: i64,
-    finished: Option<i64>,
-    apology_from: Option<i64>,
-    supplements: i32,
-    pause_days: i64,
-    e_result: bool,
-    documents: bool,
-    reused: bool,
-    paid_online: bool,
-    synced: bool,
-    disliked: bool,
+    pub due: i64,
+    pub finished: Option<i64>,
+    pub apology_from: Option<i64>,
+    pub supplements: i32,
+    pub pause_days: i64,
+    pub e_result: bool,
+    pub documents: bool,
+    pub reused: bool,
+    pub paid_online: bool,
+    pub synced: bool,
+    pub disliked: bool,
+    /// The rating's answers, one level per criterion, if it was rated (a dislike rates it too).
+    pub answers: &'static [&'static str],
 }
 
-const BASE: Spec = Spec {
+pub const BASE: Spec = Spec {
     fee: false,
     child: false,
     channel: "online",
@@ -50,6 +52,7 @@ const BASE: Spec = Spec {
     paid_online: false,
     synced: true,
     disliked: false,
+    answers: &[],
 };
 
 fn set() -> Vec<Spec> {
@@ -83,7 +86,7 @@ fn set() -> Vec<Spec> {
     ]
 }
 
-fn at(day: i64) -> DateTime<Utc> {
+pub fn at(day: i64) -> DateTime<Utc> {
     // Noon in Hà Nội on 1 November 2026, plus `day` days.
     Utc.with_ymd_and_hms(2026, 11, 1, 5, 0, 0).unwrap() + Duration::days(day)
 }
@@ -128,7 +131,7 @@ fn expected(specs: &[Spec], child_only: bool) -> Value {
     })
 }
 
-async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize, national: bool) {
+pub async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize, national: bool) {
     let d = DossierBuilder::in_step(p, "tham_dinh", spec.status).insert(app, n).await;
     let received = at(spec.received);
     let mut m: entity::dossier::ActiveModel = d.clone().into();
@@ -247,14 +250,14 @@ async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize, national: bool)
     }
     if national {
         national_records(app, d.id, spec.disliked).await;
-    } else if spec.disliked {
-        entity::rating::ActiveModel {
+    } else if spec.disliked || !spec.answers.is_empty() {
+        let r = entity::rating::ActiveModel {
             dossier_id: Set(d.id),
             procedure_id: Set(p.procedure_id),
             agency_id: Set(p.agency_id),
             via: Set("account".into()),
             comment: Set(String::new()),
-            dislike: Set(true),
+            dislike: Set(spec.disliked || spec.answers.contains(&"khong_hai_long")),
             created_at: Set(received),
             updated_at: Set(received),
             editable_until: Set(received),
@@ -264,6 +267,17 @@ async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize, national: bool)
         .insert(&app.db)
         .await
         .unwrap();
+        for (criterion, level) in ["overall", "online", "on_time", "attitude", "contacts"].iter().zip(spec.answers) {
+            entity::rating_answer::ActiveModel {
+                rating_id: Set(r.id),
+                criterion: Set((*criterion).into()),
+                level: Set((*level).into()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
     }
 }
 

@@ -1,0 +1,243 @@
+//! The figures of the KPI dashboard, in SQL over the dossiers of a scope
+//! (an agency's subtree, optionally one procedure) received in a period,
+//! in total or broken down by agency, procedure or month:
+//! - received by channel;
+//! - finished early (before the appointment's day), on time, late, and still
+//!   open on time or overdue as of now — on time and late by the national
+//!   rule of QĐ 766 2.1 (`measure::on_time`), which the index uses too;
+//! - online, fully-online and online-payment shares;
+//! - ratings, those without any "Không hài lòng", and the answers per level;
+//! - days taken (clock pauses for supplements taken out) against the days
+//!   the first appointment allowed, for the dossiers with a result.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use serde::Serialize;
+
+use super::index::rate;
+use super::measure::{self, DUE, FEE, HAS_RESULT, PAID_ONLINE, days, flag, ids, placeholders};
+use super::period::Period;
+use crate::error::AppError;
+
+/// What the figures cover.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub agencies: Vec<i32>,
+    pub procedure: Option<i32>,
+    pub period: Period,
+}
+
+/// How the figures are broken down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Total,
+    Agency,
+    Procedure,
+    Month,
+}
+
+/// One row of figures: the whole scope, or one agency, procedure or month of it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, FromQueryResult)]
+pub struct Figures {
+    /// The agency's or procedure's id, or the month `YYYY-MM`; empty for the total.
+    pub group_key: String,
+    pub received: i64,
+    pub online: i64,
+    pub counter: i64,
+    pub post: i64,
+    pub national: i64,
+    pub early: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub open_on_time: i64,
+    pub overdue: i64,
+    pub fully_online: i64,
+    pub with_fee: i64,
+    pub paid_online: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+    pub timed: i64,
+    pub days_taken: f64,
+    pub days_allowed: f64,
+}
+
+/// The shares and averages a row of figures gives.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Shares {
+    /// Filed online, here or on the national portal.
+    pub online: f64,
+    pub fully_online: f64,
+    pub paid_online: f64,
+    /// Finished on time (early included), of the finished.
+    pub on_time: f64,
+    pub satisfied: f64,
+    pub average_days: f64,
+    pub average_allowed_days: f64,
+}
+
+impl Figures {
+    pub fn finished(&self) -> i64 {
+        self.early + self.on_time + self.late
+    }
+
+    pub fn shares(&self) -> Shares {
+        let average = |sum: f64| if self.timed == 0 { 0.0 } else { super::index::round2(sum / self.timed as f64) };
+        Shares {
+            online: rate(self.online + self.national, self.received),
+            fully_online: rate(self.fully_online, self.received),
+            paid_online: rate(self.paid_online, self.with_fee),
+            on_time: rate(self.early + self.on_time, self.finished()),
+            satisfied: rate(self.satisfied, self.rated),
+            average_days: average(self.days_taken),
+            average_allowed_days: average(self.days_allowed),
+        }
+    }
+}
+
+/// The local (Asia/Ho_Chi_Minh, UTC+7 all year) calendar day of a timestamp expression.
+fn local_day(backend: DbBackend, at: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("CAST(({at} AT TIME ZONE 'Asia/Ho_Chi_Minh') AS DATE)"),
+        _ => format!("date({at}, '+7 hours')"),
+    }
+}
+
+fn local_month(backend: DbBackend, at: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("to_char({at} AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM')"),
+        _ => format!("strftime('%Y-%m', {at}, '+7 hours')"),
+    }
+}
+
+/// The dossiers of the scope, `d`: placeholders 1 and 2 are the period's
+/// ends, `procedure` the procedure's (given last, as it may be left out).
+fn scope_filter(scope: &Scope, p: &[String], procedure: &str) -> String {
+    let procedure =
+        if scope.procedure.is_some() { format!(" AND d.procedure_id = {procedure}") } else { String::new() };
+    format!(
+        "d.agency_id IN ({agencies}) AND d.received_at >= {start} AND d.received_at < {end}{procedure}",
+        agencies = ids(&scope.agencies),
+        start = p[0],
+        end = p[1],
+    )
+}
+
+/// The period's ends, then `middle`, then the procedure if there is one.
+fn scope_values(scope: &Scope, middle: Vec<Value>) -> Vec<Value> {
+    let mut values: Vec<Value> = vec![scope.period.start().into(), scope.period.end().into()];
+    values.extend(middle);
+    if let Some(p) = scope.procedure {
+        values.push(p.into());
+    }
+    values
+}
+
+/// The figures of `scope` as of `now`, broken down `by`; rows in key order.
+pub async fn figures(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    by: By,
+    now: DateTime<Utc>,
+) -> Result<Vec<Figures>, AppError> {
+    let backend = db.get_database_backend();
+    let p = placeholders(backend, 4);
+    let now_p = &p[2];
+    let key = match by {
+        By::Total => "''".to_owned(),
+        By::Agency => "CAST(d.agency_id AS TEXT)".to_owned(),
+        By::Procedure => "CAST(d.procedure_id AS TEXT)".to_owned(),
+        By::Month => local_month(backend, "d.received_at"),
+    };
+    let finished = "d.finished_at IS NOT NULL";
+    let in_time = measure::on_time(now_p);
+    let early = format!("{} < {}", local_day(backend, "d.finished_at"), local_day(backend, DUE));
+    let channel = |c: &str| flag(&format!("d.channel = '{c}'"));
+    let fully_online = "d.channel IN ('online', 'national') AND EXISTS (SELECT 1 FROM procedure p \
+                        WHERE p.id = d.procedure_id AND p.online_mode = 'full_online')";
+    let rated = "EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id)";
+    let satisfied = "EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.dislike = FALSE)";
+    let timed = format!("{HAS_RESULT} AND d.first_due_at IS NOT NULL");
+    let taken = format!("{} - {}", days(backend, "d.received_at", "d.finished_at"), measure::supplement_days(backend));
+    let allowed = days(backend, "d.received_at", "d.first_due_at");
+    // Sums of 0/1 flags are BIGINT on PostgreSQL only once cast: its SUM of INTEGER is BIGINT, of a CASE NUMERIC.
+    let count = |sql: String| format!("CAST(COALESCE({sql}, 0) AS BIGINT)");
+    let sum = |cond: &str, x: &str| {
+        format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN {x} ELSE 0 END), 0) AS DOUBLE PRECISION)")
+    };
+    let group = if by == By::Total { String::new() } else { format!(" GROUP BY {key} ORDER BY {key}") };
+    let sql = format!(
+        "SELECT {key} AS group_key, CAST(COUNT(*) AS BIGINT) AS received, {online} AS online, {counter} AS counter, \
+         {post} AS post, {national} AS national, {early_n} AS early, {on_time_n} AS on_time, {late_n} AS late, \
+         {open_n} AS open_on_time, {overdue_n} AS overdue, {fully_n} AS fully_online, {fee_n} AS with_fee, \
+         {paid_n} AS paid_online, {rated_n} AS rated, {satisfied_n} AS satisfied, {timed_n} AS timed, \
+         {taken_s} AS days_taken, {allowed_s} AS days_allowed \
+         FROM dossier d WHERE {filter}{group}",
+        online = count(channel("online")),
+        counter = count(channel("counter")),
+        post = count(channel("post")),
+        national = count(channel("national")),
+        early_n = count(flag(&format!("{finished} AND {in_time} AND {early}"))),
+        on_time_n = count(flag(&format!("{finished} AND {in_time} AND NOT ({early})"))),
+        late_n = count(flag(&format!("{finished} AND NOT ({in_time})"))),
+        open_n = count(flag(&format!("NOT ({finished}) AND {in_time}"))),
+        overdue_n = count(flag(&format!("NOT ({finished}) AND NOT ({in_time})"))),
+        fully_n = count(flag(fully_online)),
+        fee_n = count(flag(FEE)),
+        paid_n = count(flag(&format!("{FEE} AND {PAID_ONLINE}"))),
+        rated_n = count(flag(rated)),
+        satisfied_n = count(flag(satisfied)),
+        timed_n = count(flag(&timed)),
+        taken_s = sum(&timed, &taken),
+        allowed_s = sum(&timed, &allowed),
+        filter = scope_filter(scope, &p, &p[3]),
+    );
+    let values = scope_values(scope, vec![now.into()]);
+    let rows = Figures::find_by_statement(Statement::from_sql_and_values(backend, &sql, values)).all(db).await?;
+    // With no dossier at all, the total is a row of zeros (an aggregate without GROUP BY always answers one row).
+    Ok(rows.into_iter().filter(|r| by == By::Total || r.received > 0).collect())
+}
+
+/// The answers to one rating criterion, per level.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Answers {
+    pub criterion: String,
+    pub very_satisfied: i64,
+    pub satisfied: i64,
+    pub dissatisfied: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct AnswerRow {
+    criterion: String,
+    level: String,
+    answers: i64,
+}
+
+/// The answers given in the ratings of the scope's dossiers, per criterion and level.
+pub async fn answers(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<Answers>, AppError> {
+    let backend = db.get_database_backend();
+    let p = placeholders(backend, 3);
+    let sql = format!(
+        "SELECT a.criterion AS criterion, a.level AS level, CAST(COUNT(*) AS BIGINT) AS answers \
+         FROM rating_answer a JOIN rating r ON r.id = a.rating_id JOIN dossier d ON d.id = r.dossier_id \
+         WHERE {} GROUP BY a.criterion, a.level ORDER BY a.criterion",
+        scope_filter(scope, &p, &p[2])
+    );
+    let rows = AnswerRow::find_by_statement(Statement::from_sql_and_values(backend, &sql, scope_values(scope, vec![])))
+        .all(db)
+        .await?;
+    let mut out: Vec<Answers> = Vec::new();
+    for row in rows {
+        if out.last().is_none_or(|a| a.criterion != row.criterion) {
+            out.push(Answers { criterion: row.criterion.clone(), ..Answers::default() });
+        }
+        let Some(a) = out.last_mut() else { continue };
+        match crate::rating::Level::parse(&row.level) {
+            Some(crate::rating::Level::VerySatisfied) => a.very_satisfied += row.answers,
+            Some(crate::rating::Level::Satisfied) => a.satisfied += row.answers,
+            Some(crate::rating::Level::Dissatisfied) => a.dissatisfied += row.answers,
+            None => {}
+        }
+    }
+    Ok(out)
+}
