@@ -32,6 +32,7 @@ pub mod health;
 pub mod input_guard;
 pub mod multipart_form;
 pub mod national_inbound;
+pub mod open_data;
 pub mod payments;
 pub mod processing;
 pub mod public;

@@ -16,7 +16,7 @@ use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
     admin_sync, admin_workflows, api, auth_pages, dashboard, dossier_api, dossier_pages, forms, health,
-    national_inbound, payments, processing, public, ratings, reception, statistics, uploads,
+    national_inbound, open_data, payments, processing, public, ratings, reception, statistics, uploads,
 };
 use crate::error::AppError;
 
@@ -134,6 +134,11 @@ route_table! {
     POST "/api/v1/dossiers/{id}/rating" Applicant => ratings::api_give;
     GET "/api/v1/dossiers/{code}/status" Public => dossier_api::status;
     GET "/api/v1/statistics/766" Public => statistics::index_766;
+    GET "/api/v1/open-data/procedures" Public => open_data::procedures_json;
+    GET "/api/v1/open-data/procedures.csv" Public => open_data::procedures_csv;
+    GET "/api/v1/open-data/statistics" Public => open_data::statistics_json;
+    GET "/api/v1/open-data/statistics.csv" Public => open_data::statistics_csv;
+    GET "/thong-ke" Public => open_data::page;
     GET "/api/v1/admin/catalogue" ADMIN => api::export_catalogue;
     PUT "/api/v1/admin/catalogue" ADMIN => api::import_catalogue;
 

@@ -34,6 +34,7 @@ mod national_catalogue;
 mod national_sync;
 mod office_rules;
 mod officials;
+mod open_data;
 mod openapi_contract;
 mod payment_orders;
 mod payments;
