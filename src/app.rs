@@ -202,7 +202,7 @@ pub async fn job_state(db: DatabaseConnection, settings: Settings) -> anyhow::Re
 
 /// Loads and records the workflow definitions; a start with a broken file
 /// fails and says, for every problem, the file, the line and the reason.
-async fn load_workflows(db: &DatabaseConnection) -> anyhow::Result<crate::workflow_registry::Registry> {
+pub async fn load_workflows(db: &DatabaseConnection) -> anyhow::Result<crate::workflow_registry::Registry> {
     let dir = workflows_dir();
     let loaded = crate::workflow::load::load_dir(&dir).map_err(|problems| {
         let report: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();

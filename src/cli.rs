@@ -25,6 +25,11 @@ pub enum Command {
         /// Queue this many national sync events of made-up dossiers (for the delivery benchmark).
         #[arg(long, conflicts_with = "synthetic")]
         sync_backlog: Option<usize>,
+        /// Add this many dossiers that lived through the portal's workflow over the past year
+        /// (histories, supplements, payments, ratings, the national records), loading the demo
+        /// catalogue first if the portal has none.
+        #[arg(long, conflicts_with_all = ["synthetic", "sync_backlog"])]
+        dossiers: Option<usize>,
     },
     /// Import or export the catalogue as one JSON file.
     #[command(subcommand)]

@@ -84,6 +84,24 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let codes = motcua::national_sync::backlog::queue(&db, n, 10, chrono::Utc::now()).await?;
             println!("{n} sync events of {} dossiers queued", codes.len());
         }
+        Command::Seed { dossiers: Some(n), .. } => {
+            seed::demo_if_empty(&db).await?;
+            let registry = motcua::app::load_workflows(&db).await?;
+            let started = std::time::Instant::now();
+            let mut bar = |done: usize, total: usize| {
+                let width = 30 * done / total.max(1);
+                let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+                eprint!("\r[{}{}] {done}/{total} dossiers, {rate:.0}/s   ", "#".repeat(width), ".".repeat(30 - width));
+            };
+            let seeded = seed::dossiers::generate(&db, &settings, &registry, n, chrono::Utc::now(), &mut bar).await?;
+            eprintln!();
+            println!(
+                "{} dossiers with {} changes added in {:.1} s",
+                seeded.dossiers,
+                seeded.events,
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Seed { synthetic: None, .. } => {
             let loaded = seed::demo_if_empty(&db).await?;
             println!("{}", if loaded { "demo catalogue loaded" } else { "catalogue not empty; nothing loaded" });

@@ -3,6 +3,8 @@
 //! Technology) and demo officials, loaded once into an empty portal; and a
 //! synthetic catalogue of any size for benchmarks.
 
+pub mod dossiers;
+
 use chrono::Utc;
 use entity::{account, procedure};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};

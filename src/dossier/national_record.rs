@@ -293,14 +293,18 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
         Some(wf) => wf.states.iter().map(|s| (s.key.clone(), s.label.clone())).collect(),
         None => Vec::new(),
     };
-    Ok(Facts {
+    Ok(Facts { documents, paid_online, fees_paid, rounds, result, step_labels, ..procedure_facts(&p) })
+}
+
+/// What the records read of the procedure, the same for all its dossiers.
+pub fn procedure_facts(p: &crate::catalogue::view::ProcedureView) -> Facts {
+    Facts {
         procedure_code: p.record.code.clone(),
         procedure_name: p.record.name.clone(),
         field_code: p.record.field_code.clone(),
         field_name: p.field_name.clone(),
         agency_name: p.agency_name.clone(),
         agency_code: p.record.agency_code.clone(),
-        documents,
         fees: p
             .record
             .fees
@@ -312,12 +316,8 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
                 collected: f.collected.national_code(),
             })
             .collect(),
-        paid_online,
-        fees_paid,
-        rounds,
-        result,
-        step_labels,
-    })
+        ..Facts::default()
+    }
 }
 
 /// The result document `upload` of `d`, as the record links it.

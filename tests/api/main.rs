@@ -3,6 +3,7 @@
 //! `MOTCUA_TEST_DATABASE_URL` is set) and drives it over HTTP.
 
 mod helpers;
+mod seeded_dossiers;
 mod services;
 mod statistics;
 

@@ -21,7 +21,8 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 pub use event::{Appointment, Asked, Event, Pause, Step, Submission, next};
-pub use plan::{Entry, PauseChange, Plan, RoundChange, SyncMessage, kind_name, plan};
+pub use plan::{Entry, PauseChange, Plan, RoundChange, SyncMessage, apply_round, kind_name, plan};
+pub use write::entry_row;
 
 use super::national_record;
 use crate::audit::Actor;

@@ -282,32 +282,8 @@ pub fn plan(
     let kind = event.kind();
     // The record lists the rounds as they are after this change.
     let mut facts = facts.clone();
-    match &round {
-        Some(RoundChange::Open { round, stage, content, due_before }) => facts.rounds.push(supplement_round::Model {
-            id: 0,
-            dossier_id: d.id,
-            round: *round,
-            stage: *stage,
-            requested_at: now,
-            requested_by: actor.label.clone(),
-            content: content.clone(),
-            answered_at: None,
-            received_by: None,
-            answer_note: None,
-            status: RoundStatus::Open,
-            due_before: *due_before,
-            due_after: None,
-        }),
-        Some(RoundChange::Close { status, due_after, received_by, note }) => {
-            if let Some(open) = facts.rounds.iter_mut().rev().find(|r| r.status == RoundStatus::Open) {
-                open.status = *status;
-                open.answered_at = (*status == RoundStatus::Answered).then_some(now);
-                open.due_after = *due_after;
-                open.received_by = received_by.clone();
-                open.answer_note = (!note.is_empty()).then(|| note.clone());
-            }
-        }
-        None => {}
+    if let Some(change) = &round {
+        apply_round(&mut facts.rounds, d.id, change, actor, now);
     }
     let facts = &facts;
     let entry = Entry {
@@ -345,6 +321,43 @@ pub fn plan(
         _ => None,
     };
     Ok(Plan { before: d.clone(), after: a, entry, round, pause, sync })
+}
+
+/// The supplement rounds of dossier `dossier_id` as they are after `change`
+/// by `actor` at `now`: a new open round, or the open one closed.
+pub fn apply_round(
+    rounds: &mut Vec<supplement_round::Model>,
+    dossier_id: i64,
+    change: &RoundChange,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) {
+    match change {
+        RoundChange::Open { round, stage, content, due_before } => rounds.push(supplement_round::Model {
+            id: 0,
+            dossier_id,
+            round: *round,
+            stage: *stage,
+            requested_at: now,
+            requested_by: actor.label.chars().take(250).collect(),
+            content: content.clone(),
+            answered_at: None,
+            received_by: None,
+            answer_note: None,
+            status: RoundStatus::Open,
+            due_before: *due_before,
+            due_after: None,
+        }),
+        RoundChange::Close { status, due_after, received_by, note } => {
+            if let Some(open) = rounds.iter_mut().rev().find(|r| r.status == RoundStatus::Open) {
+                open.status = *status;
+                open.answered_at = (*status == RoundStatus::Answered).then_some(now);
+                open.due_after = *due_after;
+                open.received_by = received_by.as_ref().map(|r| r.chars().take(250).collect());
+                open.answer_note = (!note.is_empty()).then(|| note.clone());
+            }
+        }
+    }
 }
 
 /// The name the history has always used for a kind.

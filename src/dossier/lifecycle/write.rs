@@ -91,6 +91,17 @@ pub(super) async fn write_entry(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    entry_row(dossier_id, entry, actor, now).insert(txn).await?;
+    Ok(())
+}
+
+/// The history row of `entry`.
+pub fn entry_row(
+    dossier_id: i64,
+    entry: &Entry,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> entity::dossier_event::ActiveModel {
     entity::dossier_event::ActiveModel {
         dossier_id: Set(dossier_id),
         seq: Set(entry.seq),
@@ -108,9 +119,6 @@ pub(super) async fn write_entry(
         to_state: Set(entry.to_state.clone()),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 async fn write_round(
