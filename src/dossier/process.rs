@@ -404,5 +404,7 @@ async fn effects(
             Effect::IssueResult => {}
         }
     }
+    // A finished dossier's applicant is invited to rate it (QĐ 766 5.4).
+    crate::rating::invite::send(db, rules, d, p, now).await?;
     Ok(())
 }

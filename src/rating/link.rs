@@ -38,6 +38,29 @@ pub async fn issue(db: &impl ConnectionTrait, d: &dossier::Model, now: DateTime<
     Ok(token)
 }
 
+/// A link for counter dossier `d` unless one was issued already (its copy
+/// of form 01 carries it, and a new one would void it): the e-mail's link.
+pub async fn issue_first(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    if d.channel != crate::values::Channel::Counter || d.applicant_id.is_some() {
+        return Ok(None);
+    }
+    let token = crate::random::token().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let inserted = rating_link::Entity::insert(rating_link::ActiveModel {
+        dossier_id: Set(d.id),
+        token_sha256: Set(sha256_hex(token.as_bytes())),
+        issued_at: Set(now),
+        used_at: Set(None),
+    })
+    .on_conflict(OnConflict::column(rating_link::Column::DossierId).do_nothing().to_owned())
+    .exec_without_returning(db)
+    .await?;
+    Ok((inserted == 1).then_some(token))
+}
+
 /// The dossier a link's token rates, whether or not it was used.
 pub async fn find(
     db: &impl ConnectionTrait,

@@ -5,6 +5,7 @@
 //! Officials never learn who rated: their unit sees figures and comments.
 
 pub mod give;
+pub mod invite;
 pub mod link;
 pub mod record;
 pub mod unit;

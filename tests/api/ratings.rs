@@ -239,3 +239,61 @@ async fn a_counter_applicant_rates_once_through_the_link_on_their_copy_and_it_re
     let (_, history) = crate::national_sync::held(&mock, &code).await;
     assert_eq!(history.last().map(|(s, n, _)| (s.as_str(), *n)), Some(("DongBoDanhGiaHoSo", 1)));
 }
+
+/// The invitations to rate mailed to the counter applicant of these tests.
+async fn invitations(app: &TestApp) -> Vec<String> {
+    crate::dossier_support::queued_mails(app)
+        .await
+        .into_iter()
+        .filter(|m| m["to"] == "hoa.pham@example.vn" && m["subject"].as_str().unwrap().contains("Mời đánh giá"))
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Walks a counter dossier from reception to the result handed over.
+async fn finish_at_the_counter(app: &TestApp, officer: &reqwest::Client, id: &str) {
+    let res = app.post_form_with(officer, &format!("/can-bo/ho-so/{id}/thu-phi"), &[("receipt_no", "0000126")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (specialist, leader) = (official(app, "chuyenvien").await, official(app, "lanhdao").await);
+    assert_eq!(act(app, officer, id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(act(app, &specialist, id, "trinh_phe_duyet", &[], None).await.status(), StatusCode::SEE_OTHER);
+    let res = act(app, &leader, id, "phe_duyet_ket_qua", &[], Some(pdf(3000, "ket qua"))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(act(app, officer, id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_counter_applicant_with_an_email_address_is_mailed_the_link_once_the_dossier_is_finished() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::spawn_with_sso().await;
+    let officer = official(&app, "tiepnhan").await;
+    let with_email = |id: String| {
+        let app = &app;
+        async move {
+            let mut m: entity::dossier::ActiveModel = state_of(app, &id).await.into();
+            m.applicant_email = Set("hoa.pham@example.vn".into());
+            m.update(&app.db).await.unwrap();
+            id
+        }
+    };
+    // No copy with a link was printed: the mail brings one, once the result is handed over.
+    let id = with_email(crate::reception::counter_dossier(&app, &officer).await).await;
+    assert!(invitations(&app).await.is_empty(), "nothing to rate before the end");
+    finish_at_the_counter(&app, &officer, &id).await;
+    let mails = invitations(&app).await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let token = mails[0].split("/danh-gia/").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    let (status, page) = get_html_with(&TestApp::new_client(), &app.url(&format!("/danh-gia/{token}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("criteria.overall"), "the rating form: {page}");
+
+    // A copy printed at the desk already carries its link: the mail points to it and voids nothing.
+    let id = with_email(crate::reception::counter_dossier(&app, &officer).await).await;
+    let printed = motcua::rating::link::issue(&app.db, &state_of(&app, &id).await, app.now()).await.unwrap();
+    finish_at_the_counter(&app, &officer, &id).await;
+    let mails = invitations(&app).await;
+    assert_eq!(mails.len(), 2);
+    assert!(!mails[1].contains("/danh-gia/") && mails[1].contains("giấy tiếp nhận"), "{}", mails[1]);
+    let (status, _) = get_html_with(&TestApp::new_client(), &app.url(&format!("/danh-gia/{printed}"))).await;
+    assert_eq!(status, StatusCode::OK, "the printed link still works");
+}
