@@ -139,15 +139,91 @@ pub async fn figures(
     by: By,
     now: DateTime<Utc>,
 ) -> Result<Vec<Figures>, AppError> {
+    Ok(Breakdown::of(db, scope, now).await?.roll(by))
+}
+
+/// The figures of a scope per agency, procedure and month: one pass over
+/// its dossiers, from which every breakdown is summed (all figures add up).
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    cells: Vec<(i32, i32, String, Figures)>,
+}
+
+impl Figures {
+    fn add(&mut self, o: &Figures) {
+        self.received += o.received;
+        self.online += o.online;
+        self.counter += o.counter;
+        self.post += o.post;
+        self.national += o.national;
+        self.early += o.early;
+        self.on_time += o.on_time;
+        self.late += o.late;
+        self.open_on_time += o.open_on_time;
+        self.overdue += o.overdue;
+        self.fully_online += o.fully_online;
+        self.with_fee += o.with_fee;
+        self.paid_online += o.paid_online;
+        self.rated += o.rated;
+        self.satisfied += o.satisfied;
+        self.timed += o.timed;
+        self.days_taken += o.days_taken;
+        self.days_allowed += o.days_allowed;
+    }
+}
+
+impl Breakdown {
+    pub async fn of(db: &impl ConnectionTrait, scope: &Scope, now: DateTime<Utc>) -> Result<Breakdown, AppError> {
+        let backend = db.get_database_backend();
+        let month = local_month(backend, "d.received_at");
+        let key = format!("CAST(d.agency_id AS TEXT) || '|' || CAST(d.procedure_id AS TEXT) || '|' || {month}");
+        let rows = grouped(db, scope, &key, now).await?;
+        let cells = rows
+            .into_iter()
+            .filter_map(|f| {
+                let mut parts = f.group_key.splitn(3, '|');
+                let agency = parts.next()?.parse().ok()?;
+                let procedure = parts.next()?.parse().ok()?;
+                let month = parts.next()?.to_owned();
+                Some((agency, procedure, month, f))
+            })
+            .collect();
+        Ok(Breakdown { cells })
+    }
+
+    /// The figures broken down `by`, in key order; the total always has its one row.
+    pub fn roll(&self, by: By) -> Vec<Figures> {
+        let mut out: std::collections::BTreeMap<String, Figures> = std::collections::BTreeMap::new();
+        for (agency, procedure, month, f) in &self.cells {
+            let key = match by {
+                By::Total => String::new(),
+                By::Agency => agency.to_string(),
+                By::Procedure => procedure.to_string(),
+                By::Month => month.clone(),
+            };
+            out.entry(key.clone()).or_insert_with(|| Figures { group_key: key, ..Figures::default() }).add(f);
+        }
+        if by == By::Total && out.is_empty() {
+            out.insert(String::new(), Figures::default());
+        }
+        let mut rows: Vec<Figures> = out.into_values().collect();
+        if matches!(by, By::Agency | By::Procedure) {
+            rows.sort_by_key(|f| f.group_key.parse::<i64>().unwrap_or(i64::MAX));
+        }
+        rows
+    }
+}
+
+/// The figures grouped by the SQL expression `key` (over `d`).
+async fn grouped(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Figures>, AppError> {
     let backend = db.get_database_backend();
     let p = placeholders(backend, 4);
     let now_p = &p[2];
-    let key = match by {
-        By::Total => "''".to_owned(),
-        By::Agency => "CAST(d.agency_id AS TEXT)".to_owned(),
-        By::Procedure => "CAST(d.procedure_id AS TEXT)".to_owned(),
-        By::Month => local_month(backend, "d.received_at"),
-    };
     let finished = "d.finished_at IS NOT NULL";
     let in_time = measure::on_time(now_p);
     let early = format!("{} < {}", local_day(backend, "d.finished_at"), local_day(backend, DUE));
@@ -164,7 +240,7 @@ pub async fn figures(
     let sum = |cond: &str, x: &str| {
         format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN {x} ELSE 0 END), 0) AS DOUBLE PRECISION)")
     };
-    let group = if by == By::Total { String::new() } else { format!(" GROUP BY {key} ORDER BY {key}") };
+    let group = format!(" GROUP BY {key}");
     let sql = format!(
         "SELECT {key} AS group_key, CAST(COUNT(*) AS BIGINT) AS received, {online} AS online, {counter} AS counter, \
          {post} AS post, {national} AS national, {early_n} AS early, {on_time_n} AS on_time, {late_n} AS late, \
@@ -192,9 +268,7 @@ pub async fn figures(
         filter = scope_filter(scope, &p, &p[3]),
     );
     let values = scope_values(scope, vec![now.into()]);
-    let rows = Figures::find_by_statement(Statement::from_sql_and_values(backend, &sql, values)).all(db).await?;
-    // With no dossier at all, the total is a row of zeros (an aggregate without GROUP BY always answers one row).
-    Ok(rows.into_iter().filter(|r| by == By::Total || r.received > 0).collect())
+    Ok(Figures::find_by_statement(Statement::from_sql_and_values(backend, &sql, values)).all(db).await?)
 }
 
 /// The answers to one rating criterion, per level.

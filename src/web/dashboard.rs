@@ -286,10 +286,11 @@ async fn resolve(ui: &Ui, query: &DashboardQuery) -> Result<Resolved, AppError> 
 pub async fn page(ui: Ui, query: Query<DashboardQuery>) -> Result<HttpResponse, AppError> {
     let r = resolve(&ui, &query).await?;
     let (db, now) = (&ui.state.db, ui.now());
-    let total = dashboard::figures(db, &r.scope, By::Total, now).await?.pop().unwrap_or_default();
-    let by_agency = rows(db, By::Agency, &dashboard::figures(db, &r.scope, By::Agency, now).await?).await?;
-    let by_procedure = rows(db, By::Procedure, &dashboard::figures(db, &r.scope, By::Procedure, now).await?).await?;
-    let by_month = rows(db, By::Month, &dashboard::figures(db, &r.scope, By::Month, now).await?).await?;
+    let breakdown = dashboard::Breakdown::of(db, &r.scope, now).await?;
+    let total = breakdown.roll(By::Total).pop().unwrap_or_default();
+    let by_agency = rows(db, By::Agency, &breakdown.roll(By::Agency)).await?;
+    let by_procedure = rows(db, By::Procedure, &breakdown.roll(By::Procedure)).await?;
+    let by_month = rows(db, By::Month, &breakdown.roll(By::Month)).await?;
     let answers = dashboard::answers(db, &r.scope).await?;
     let procedures = entity::procedure::Entity::find()
         .filter(entity::procedure::Column::AgencyId.is_in(r.scope.agencies.clone()))

@@ -155,9 +155,10 @@ pub async fn statistics_csv(state: Data<AppState>, query: Query<StatisticsQuery>
 pub async fn page(ui: Ui, query: Query<StatisticsQuery>) -> Result<HttpResponse, AppError> {
     let a = asked(&ui.state, &query).await?;
     let (db, now) = (&ui.state.db, ui.now());
-    let total = dashboard::figures(db, &a.scope, By::Total, now).await?.pop().unwrap_or_default();
-    let by_agency = rows(db, By::Agency, &dashboard::figures(db, &a.scope, By::Agency, now).await?).await?;
-    let by_month = rows(db, By::Month, &dashboard::figures(db, &a.scope, By::Month, now).await?).await?;
+    let breakdown = dashboard::Breakdown::of(db, &a.scope, now).await?;
+    let total = breakdown.roll(By::Total).pop().unwrap_or_default();
+    let by_agency = rows(db, By::Agency, &breakdown.roll(By::Agency)).await?;
+    let by_month = rows(db, By::Month, &breakdown.roll(By::Month)).await?;
     let answers = dashboard::answers(db, &a.scope).await?;
     let counts = measure::counts(db, &a.scope.agencies, &a.scope.period, now).await?;
     let agencies = Refs::load(db).await?;
