@@ -109,7 +109,7 @@ pub async fn list(
     let not_synced = format!("NOT {}", super::measure::SYNCED);
     let second = "d.supplement_count >= 2";
     let not_digitised = "NOT EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id)";
-    let unpaid = format!("{} AND NOT {}", super::measure::FEE, super::measure::PAID_ONLINE);
+    let unpaid = format!("{} AND NOT {}", super::measure::fee_of("d.procedure_id"), super::measure::PAID_ONLINE);
     let agencies = super::measure::ids(agencies);
     let sql = format!(
         "SELECT d.public_id, d.code, p.name AS procedure, {due} AS due, {o} AS overdue, {s} AS due_soon, \

@@ -10,12 +10,14 @@
 //! - days taken (clock pauses for supplements taken out) against the days
 //!   the first appointment allowed, for the dossiers with a result.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 use serde::Serialize;
 
 use super::index::rate;
-use super::measure::{self, DUE, FEE, HAS_RESULT, PAID_ONLINE, days, flag, ids, placeholders};
+use super::measure::{self, DUE, HAS_RESULT, PAID_ONLINE, days, flag, ids, placeholders};
 use super::period::Period;
 use crate::error::AppError;
 
@@ -178,6 +180,7 @@ impl Breakdown {
         let month = local_month(backend, "d.received_at");
         let key = format!("CAST(d.agency_id AS TEXT) || '|' || CAST(d.procedure_id AS TEXT) || '|' || {month}");
         let rows = grouped(db, scope, &key, now).await?;
+        let kinds = procedure_kinds(db, &rows).await?;
         let cells = rows
             .into_iter()
             .filter_map(|f| {
@@ -185,6 +188,12 @@ impl Breakdown {
                 let agency = parts.next()?.parse().ok()?;
                 let procedure = parts.next()?.parse().ok()?;
                 let month = parts.next()?.to_owned();
+                let (full_online, fee) = kinds.get(&procedure).copied().unwrap_or((false, false));
+                let mut f = f;
+                if !full_online {
+                    f.fully_online = 0;
+                }
+                (f.with_fee, f.paid_online) = if fee { (f.received, f.paid_online) } else { (0, 0) };
                 Some((agency, procedure, month, f))
             })
             .collect();
@@ -214,6 +223,31 @@ impl Breakdown {
     }
 }
 
+#[derive(Debug, FromQueryResult)]
+struct Kind {
+    id: i32,
+    online_mode: String,
+    fee: i64,
+}
+
+/// For each procedure of `rows` (keyed `agency|procedure|…`): fully online, and charging a fee.
+async fn procedure_kinds(db: &impl ConnectionTrait, rows: &[Figures]) -> Result<HashMap<i32, (bool, bool)>, AppError> {
+    let mut ids: Vec<i32> = rows.iter().filter_map(|f| f.group_key.split('|').nth(1)?.parse().ok()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let sql = format!(
+        "SELECT p.id AS id, p.online_mode AS online_mode, CAST(CASE WHEN {fee} THEN 1 ELSE 0 END AS BIGINT) AS fee \
+         FROM procedure p WHERE p.id IN ({list})",
+        fee = measure::fee_of("p.id"),
+        list = super::measure::ids(&ids),
+    );
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let kinds = Kind::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?;
+    Ok(kinds.into_iter().map(|k| (k.id, (k.online_mode == "full_online", k.fee == 1))).collect())
+}
+
 /// The figures grouped by the SQL expression `key` (over `d`).
 async fn grouped(
     db: &impl ConnectionTrait,
@@ -228,10 +262,11 @@ async fn grouped(
     let in_time = measure::on_time(now_p);
     let early = format!("{} < {}", local_day(backend, "d.finished_at"), local_day(backend, DUE));
     let channel = |c: &str| flag(&format!("d.channel = '{c}'"));
-    let fully_online = "d.channel IN ('online', 'national') AND EXISTS (SELECT 1 FROM procedure p \
-                        WHERE p.id = d.procedure_id AND p.online_mode = 'full_online')";
-    let rated = "EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id)";
-    let satisfied = "EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.dislike = FALSE)";
+    // What depends on the procedure alone (fully online, a fee) is settled per cell in `Breakdown::of`:
+    // here `fully_online` counts the online filings and `paid_online` the gateway payments, and `with_fee` is 0.
+    let filed_online = "d.channel IN ('online', 'national')";
+    let rated = "r.id IS NOT NULL";
+    let satisfied = "r.dislike = FALSE";
     let timed = format!("{HAS_RESULT} AND d.first_due_at IS NOT NULL");
     let taken = format!("{} - {}", days(backend, "d.received_at", "d.finished_at"), measure::supplement_days(backend));
     let allowed = days(backend, "d.received_at", "d.first_due_at");
@@ -247,7 +282,7 @@ async fn grouped(
          {open_n} AS open_on_time, {overdue_n} AS overdue, {fully_n} AS fully_online, {fee_n} AS with_fee, \
          {paid_n} AS paid_online, {rated_n} AS rated, {satisfied_n} AS satisfied, {timed_n} AS timed, \
          {taken_s} AS days_taken, {allowed_s} AS days_allowed \
-         FROM dossier d WHERE {filter}{group}",
+         FROM dossier d LEFT JOIN rating r ON r.dossier_id = d.id WHERE {filter}{group}",
         online = count(channel("online")),
         counter = count(channel("counter")),
         post = count(channel("post")),
@@ -257,9 +292,9 @@ async fn grouped(
         late_n = count(flag(&format!("{finished} AND NOT ({in_time})"))),
         open_n = count(flag(&format!("NOT ({finished}) AND {in_time}"))),
         overdue_n = count(flag(&format!("NOT ({finished}) AND NOT ({in_time})"))),
-        fully_n = count(flag(fully_online)),
-        fee_n = count(flag(FEE)),
-        paid_n = count(flag(&format!("{FEE} AND {PAID_ONLINE}"))),
+        fully_n = count(flag(filed_online)),
+        fee_n = "0",
+        paid_n = count(flag(PAID_ONLINE)),
         rated_n = count(flag(rated)),
         satisfied_n = count(flag(satisfied)),
         timed_n = count(flag(&timed)),

@@ -94,9 +94,14 @@ pub(super) fn flag(condition: &str) -> String {
 /// A national sync record of dossier `d` was delivered.
 pub(super) const SYNCED: &str = "EXISTS (SELECT 1 FROM outbox o WHERE o.topic = 'national_sync' \
                                  AND o.ordering_key = d.code AND o.status = 'done')";
-/// The procedure charges a fee the applicant pays.
-pub(super) const FEE: &str = "EXISTS (SELECT 1 FROM procedure_fee f WHERE f.procedure_id = d.procedure_id \
-                              AND f.amount_vnd > 0 AND f.collected <> 'exempt')";
+/// The procedure whose id is the SQL `procedure_id` charges a fee the applicant pays.
+pub(super) fn fee_of(procedure_id: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM procedure_fee f WHERE f.procedure_id = {procedure_id} \
+         AND f.amount_vnd > 0 AND f.collected <> 'exempt')"
+    )
+}
+
 /// A payment of the dossier was settled through the gateway.
 pub(super) const PAID_ONLINE: &str = "EXISTS (SELECT 1 FROM payment y WHERE y.dossier_id = d.id AND y.status = 'paid' \
                                       AND y.method = 'gateway')";
@@ -132,7 +137,7 @@ pub async fn counts(
     let (start, end) = (period.start(), period.end());
     let asof = end.min(now);
     let p = placeholders(backend, 3);
-    let (synced, fee, paid, result) = (SYNCED, FEE, PAID_ONLINE, HAS_RESULT);
+    let (synced, fee, paid, result) = (SYNCED, fee_of("d.procedure_id"), PAID_ONLINE, HAS_RESULT);
     let on_time = on_time(&p[2]);
     let documents = "EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id)";
     let reused = "EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id AND x.origin = 'reused')";
@@ -145,7 +150,7 @@ pub async fn counts(
         synced_n = flag(synced),
         on_time_n = flag(&on_time),
         online = flag(&format!("d.channel IN ('online', 'national') AND {synced}")),
-        fee_n = flag(fee),
+        fee_n = flag(&fee),
         paid_n = flag(&format!("{fee} AND {paid}")),
         result_n = flag(result),
         e_result = flag(&format!("{result} AND d.result_upload_id IS NOT NULL")),
