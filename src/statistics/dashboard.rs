@@ -293,7 +293,7 @@ async fn grouped(
         open_n = count(flag(&format!("NOT ({finished}) AND {in_time}"))),
         overdue_n = count(flag(&format!("NOT ({finished}) AND NOT ({in_time})"))),
         fully_n = count(flag(filed_online)),
-        fee_n = "0",
+        fee_n = "CAST(0 AS BIGINT)",
         paid_n = count(flag(PAID_ONLINE)),
         rated_n = count(flag(rated)),
         satisfied_n = count(flag(satisfied)),
