@@ -130,7 +130,7 @@ pub struct Bar {
     pub width: f64,
 }
 
-pub const BAR_WIDTH: f64 = 460.0;
+pub const BAR_WIDTH: f64 = 250.0;
 
 #[derive(Debug, Serialize)]
 pub struct Chart {
