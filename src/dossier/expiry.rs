@@ -59,6 +59,7 @@ async fn close(state: &Context, d: &dossier::Model, now: DateTime<Utc>) -> Resul
     let changed = lifecycle::change(&txn, d, event, &actor, &state.settings.public_url, now).await?;
     let extra = [("step", "Dừng giải quyết do quá hạn bổ sung hồ sơ".to_owned()), ("note", note.clone())];
     crate::notify::dossier::notify_applicant(&txn, state, "dossier_step", &changed, &p, &extra, false, now).await?;
+    crate::rating::invite::send(&txn, state, &changed, &p, now).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -292,7 +292,10 @@ async fn a_second_supplement_request_is_counted_and_an_unanswered_one_closes_the
     });
     let json = dossier_json(&app, &app.client, &id).await;
     assert_eq!(json["status"], "stopped", "the applicant sees it stopped");
-    assert!(queued_mails(&app).await.iter().any(|m| m["text"].as_str().unwrap().contains("quá hạn bổ sung")));
+    let mails = queued_mails(&app).await;
+    assert!(mails.iter().any(|m| m["text"].as_str().unwrap().contains("quá hạn bổ sung")));
+    let invited = mails.iter().filter(|m| m["subject"].as_str().unwrap().contains("Mời đánh giá")).count();
+    assert_eq!(invited, 1, "a stopped dossier can be rated: its applicant is invited, once");
 }
 
 #[tokio::test]
