@@ -3,7 +3,9 @@
 //! Technology) and demo officials, loaded once into an empty portal; and a
 //! synthetic catalogue of any size for benchmarks.
 
+mod batch;
 pub mod dossiers;
+mod made_up;
 
 use chrono::Utc;
 use entity::{account, procedure};

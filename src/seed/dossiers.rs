@@ -17,10 +17,12 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use entity::dossier::{self, Channel, ResultDelivery};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel,
-    QueryFilter, QuerySelect, Statement, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
+    TransactionTrait,
 };
 
+use super::batch::{ROWS, Rows, catch_up_sequences, next_id, payment_row, upload_row};
+use super::made_up::{FAMILY, GIVEN, MIDDLE, PLACES, Rng};
 use crate::audit::Actor;
 use crate::catalogue::view::{self, ProcedureView};
 use crate::config::Settings;
@@ -36,8 +38,6 @@ use crate::workflow_registry::Registry;
 pub const WORKFLOW: &str = "mot-cua-3-buoc";
 /// Dossiers per transaction.
 const BATCH: usize = 500;
-/// Rows per multi-row insert, under both engines' limits on bound values.
-const ROWS: usize = 400;
 
 /// What was written.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -46,113 +46,11 @@ pub struct Seeded {
     pub events: usize,
 }
 
-/// splitmix64: fast, seeded, good enough to spread data (not for secrets).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-
-    fn between(&mut self, a: f64, b: f64) -> f64 {
-        a + (b - a) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
-
-const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"];
-const MIDDLE: &[&str] = &["Văn", "Thị", "Minh", "Thanh", "Quốc", "Ngọc", "Hữu", "Thu", "Đức", "Hoài"];
-const GIVEN: &[&str] = &["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hương", "Khánh", "Lan", "Long", "Mai"];
-const PLACES: &[&str] = &["Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Huế", "Nghệ An", "Lâm Đồng"];
-
 /// One procedure the seeded dossiers may be under.
 struct Proc {
     view: ProcedureView,
     facts: Facts,
     fee_vnd: i64,
-}
-
-/// The next free id of a table, for rows whose children are written in the same batch.
-async fn next_id(db: &impl ConnectionTrait, table: &str) -> Result<i64, AppError> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM {table}"),
-        ))
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no max id of {table}")))?;
-    Ok(row.try_get::<i64>("", "m")? + 1)
-}
-
-/// PostgreSQL's sequences continue after the ids written here.
-async fn catch_up_sequences(db: &impl ConnectionTrait) -> Result<(), AppError> {
-    if db.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    for table in ["dossier", "upload", "rating", "account"] {
-        db.execute_raw(Statement::from_string(
-            DbBackend::Postgres,
-            format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            ),
-        ))
-        .await?;
-    }
-    Ok(())
-}
-
-/// Everything one batch writes.
-#[derive(Default)]
-struct Rows {
-    dossiers: Vec<dossier::ActiveModel>,
-    events: Vec<entity::dossier_event::ActiveModel>,
-    rounds: Vec<entity::supplement_round::ActiveModel>,
-    pauses: Vec<entity::dossier_pause::ActiveModel>,
-    uploads: Vec<entity::upload::ActiveModel>,
-    documents: Vec<entity::dossier_document::ActiveModel>,
-    payments: Vec<entity::payment::ActiveModel>,
-    outbox: Vec<entity::outbox::ActiveModel>,
-    ratings: Vec<entity::rating::ActiveModel>,
-    answers: Vec<entity::rating_answer::ActiveModel>,
-}
-
-macro_rules! insert_all {
-    ($txn:expr, $rows:expr, $entity:ty) => {
-        for chunk in std::mem::take(&mut $rows).chunks(ROWS) {
-            <$entity>::insert_many(chunk.to_vec()).exec_without_returning($txn).await?;
-        }
-    };
-}
-
-impl Rows {
-    async fn write(&mut self, txn: &impl ConnectionTrait) -> Result<(), AppError> {
-        insert_all!(txn, self.uploads, entity::upload::Entity);
-        insert_all!(txn, self.dossiers, dossier::Entity);
-        insert_all!(txn, self.events, entity::dossier_event::Entity);
-        insert_all!(txn, self.rounds, entity::supplement_round::Entity);
-        insert_all!(txn, self.pauses, entity::dossier_pause::Entity);
-        insert_all!(txn, self.documents, entity::dossier_document::Entity);
-        insert_all!(txn, self.payments, entity::payment::Entity);
-        insert_all!(txn, self.outbox, entity::outbox::Entity);
-        insert_all!(txn, self.ratings, entity::rating::Entity);
-        insert_all!(txn, self.answers, entity::rating_answer::Entity);
-        Ok(())
-    }
 }
 
 /// The shared context of a run.
@@ -675,42 +573,6 @@ fn live(life: &mut Life<'_, '_>, rng: &mut Rng, p: &Proc, code: String, submitte
     let handed = finish + Duration::hours(2 + rng.below(72) as i64);
     if rng.chance(0.9) {
         life.step("xac_nhan_tra_ket_qua", handed, |_| {});
-    }
-}
-
-fn upload_row(id: i64, owner: i32, key: &str, at: DateTime<Utc>) -> entity::upload::ActiveModel {
-    entity::upload::ActiveModel {
-        id: Set(id),
-        public_id: Set(format!("seed-upload-{id}")),
-        owner_id: Set(owner),
-        storage_key: Set(key.to_owned()),
-        file_name: Set(key.rsplit('/').next().unwrap_or("tep.pdf").to_owned()),
-        kind: Set("pdf".into()),
-        size_bytes: Set(0),
-        sha256: Set("0".repeat(64)),
-        created_at: Set(at),
-    }
-}
-
-fn payment_row(dossier: i64, amount: i64, gateway: bool, at: DateTime<Utc>) -> entity::payment::ActiveModel {
-    use entity::payment::{PaymentMethod, PaymentStatus, RefundStatus};
-    entity::payment::ActiveModel {
-        dossier_id: Set(dossier),
-        txn_ref: Set(format!("SEED{dossier:012}")),
-        amount_vnd: Set(amount),
-        status: Set(PaymentStatus::Paid),
-        order_info: Set(format!("Thanh toan le phi ho so {dossier}")),
-        created_at: Set(at),
-        expires_at: Set(at + Duration::minutes(15)),
-        settled_at: Set(Some(at)),
-        pay_date: Set(Some(at)),
-        refund_status: Set(RefundStatus::None),
-        refunded_vnd: Set(0),
-        overpaid_vnd: Set(0),
-        created_by: Set(None),
-        method: Set(if gateway { PaymentMethod::Gateway } else { PaymentMethod::Counter }),
-        version: Set(0),
-        ..Default::default()
     }
 }
 
