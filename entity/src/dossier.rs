@@ -90,6 +90,17 @@ pub struct Model {
     pub step_late: bool,
     /// Where the applicant asked to receive the result.
     pub result_delivery: ResultDelivery,
+    /// When a national record of it was first delivered (QĐ 766 1.4, 3.3).
+    pub synced_at: Option<DateTimeUtc>,
+    /// A fee of it was paid through the payment gateway (QĐ 766 3.6).
+    pub paid_online: bool,
+    /// Its documents, and those of them reused from the applicant's store (QĐ 766 4.2, 4.3).
+    pub documents: i32,
+    pub reused_documents: i32,
+    /// Its rating has some criterion "Không hài lòng"; none while it is not rated (QĐ 766 5.4).
+    pub rating_dislike: Option<bool>,
+    /// The time it waited for supplements between reception and the end of processing (QĐ 766 2.2).
+    pub supplement_seconds: i64,
     /// The sequence number of the dossier's latest history entry.
     pub event_seq: i32,
     /// Bumped by every change; a change names the version it started from.

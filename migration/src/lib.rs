@@ -25,6 +25,7 @@ mod m20261203_000019_supplement_receipt;
 mod m20261203_000020_no_account_lock;
 mod m20261203_000021_rating;
 mod m20261203_000022_statistics_indexes;
+mod m20261206_000023_dossier_facts;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_no_account_lock::Migration),
             Box::new(m20261203_000021_rating::Migration),
             Box::new(m20261203_000022_statistics_indexes::Migration),
+            Box::new(m20261206_000023_dossier_facts::Migration),
         ]
     }
 }

@@ -98,10 +98,17 @@ pub async fn find_mine(db: &impl ConnectionTrait, owner: i32, public_id: &str) -
 /// Removes an upload no dossier uses (its links go first, in the caller's
 /// failed request), record and object.
 pub async fn discard(db: &DatabaseConnection, storage: &Storage, file: &upload::Model) -> Result<(), AppError> {
+    let linked = entity::dossier_document::Entity::find()
+        .filter(entity::dossier_document::Column::UploadId.eq(file.id))
+        .all(db)
+        .await?;
     entity::dossier_document::Entity::delete_many()
         .filter(entity::dossier_document::Column::UploadId.eq(file.id))
         .exec(db)
         .await?;
+    for link in linked {
+        crate::dossier::facts::documents_changed(db, link.dossier_id).await?;
+    }
     upload::Entity::delete_by_id(file.id).exec(db).await?;
     storage.delete(&file.storage_key).await.map_err(|e| AppError::Internal(e.into()))?;
     Ok(())

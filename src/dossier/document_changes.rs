@@ -107,6 +107,7 @@ pub async fn write(
         documents::attach(txn, d, slots, *slot, &kept, false, round, prepared.limits, now).await?;
         new.push(kept);
     }
+    crate::dossier::facts::documents_changed(txn, d.id).await?;
     Ok(new)
 }
 

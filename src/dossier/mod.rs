@@ -9,6 +9,7 @@ pub mod document_changes;
 pub mod documents;
 pub mod draft;
 pub mod expiry;
+pub mod facts;
 pub mod form_data;
 pub mod forwarded;
 pub mod handover;

@@ -159,7 +159,8 @@ async fn round(
             Ok(body) => body["ket_qua"].as_array().filter(|r| r.len() == data.len()),
             Err(_) => None,
         };
-        let mut taken: Vec<i64> = Vec::new();
+        // The ids of the records the national portal took, and their dossiers' codes.
+        let mut taken: Vec<(i64, Option<String>)> = Vec::new();
         let mut offset = 0;
         for (i, run) in runs {
             let queue = &mut queues[i];
@@ -178,7 +179,7 @@ async fn round(
             };
             for k in 0..run {
                 match verdict(results.get(offset + k)) {
-                    Verdict::Taken => taken.push(queue[k].row.id),
+                    Verdict::Taken => taken.push((queue[k].row.id, queue[k].row.ordering_key.clone())),
                     Verdict::NotLookedAt => {
                         queue.clear();
                         break;
@@ -200,8 +201,28 @@ async fn round(
             queue.drain(..done);
         }
         report.delivered += taken.len();
-        ordered::delivered(db, &taken, now).await?;
+        delivered(db, &taken, now).await?;
     }
+    Ok(())
+}
+
+/// Marks the records `taken` delivered and their dossiers synced, together.
+async fn delivered(
+    db: &DatabaseConnection,
+    taken: &[(i64, Option<String>)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if taken.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = taken.iter().map(|(id, _)| *id).collect();
+    let mut codes: Vec<String> = taken.iter().filter_map(|(_, code)| code.clone()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let txn = crate::db::begin_write(db).await?;
+    ordered::delivered(&txn, &ids, now).await?;
+    crate::dossier::facts::synced(&txn, &codes, now).await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -172,7 +172,7 @@ pub async fn release(db: &DatabaseConnection, topic: &str, holder: &str, keys: &
 }
 
 /// Marks messages delivered, all in one statement.
-pub async fn delivered(db: &DatabaseConnection, ids: &[i64], now: DateTime<Utc>) -> Result<(), AppError> {
+pub async fn delivered(db: &impl ConnectionTrait, ids: &[i64], now: DateTime<Utc>) -> Result<(), AppError> {
     if ids.is_empty() {
         return Ok(());
     }

@@ -90,6 +90,7 @@ pub async fn settle(
         "transaction_no": report.transaction_no, "amount_vnd": p.amount_vnd});
     audit::record(&txn, actor, "payment.settle", &p.txn_ref, detail, now).await?;
     if to == PaymentStatus::Paid {
+        crate::dossier::facts::payments_changed(&txn, d.id).await?;
         let procedure = crate::catalogue::revisions::of_dossier(&txn, &d).await?;
         // Paid after the dossier was refused or withdrawn (the payer was at the gateway meanwhile): returned.
         let closed_without_result =

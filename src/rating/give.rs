@@ -147,6 +147,7 @@ pub async fn give(
         ..Default::default()
     });
     rating_answer::Entity::insert_many(rows).exec(&txn).await?;
+    crate::dossier::facts::rated(&txn, d.id).await?;
     super::record::enqueue(&txn, cx, &d, &saved, &answers, now).await?;
     txn.commit().await?;
     Ok(saved)

@@ -214,6 +214,7 @@ pub async fn generate(
         let batch = BATCH.min(n - done);
         let mut rows = Rows::default();
         let mut touched: HashMap<(String, String), i32> = HashMap::new();
+        let first = run.next_dossier;
         for _ in 0..batch {
             let p = rng.pick(&procs);
             let key = one_dossier(&mut run, &mut rows, &mut rng, p);
@@ -221,6 +222,7 @@ pub async fn generate(
         }
         let txn = db.begin().await?;
         rows.write(&txn).await?;
+        crate::dossier::facts::recompute(&txn, first, run.next_dossier - 1).await?;
         let sequence_rows: Vec<entity::dossier_sequence::ActiveModel> = touched
             .into_iter()
             .map(|((agency_code, day), last)| entity::dossier_sequence::ActiveModel {
@@ -364,6 +366,13 @@ fn one_dossier(run: &mut Run<'_>, rows: &mut Rows, rng: &mut Rng, p: &Proc) -> (
         vneid_verified: online && rng.chance(0.8),
         step_late: false,
         result_delivery: if online { ResultDelivery::Electronic } else { ResultDelivery::Counter },
+        // Set from the rows written with it, once the batch is in (`dossier::facts::recompute`).
+        synced_at: None,
+        paid_online: false,
+        documents: 0,
+        reused_documents: 0,
+        rating_dislike: None,
+        supplement_seconds: 0,
         event_seq: 0,
         version: 1,
         created_at: submitted,

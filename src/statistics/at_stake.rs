@@ -106,10 +106,10 @@ pub async fn list(
     let open = "d.finished_at IS NULL";
     let overdue = format!("{open} AND {due} < {now_p}");
     let due_soon = format!("{open} AND {due} >= {now_p} AND {due} < {horizon_p}");
-    let not_synced = format!("NOT {}", super::measure::SYNCED);
+    let not_synced = format!("NOT ({})", super::measure::SYNCED);
     let second = "d.supplement_count >= 2";
-    let not_digitised = "NOT EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id)";
-    let unpaid = format!("{} AND NOT {}", super::measure::fee_of("d.procedure_id"), super::measure::PAID_ONLINE);
+    let not_digitised = format!("NOT ({})", super::measure::DOCUMENTS);
+    let unpaid = format!("{} AND NOT ({})", super::measure::fee_of("d.procedure_id"), super::measure::PAID_ONLINE);
     let agencies = super::measure::ids(agencies);
     let sql = format!(
         "SELECT d.public_id, d.code, p.name AS procedure, {due} AS due, {o} AS overdue, {s} AS due_soon, \
@@ -122,7 +122,7 @@ pub async fn list(
         s = flag(&due_soon),
         n = flag(&not_synced),
         t = flag(second),
-        g = flag(not_digitised),
+        g = flag(&not_digitised),
         u = flag(&unpaid),
     );
     let values: Vec<Value> = vec![period.start().into(), period.end().into(), now.into(), horizon.into()];

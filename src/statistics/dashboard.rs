@@ -17,7 +17,7 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 use serde::Serialize;
 
 use super::index::rate;
-use super::measure::{self, DUE, HAS_RESULT, PAID_ONLINE, days, flag, ids, placeholders};
+use super::measure::{self, DUE, HAS_RESULT, PAID_ONLINE, SUPPLEMENT_DAYS, days, flag, ids, placeholders};
 use super::period::Period;
 use crate::error::AppError;
 
@@ -265,10 +265,10 @@ async fn grouped(
     // What depends on the procedure alone (fully online, a fee) is settled per cell in `Breakdown::of`:
     // here `fully_online` counts the online filings and `paid_online` the gateway payments, and `with_fee` is 0.
     let filed_online = "d.channel IN ('online', 'national')";
-    let rated = "r.id IS NOT NULL";
-    let satisfied = "r.dislike = FALSE";
+    let rated = "d.rating_dislike IS NOT NULL";
+    let satisfied = "d.rating_dislike = FALSE";
     let timed = format!("{HAS_RESULT} AND d.first_due_at IS NOT NULL");
-    let taken = format!("{} - {}", days(backend, "d.received_at", "d.finished_at"), measure::supplement_days(backend));
+    let taken = format!("{} - {}", days(backend, "d.received_at", "d.finished_at"), SUPPLEMENT_DAYS);
     let allowed = days(backend, "d.received_at", "d.first_due_at");
     // Sums of 0/1 flags are BIGINT on PostgreSQL only once cast: its SUM of INTEGER is BIGINT, of a CASE NUMERIC.
     let count = |sql: String| format!("CAST(COALESCE({sql}, 0) AS BIGINT)");
@@ -282,7 +282,7 @@ async fn grouped(
          {open_n} AS open_on_time, {overdue_n} AS overdue, {fully_n} AS fully_online, {fee_n} AS with_fee, \
          {paid_n} AS paid_online, {rated_n} AS rated, {satisfied_n} AS satisfied, {timed_n} AS timed, \
          {taken_s} AS days_taken, {allowed_s} AS days_allowed \
-         FROM dossier d LEFT JOIN rating r ON r.dossier_id = d.id WHERE {filter}{group}",
+         FROM dossier d WHERE {filter}{group}",
         online = count(channel("online")),
         counter = count(channel("counter")),
         post = count(channel("post")),

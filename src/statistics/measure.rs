@@ -91,20 +91,23 @@ pub(super) fn flag(condition: &str) -> String {
     format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
 }
 
+// What each dossier `d` reads of its facts (`dossier::facts` keeps them on its row).
 /// A national sync record of dossier `d` was delivered.
-pub(super) const SYNCED: &str = "EXISTS (SELECT 1 FROM outbox o WHERE o.topic = 'national_sync' \
-                                 AND o.ordering_key = d.code AND o.status = 'done')";
-/// The procedure whose id is the SQL `procedure_id` charges a fee the applicant pays.
+pub(super) const SYNCED: &str = "d.synced_at IS NOT NULL";
+/// A payment of the dossier was settled through the gateway.
+pub(super) const PAID_ONLINE: &str = "d.paid_online = TRUE";
+pub(super) const DOCUMENTS: &str = "d.documents > 0";
+pub(super) const REUSED: &str = "d.reused_documents > 0";
+pub(super) const DISLIKED: &str = "d.rating_dislike = TRUE";
+
+/// The procedure whose id is the SQL `procedure_id` charges a fee the applicant pays
+/// (the procedures with a fee are few: one lookup of them, not one per dossier).
 pub(super) fn fee_of(procedure_id: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM procedure_fee f WHERE f.procedure_id = {procedure_id} \
-         AND f.amount_vnd > 0 AND f.collected <> 'exempt')"
+        "{procedure_id} IN (SELECT f.procedure_id FROM procedure_fee f \
+         WHERE f.amount_vnd > 0 AND f.collected <> 'exempt')"
     )
 }
-
-/// A payment of the dossier was settled through the gateway.
-pub(super) const PAID_ONLINE: &str = "EXISTS (SELECT 1 FROM payment y WHERE y.dossier_id = d.id AND y.status = 'paid' \
-                                      AND y.method = 'gateway')";
 pub(super) const HAS_RESULT: &str = "d.status IN ('result_ready', 'returned')";
 /// The appointment before any apology moved it.
 pub(super) const DUE: &str = "COALESCE(d.rescheduled_from, d.due_at)";
@@ -118,13 +121,7 @@ pub(super) fn on_time(asof: &str) -> String {
 }
 
 /// The days dossier `d` waited for supplements between reception and the end.
-pub(super) fn supplement_days(backend: DbBackend) -> String {
-    format!(
-        "COALESCE((SELECT SUM({span}) FROM dossier_pause q WHERE q.dossier_id = d.id AND q.reason = 'supplement' \
-         AND q.started_at >= d.received_at AND q.started_at < d.finished_at), 0)",
-        span = days(backend, "q.started_at", "COALESCE(q.ended_at, d.finished_at)")
-    )
-}
+pub(super) const SUPPLEMENT_DAYS: &str = "(d.supplement_seconds / 86400.0)";
 
 /// The counts of the dossiers of `agencies` over `period`, as of `now`.
 pub async fn counts(
@@ -139,9 +136,7 @@ pub async fn counts(
     let p = placeholders(backend, 3);
     let (synced, fee, paid, result) = (SYNCED, fee_of("d.procedure_id"), PAID_ONLINE, HAS_RESULT);
     let on_time = on_time(&p[2]);
-    let documents = "EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id)";
-    let reused = "EXISTS (SELECT 1 FROM dossier_document x WHERE x.dossier_id = d.id AND x.origin = 'reused')";
-    let disliked = "EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.dislike = TRUE)";
+    let (documents, reused, disliked) = (DOCUMENTS, REUSED, DISLIKED);
     let sql = format!(
         "SELECT COUNT(*) AS received, {synced_n} AS synced, {on_time_n} AS on_time, {online} AS online_synced, \
          {fee_n} AS with_fee, {paid_n} AS paid_online, {result_n} AS with_result, {e_result} AS e_result, \
@@ -167,7 +162,7 @@ pub async fn counts(
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no statistics row")))?;
 
-    let pauses = supplement_days(backend);
+    let pauses = SUPPLEMENT_DAYS;
     let p2 = placeholders(backend, 2);
     let sql = format!(
         "SELECT COUNT(*) AS resolved, SUM({elapsed} - {pauses}) AS days FROM dossier d \

@@ -193,6 +193,31 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
     assert!(is_national_date(&progress[0]["NgayBatDau"]) && is_national_date(&progress[0]["NgayKetThucTheoQuyDinh"]));
     assert_eq!(progress[1]["BuocXuLy"], "Thẩm định hồ sơ");
     assert_eq!(progress[1]["ChucDanh"], "reception");
+
+    // The facts the statistics read, as each writer left them on the dossier's row: none before
+    // the national portal took a record, the rating and its dislike, the gateway payment, the
+    // documents with the supplement's, the supplement's pause (QĐ 766 1.4, 5.4, 3.6, 4.2, 2.2).
+    assert_eq!(d.synced_at, None, "nothing delivered yet");
+    app.sso_sign_in("nguyen-van-an").await;
+    let mut answers = crate::ratings::all("hai_long");
+    answers["attitude"] = serde_json::json!("khong_hai_long");
+    let res = crate::ratings::rate(&app, &id, &serde_json::json!({"criteria": answers})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(crate::national_sync::drain(&app).await.delivered > 0);
+    let d = state_of(&app, &id).await;
+    let waited = pauses[0].ended_at.unwrap() - pauses[0].started_at;
+    assert_eq!(
+        (d.synced_at.is_some(), d.rating_dislike, d.paid_online, d.documents, d.reused_documents),
+        (true, Some(true), true, 4, 0)
+    );
+    assert_eq!(d.supplement_seconds, (waited.num_milliseconds() as f64 / 1000.0).round() as i64);
+    // Derived again from their sources, they are the same.
+    motcua::dossier::facts::recompute(&app.db, d.id, d.id).await.unwrap();
+    let again = state_of(&app, &id).await;
+    assert_eq!(
+        (again.synced_at, again.rating_dislike, again.paid_online, again.documents, again.supplement_seconds),
+        (d.synced_at, d.rating_dislike, d.paid_online, d.documents, d.supplement_seconds)
+    );
 }
 
 #[tokio::test]

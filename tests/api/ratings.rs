@@ -10,11 +10,11 @@ use crate::dossier_support::{act, official, pdf, state_of, sync_messages};
 use crate::helpers::{Options, TestApp, get_html_with};
 use motcua::auth::role::Role;
 
-fn all(level: &str) -> Value {
+pub fn all(level: &str) -> Value {
     json!({"overall": level, "online": level, "on_time": level, "attitude": level, "contacts": level})
 }
 
-async fn rate(app: &TestApp, id: &str, body: &Value) -> reqwest::Response {
+pub async fn rate(app: &TestApp, id: &str, body: &Value) -> reqwest::Response {
     let csrf = app.csrf_of(&app.client).await;
     app.client
         .post(app.url(&format!("/api/v1/dossiers/{id}/rating")))
@@ -95,6 +95,7 @@ async fn the_applicant_rates_a_finished_dossier_once_and_may_change_it_for_a_few
     let given = json!({"criteria": mixed, "comment": "Cán bộ hướng dẫn chưa rõ ràng"});
     let res = rate(&app, id, &given).await;
     assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(state_of(&app, id).await.rating_dislike, Some(true), "the dossier's 5.4 fact");
     let again = rate(&app, id, &given).await;
     assert_eq!(again.status(), StatusCode::OK);
     let read: Value = app.get(&format!("/api/v1/dossiers/{id}/rating")).await.json().await.unwrap();
@@ -109,6 +110,7 @@ async fn the_applicant_rates_a_finished_dossier_once_and_may_change_it_for_a_few
     assert_eq!(res.status(), StatusCode::OK);
     let read: Value = res.json().await.unwrap();
     assert_eq!((read["criteria"]["attitude"].as_str(), read["version"].as_i64()), (Some("hai_long"), Some(2)));
+    assert_eq!(state_of(&app, id).await.rating_dislike, Some(false), "the fact follows the changed rating");
     // Past it: refused, and the rating stays.
     app.state.clock.advance(chrono::Duration::days(2));
     app.sso_sign_in("nguyen-van-an").await;

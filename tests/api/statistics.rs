@@ -279,6 +279,8 @@ pub async fn insert(app: &TestApp, spec: &Spec, p: &Built, n: usize, national: b
             .unwrap();
         }
     }
+    // The rows above were written as a bulk import writes them: the dossier's facts follow from them.
+    motcua::dossier::facts::recompute(&app.db, d.id, d.id).await.unwrap();
 }
 
 /// The portal's own national records of dossier `id` as it stands, and of its rating, queued for the sync.

@@ -72,6 +72,9 @@ pub(super) async fn execute(
         }
         None => {}
     }
+    if before.finished_at.is_none() && after.finished_at.is_some() {
+        crate::dossier::facts::processing_ended(txn, before.id).await?;
+    }
     let key = after.code.clone();
     for message in &plan.sync {
         let payload = serde_json::json!({
