@@ -36,6 +36,7 @@ pub mod rating;
 pub mod scheduler;
 pub mod seed;
 pub mod sla;
+pub mod sla_rules;
 pub mod statistics;
 pub mod storage;
 /// Closed enumerations stored as strings (declared with the entities, which use them as column types).

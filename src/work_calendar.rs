@@ -14,14 +14,19 @@ use crate::config::OfficeHours;
 use crate::error::{AppError, FieldError};
 use crate::sla::{Calendar, DayKind, holidays};
 
-/// The calendar with today's special days.
-pub async fn load(db: &impl ConnectionTrait, hours: &OfficeHours) -> Result<Calendar, AppError> {
-    let special: BTreeMap<NaiveDate, DayKind> = work_calendar::Entity::find()
+/// The national special days as the portal keeps them.
+pub async fn special_days(db: &impl ConnectionTrait) -> Result<BTreeMap<NaiveDate, DayKind>, AppError> {
+    Ok(work_calendar::Entity::find()
         .all(db)
         .await?
         .into_iter()
         .filter_map(|row| Some((NaiveDate::parse_from_str(&row.day, "%Y-%m-%d").ok()?, DayKind::parse(&row.kind)?)))
-        .collect();
+        .collect())
+}
+
+/// The calendar of the settings' office hours with today's special days.
+pub async fn load(db: &impl ConnectionTrait, hours: &OfficeHours) -> Result<Calendar, AppError> {
+    let special = special_days(db).await?;
     Calendar::new(hours.sessions.clone(), hours.rest_days.clone(), special, hours.cutoff)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("office hours: {e}")))
 }

@@ -101,6 +101,9 @@ pub struct Model {
     pub rating_dislike: Option<bool>,
     /// The time it waited for supplements between reception and the end of processing (QĐ 766 2.2).
     pub supplement_seconds: i64,
+    /// The time rules in force when it was submitted (`sla::rules::Rules` as JSON); none from before they were kept.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub sla_rules: Option<String>,
     /// The sequence number of the dossier's latest history entry.
     pub event_seq: i32,
     /// Bumped by every change; a change names the version it started from.

@@ -26,6 +26,7 @@ mod m20261203_000020_no_account_lock;
 mod m20261203_000021_rating;
 mod m20261203_000022_statistics_indexes;
 mod m20261206_000023_dossier_facts;
+mod m20261206_000024_sla_rules;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_rating::Migration),
             Box::new(m20261203_000022_statistics_indexes::Migration),
             Box::new(m20261206_000023_dossier_facts::Migration),
+            Box::new(m20261206_000024_sla_rules::Migration),
         ]
     }
 }

@@ -42,7 +42,7 @@ pub async fn apologise(
     if reason.chars().count() < 5 {
         return Err(invalid("reason", "required"));
     }
-    let cal = crate::work_calendar::load(&state.db, &state.settings.office_hours).await?;
+    let (time, cal) = crate::sla_rules::of_dossier::of(&state.db, &state.settings, d).await?;
     if !cal.is_working_day(new_day) {
         return Err(invalid("new_due", "not_working_day"));
     }
@@ -52,7 +52,7 @@ pub async fn apologise(
     if new_day <= local_time::to_local(old_due).date() || new_due <= now {
         return Err(invalid("new_due", "not_later"));
     }
-    let late = super::policy::apology_late(&cal, &state.settings.policies, now, old_due);
+    let late = super::policy::apology_late(&cal, &time, now, old_due);
     let note = format!(
         "Xin lỗi và hẹn lại ngày trả kết quả: {} (hẹn cũ: {}).\nLý do: {reason}",
         super::receipt::moment_vi(new_due),

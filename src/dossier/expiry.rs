@@ -51,7 +51,7 @@ async fn close(state: &Context, d: &dossier::Model, now: DateTime<Utc>) -> Resul
     let asked = d.supplement_request.clone().unwrap_or_default();
     let note = format!(
         "Quá {} ngày làm việc không nhận được hồ sơ bổ sung; hồ sơ dừng giải quyết.\nĐã yêu cầu: {asked}",
-        state.settings.policies.supplement_timeout_days
+        crate::sla_rules::rules_of(d, &state.settings).supplement_timeout_days
     );
     let txn = crate::db::begin_write(&state.db).await?;
     let event = Event::SupplementTimeout { note: note.clone(), end_state: end.map(|s| s.key.clone()) };

@@ -8,24 +8,24 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::config::policies::Policies;
+use crate::sla::rules::TimeRules;
 use crate::sla::{Calendar, local_time};
 
 /// By when a dossier submitted at `submitted` must be accepted or queried.
-pub fn accept_due(cal: &Calendar, policies: &Policies, submitted: DateTime<Utc>) -> DateTime<Utc> {
+pub fn accept_due(cal: &Calendar, policies: &TimeRules, submitted: DateTime<Utc>) -> DateTime<Utc> {
     let minutes = i64::from(policies.accept_within_hours) * 60;
     local_time::to_utc(cal.add_working_minutes(local_time::to_local(submitted), minutes))
 }
 
 /// When a supplement asked at `asked` and still unanswered closes the dossier.
-pub fn supplement_due(cal: &Calendar, policies: &Policies, asked: DateTime<Utc>) -> DateTime<Utc> {
+pub fn supplement_due(cal: &Calendar, policies: &TimeRules, asked: DateTime<Utc>) -> DateTime<Utc> {
     let minutes = i64::from(policies.supplement_timeout_days) * cal.minutes_per_day();
     local_time::to_utc(cal.add_working_minutes(local_time::to_local(asked), minutes))
 }
 
 /// Whether an apology made at `now` for a dossier due at `due` comes later
 /// than the lead the rules ask for.
-pub fn apology_late(cal: &Calendar, policies: &Policies, now: DateTime<Utc>, due: DateTime<Utc>) -> bool {
+pub fn apology_late(cal: &Calendar, policies: &TimeRules, now: DateTime<Utc>, due: DateTime<Utc>) -> bool {
     let left = cal.working_minutes_between(local_time::to_local(now), local_time::to_local(due));
     left < i64::from(policies.apology_lead_days) * cal.minutes_per_day()
 }
@@ -54,7 +54,7 @@ mod tests {
     #[test]
     fn eight_working_hours_run_over_the_night_and_the_weekend() {
         let cal = office_calendar();
-        let p = Policies::default();
+        let p = TimeRules::default();
         // Friday 4 December 2026, 14:30: 2.5 hours that day, the rest on Monday.
         assert_eq!(accept_due(&cal, &p, hn(12, 4, 14, 30)), hn(12, 7, 14, 30));
         // Saturday evening: the whole of Monday.
@@ -65,13 +65,13 @@ mod tests {
     fn an_unanswered_supplement_closes_after_fifteen_working_days() {
         let cal = office_calendar();
         // Monday 7 December 2026, 10:00 + 15 working days = Monday 28 December, 10:00.
-        assert_eq!(supplement_due(&cal, &Policies::default(), hn(12, 7, 10, 0)), hn(12, 28, 10, 0));
+        assert_eq!(supplement_due(&cal, &TimeRules::default(), hn(12, 7, 10, 0)), hn(12, 28, 10, 0));
     }
 
     #[test]
     fn the_apology_is_late_within_the_last_working_day() {
         let cal = office_calendar();
-        let p = Policies::default();
+        let p = TimeRules::default();
         let due = hn(12, 14, 17, 0);
         assert!(!apology_late(&cal, &p, hn(12, 11, 17, 0), due), "a whole working day before");
         assert!(apology_late(&cal, &p, hn(12, 14, 9, 0), due));

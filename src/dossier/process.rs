@@ -237,7 +237,7 @@ async fn plan_step(
     now: DateTime<Utc>,
 ) -> Result<Step, AppError> {
     let (from, to) = (decision.from, decision.to);
-    let cal = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
+    let (time, cal) = crate::sla_rules::of_dossier::of(db, &rules.settings, d).await?;
     let mut due = d.due_at;
     let mut soon = d.due_soon_at;
     let mut pause = Pause::Keep;
@@ -265,7 +265,7 @@ async fn plan_step(
         Clock::Restarts if !p.record.correction_restarts_clock && d.due_at.is_some() => {}
         Clock::Restarts => {
             due = Some(super::receive::appointment(&cal, p, now));
-            soon = Some(super::receive::due_soon(&cal, p, now, rules.settings.due_soon_share));
+            soon = Some(super::receive::due_soon(&cal, p, now, time.due_soon_share));
             restarted = d.due_at.is_some() && due != d.due_at;
         }
         Clock::Runs => {}
@@ -289,7 +289,7 @@ async fn plan_step(
             .cloned()
             .collect::<Vec<_>>()
             .join("\n");
-        Asked { what, closes_at: super::policy::supplement_due(&cal, &rules.settings.policies, now) }
+        Asked { what, closes_at: super::policy::supplement_due(&cal, &time, now) }
     });
     let step = Step {
         action: decision.action.key.clone(),

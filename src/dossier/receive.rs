@@ -53,7 +53,7 @@ pub async fn receive(
         mail::notify_applicant(db, rules, "dossier_payment", &waiting, p, &extra, false, now).await?;
         return Ok(waiting);
     }
-    let calendar = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
+    let (time, calendar) = crate::sla_rules::of_dossier::of(db, &rules.settings, d).await?;
     let due = appointment(&calendar, p, now);
     let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
     // Reception is the workflow's first step: its own deadline starts now.
@@ -61,8 +61,7 @@ pub async fn receive(
         Some(wf) => super::process::step_due(&calendar, &wf.states[wf.initial], p, now),
         None => None,
     };
-    let appointment =
-        Appointment { due_at: due, due_soon_at: due_soon(&calendar, p, now, rules.settings.due_soon_share) };
+    let appointment = Appointment { due_at: due, due_soon_at: due_soon(&calendar, p, now, time.due_soon_share) };
     let event = Event::Receive { appointment, first_step_due, note };
     let received = lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await?;
     let extra = [("received_at", super::receipt::moment_vi(now)), ("due_at", super::receipt::moment_vi(due))];

@@ -83,8 +83,11 @@ pub async fn submit(
         Some((id, wf)) => (Some(id), Some(wf.states[wf.initial].key.clone())),
         None => (None, None),
     };
-    let cal = crate::work_calendar::load(&txn, &state.settings.office_hours).await?;
-    let accept_due = super::policy::accept_due(&cal, &state.settings.policies, now);
+    // The time rules in force now for this procedure at this agency: the dossier keeps them.
+    let (time, _) =
+        crate::sla_rules::of_dossier::resolve_for(&txn, &state.settings, d.agency_id, d.procedure_id, now).await?;
+    let cal = crate::sla_rules::calendar_for(&txn, &time, Some(d.agency_id)).await?;
+    let accept_due = super::policy::accept_due(&cal, &time, now);
     // QĐ 766 indicator 4.5 reads whether the applicant's account was verified with VNeID.
     let vneid_verified = match d.applicant_id {
         Some(id) => entity::account::Entity::find_by_id(id).one(&txn).await?.is_some_and(|a| a.vneid_verified),
@@ -100,6 +103,7 @@ pub async fn submit(
         vneid_verified,
         procedure_version: p.version,
         result_delivery: draft::result_delivery(&d).map_err(|e| AppError::Validation(vec![e]))?,
+        time_rules: serde_json::to_string(&time).map_err(|e| AppError::Internal(e.into()))?,
     });
     let mut submitted = match lifecycle::change(&txn, &d, event, actor, &state.settings.public_url, now).await {
         Ok(submitted) => submitted,

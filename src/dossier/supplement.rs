@@ -37,8 +37,8 @@ pub async fn request(
             "a dossier being processed is asked for a supplement by its workflow's step".into(),
         ));
     }
-    let cal = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
-    let closes_at = super::policy::supplement_due(&cal, &rules.settings.policies, now);
+    let (time, cal) = crate::sla_rules::of_dossier::of(db, &rules.settings, d).await?;
+    let closes_at = super::policy::supplement_due(&cal, &time, now);
     let event = Event::RequestCorrection(Asked { what: what.clone(), closes_at });
     let changed = lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await?;
     mail::notify_applicant(db, rules, "dossier_supplement", &changed, p, &[("request", what)], false, now).await?;
@@ -56,8 +56,8 @@ pub async fn answer(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    let cal = crate::work_calendar::load(db, &rules.settings.office_hours).await?;
-    let accept_due_at = super::policy::accept_due(&cal, &rules.settings.policies, now);
+    let (time, cal) = crate::sla_rules::of_dossier::of(db, &rules.settings, d).await?;
+    let accept_due_at = super::policy::accept_due(&cal, &time, now);
     let event = Event::AnswerCorrection { note: crate::text::nfc(note.trim()), accept_due_at };
     lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await
 }

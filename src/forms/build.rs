@@ -163,7 +163,7 @@ pub async fn form(
         "06" => {
             let received = d.received_at.ok_or(AppError::NotFound)?;
             let wf = crate::dossier::process::workflow_of(db, d).await?;
-            let cal = crate::work_calendar::load(db, &settings.office_hours).await?;
+            let (_, cal) = crate::sla_rules::of_dossier::of(db, settings, d).await?;
             let rows = control_slip::handovers(&events, wf.as_deref(), &cal, p.record.time_limit, d.accept_due_at);
             doc.number = "06";
             doc.title = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ".into();

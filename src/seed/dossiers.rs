@@ -17,8 +17,8 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use entity::dossier::{self, Channel, ResultDelivery};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, TransactionTrait,
 };
 
 use super::batch::{ROWS, Rows, catch_up_sequences, next_id, payment_row, upload_row};
@@ -56,6 +56,8 @@ struct Proc {
 /// The shared context of a run.
 struct Run<'a> {
     settings: &'a Settings,
+    /// The settings' time rules: seeded dossiers lived under them.
+    time: crate::sla::rules::TimeRules,
     cal: Calendar,
     wf: &'a Workflow,
     workflow_version_id: i64,
@@ -197,6 +199,7 @@ pub async fn generate(
         .collect();
     let mut run = Run {
         settings,
+        time: crate::sla_rules::defaults(settings),
         cal: crate::work_calendar::load(db, &settings.office_hours).await?,
         wf,
         workflow_version_id,
@@ -246,6 +249,14 @@ pub async fn generate(
         }
         txn.commit().await?;
         done += batch;
+        // The batch's facts are read through indexes of tables that grow by the batch: on
+        // PostgreSQL the planner needs to know they grew, or it scans them whole for each row.
+        let batches = done / BATCH;
+        if db.get_database_backend() == sea_orm::DbBackend::Postgres
+            && (batches.is_power_of_two() || batches.is_multiple_of(100))
+        {
+            db.execute_unprepared("ANALYZE dossier, outbox, payment, dossier_document, dossier_pause, rating").await?;
+        }
         run.seeded.dossiers = done;
         progress(done, n);
     }
@@ -373,6 +384,7 @@ fn one_dossier(run: &mut Run<'_>, rows: &mut Rows, rng: &mut Rng, p: &Proc) -> (
         reused_documents: 0,
         rating_dislike: None,
         supplement_seconds: 0,
+        sla_rules: None,
         event_seq: 0,
         version: 1,
         created_at: submitted,
@@ -443,17 +455,18 @@ fn one_dossier(run: &mut Run<'_>, rows: &mut Rows, rng: &mut Rng, p: &Proc) -> (
 
 /// The dossier's path through the three-step workflow, each change at its moment.
 fn live(life: &mut Life<'_, '_>, rng: &mut Rng, p: &Proc, code: String, submitted: DateTime<Utc>) {
-    let (cal, policies) = (&life.run.cal, &life.run.settings.policies);
+    let (cal, time) = (&life.run.cal, &life.run.time);
     let submission = Submission {
         code,
         form_data: "{}".into(),
         address: rng.pick(PLACES).to_string(),
         workflow_version_id: Some(life.run.workflow_version_id),
         workflow_state: Some(life.run.wf.states[life.run.wf.initial].key.clone()),
-        accept_due_at: crate::dossier::policy::accept_due(cal, policies, submitted),
+        accept_due_at: crate::dossier::policy::accept_due(cal, time, submitted),
         vneid_verified: life.d.vneid_verified,
         procedure_version: 1,
         result_delivery: life.d.result_delivery,
+        time_rules: serde_json::to_string(time).unwrap_or_default(),
     };
     let applicant =
         Actor { id: life.d.applicant_id, label: life.d.applicant_name.clone(), ip: String::new(), role: None };
@@ -472,7 +485,7 @@ fn live(life: &mut Life<'_, '_>, rng: &mut Rng, p: &Proc, code: String, submitte
         if life.d.channel.is_online() { submitted + Duration::minutes(30 + rng.below(300) as i64) } else { submitted };
     let cal = &life.run.cal;
     let due = crate::dossier::receive::appointment(cal, &p.view, received);
-    let soon = crate::dossier::receive::due_soon(cal, &p.view, received, life.run.settings.due_soon_share);
+    let soon = crate::dossier::receive::due_soon(cal, &p.view, received, life.run.time.due_soon_share);
     let receive = Event::Receive {
         appointment: Appointment { due_at: due, due_soon_at: soon },
         first_step_due: None,
@@ -507,7 +520,7 @@ fn live(life: &mut Life<'_, '_>, rng: &mut Rng, p: &Proc, code: String, submitte
         let asked_at = at((0.2 + 0.1 * f64::from(round)) * end) + shift;
         let asked = Asked {
             what: "Bản sao giấy tờ còn thiếu theo quy định".into(),
-            closes_at: crate::dossier::policy::supplement_due(&life.run.cal, &life.run.settings.policies, asked_at),
+            closes_at: crate::dossier::policy::supplement_due(&life.run.cal, &life.run.time, asked_at),
         };
         if !life.step("yeu_cau_bo_sung", asked_at, |s| {
             s.pause = Pause::Start;

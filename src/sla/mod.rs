@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod holidays;
 pub mod local_time;
+pub mod rules;
 pub mod steps;
 
 pub use calendar::{Calendar, DayKind};

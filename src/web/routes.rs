@@ -15,8 +15,8 @@ use actix_web::{HttpResponse, guard};
 use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
-    admin_sync, admin_workflows, api, auth_pages, dashboard, dossier_api, dossier_pages, forms, health,
-    national_inbound, open_data, payments, processing, public, ratings, reception, statistics, uploads,
+    admin_sync, admin_time_rules, admin_workflows, api, auth_pages, dashboard, dossier_api, dossier_pages, forms,
+    health, national_inbound, open_data, payments, processing, public, ratings, reception, statistics, uploads,
 };
 use crate::error::AppError;
 
@@ -164,6 +164,10 @@ route_table! {
     GET "/quan-tri/lich-lam-viec" ADMIN => admin_calendar::list;
     POST "/quan-tri/lich-lam-viec" ADMIN => admin_calendar::save;
     POST "/quan-tri/lich-lam-viec/{day}/xoa" ADMIN => admin_calendar::remove;
+    GET "/quan-tri/quy-tac-thoi-han" ADMIN => admin_time_rules::show;
+    POST "/quan-tri/quy-tac-thoi-han" ADMIN => admin_time_rules::save;
+    POST "/quan-tri/quy-tac-thoi-han/ngay" ADMIN => admin_time_rules::save_day;
+    POST "/quan-tri/quy-tac-thoi-han/ngay/xoa" ADMIN => admin_time_rules::remove_day;
     GET "/quan-tri/quy-trinh" ADMIN => admin_workflows::list;
     GET "/quan-tri/quy-trinh/{key}" ADMIN => admin_workflows::show;
     GET "/quan-tri/doi-soat" ADMIN => payments::report;

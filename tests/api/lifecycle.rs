@@ -439,7 +439,11 @@ async fn a_corrected_dossier_is_watched_again_for_acceptance() {
     assert_eq!(corrected.status.as_str(), "submitted");
     assert!(!corrected.accept_late, "new work for reception");
     let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
-    let expected = motcua::dossier::policy::accept_due(&cal, &app.state.settings.policies, corrected.updated_at);
+    let expected = motcua::dossier::policy::accept_due(
+        &cal,
+        &motcua::sla_rules::defaults(&app.state.settings),
+        corrected.updated_at,
+    );
     assert_eq!(corrected.accept_due_at, Some(expected), "8 working hours from the correction");
     let rounds = entity::supplement_round::Entity::find()
         .filter(entity::supplement_round::Column::DossierId.eq(corrected.id))

@@ -46,6 +46,7 @@ mod reception;
 mod storage;
 mod sync_operator;
 mod sync_processes;
+mod time_rules;
 mod unstorable_input;
 mod uploads;
 mod workflows;

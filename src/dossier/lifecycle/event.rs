@@ -21,6 +21,8 @@ pub struct Submission {
     pub procedure_version: i32,
     /// Where the applicant asked to receive the result (form 01).
     pub result_delivery: entity::dossier::ResultDelivery,
+    /// The time rules in force at submission (`sla::rules::TimeRules` as JSON), which the dossier keeps.
+    pub time_rules: String,
 }
 
 /// The appointment a complete dossier gets (form 01).
@@ -220,6 +222,7 @@ mod tests {
                     vneid_verified: false,
                     procedure_version: 1,
                     result_delivery: entity::dossier::ResultDelivery::Counter,
+                    time_rules: "{}".into(),
                 }),
             ),
             (

@@ -130,6 +130,7 @@ pub fn plan(
             a.vneid_verified = s.vneid_verified;
             a.procedure_version = s.procedure_version;
             a.result_delivery = s.result_delivery;
+            a.sla_rules = Some(s.time_rules.clone());
             (from_state, to_state) = (None, None);
             String::new()
         }

@@ -1,0 +1,82 @@
+//! The rules and calendar a dossier is handled by: those it was submitted
+//! under, kept on its row; a dossier from before they were kept, or not
+//! submitted yet, follows the settings.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::dossier;
+use sea_orm::ConnectionTrait;
+
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::sla::rules::{Level, TimeRules, resolve};
+use crate::sla::{Calendar, DayKind};
+
+/// The rules of the settings (`MOTCUA_*`), under every saved version.
+pub fn defaults(settings: &Settings) -> TimeRules {
+    let hours = &settings.office_hours;
+    let p = &settings.policies;
+    TimeRules {
+        accept_within_hours: p.accept_within_hours,
+        cutoff: hours.cutoff.format("%H:%M").to_string(),
+        supplement_timeout_days: p.supplement_timeout_days,
+        due_soon_share: settings.due_soon_share,
+        apology_lead_days: p.apology_lead_days,
+        office_hours: hours
+            .sessions
+            .iter()
+            .map(|(a, b)| format!("{}-{}", a.format("%H:%M"), b.format("%H:%M")))
+            .collect::<Vec<_>>()
+            .join(","),
+        rest_days: hours.rest_days.iter().map(|d| d.to_string().to_lowercase()).collect::<Vec<_>>().join(","),
+    }
+}
+
+/// The rules in force for a new dossier of `procedure` at `agency` at `at`, and where each comes from.
+pub async fn resolve_for(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    agency: i32,
+    procedure: i32,
+    at: DateTime<Utc>,
+) -> Result<(TimeRules, [Level; 7]), AppError> {
+    let versions = super::store::versions(db).await?;
+    let chain = super::store::chain(db, agency).await?;
+    Ok(resolve(&defaults(settings), &versions, &chain, procedure, at))
+}
+
+/// The rules dossier `d` is handled by.
+pub fn rules_of(d: &dossier::Model, settings: &Settings) -> TimeRules {
+    d.sla_rules.as_deref().and_then(|json| serde_json::from_str(json).ok()).unwrap_or_else(|| defaults(settings))
+}
+
+/// The office calendar under `rules` for `agency`: the national special days,
+/// then the agency's own and those of the agencies above it, the nearest last.
+pub async fn calendar_for(
+    db: &impl ConnectionTrait,
+    rules: &TimeRules,
+    agency: Option<i32>,
+) -> Result<Calendar, AppError> {
+    let mut special: BTreeMap<NaiveDate, DayKind> = crate::work_calendar::special_days(db).await?;
+    if let Some(agency) = agency {
+        let chain = super::store::chain(db, agency).await?;
+        special.extend(super::agency_days::of_chain(db, &chain).await?);
+    }
+    let broken = |what: &str| AppError::Internal(anyhow::anyhow!("the time rules' {what} do not read"));
+    let sessions = rules.sessions().ok_or_else(|| broken("office hours"))?;
+    let rest = rules.rest().ok_or_else(|| broken("rest days"))?;
+    let cutoff = rules.cutoff_time().ok_or_else(|| broken("cut-off"))?;
+    Calendar::new(sessions, rest, special, cutoff).map_err(|e| AppError::Internal(anyhow::anyhow!("office hours: {e}")))
+}
+
+/// The rules and the calendar dossier `d` is handled by.
+pub async fn of(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    d: &dossier::Model,
+) -> Result<(TimeRules, Calendar), AppError> {
+    let rules = rules_of(d, settings);
+    let cal = calendar_for(db, &rules, Some(d.agency_id)).await?;
+    Ok((rules, cal))
+}

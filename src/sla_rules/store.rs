@@ -1,0 +1,97 @@
+//! The saved versions of the time rules: read all at once (a few rows per
+//! agency and procedure), a new version checked and written with its audit
+//! entry (the version it replaces, and itself), never changed afterwards.
+
+use chrono::{DateTime, Utc};
+use entity::sla_rule;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
+
+use crate::audit::{self, Actor};
+use crate::error::{AppError, FieldError};
+use crate::sla::rules::{Level, Override, Version, in_force};
+
+fn level_of(row: &sla_rule::Model) -> Option<Level> {
+    match (row.level.as_str(), row.agency_id, row.procedure_id) {
+        ("portal", _, _) => Some(Level::Portal),
+        ("agency", Some(a), _) => Some(Level::Agency(a)),
+        ("procedure", _, Some(p)) => Some(Level::Procedure(p)),
+        _ => None,
+    }
+}
+
+/// Every saved version, in the order they were saved.
+pub async fn versions(db: &impl ConnectionTrait) -> Result<Vec<Version>, AppError> {
+    let rows = sla_rule::Entity::find().order_by_asc(sla_rule::Column::Id).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(Version {
+                level: level_of(&row)?,
+                effective_from: row.effective_from,
+                set: serde_json::from_str(&row.rules).ok()?,
+            })
+        })
+        .collect())
+}
+
+/// The agency tree above and including `agency`, the root first.
+pub async fn chain(db: &impl ConnectionTrait, agency: i32) -> Result<Vec<i32>, AppError> {
+    let all: Vec<(i32, Option<i32>)> =
+        entity::agency::Entity::find().all(db).await?.into_iter().map(|a| (a.id, a.parent_id)).collect();
+    let mut chain = Vec::new();
+    let mut current = Some(agency);
+    // Bounded: a loop in the data must not hang a submission.
+    while let Some(id) = current
+        && chain.len() < 64
+        && !chain.contains(&id)
+    {
+        chain.push(id);
+        current = all.iter().find(|(a, _)| *a == id).and_then(|(_, parent)| *parent);
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+/// Saves `set` as the rules of `level` from `effective_from`, in the
+/// transaction `db`, with an audit entry carrying the version it replaces.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    level: Level,
+    set: &Override,
+    effective_from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let problems = set.problems();
+    if !problems.is_empty() {
+        return Err(AppError::Validation(
+            problems.into_iter().map(|f| FieldError::new(f, format!("rule_{f}"))).collect(),
+        ));
+    }
+    if effective_from < now - chrono::Duration::minutes(1) {
+        // A past moment would change what running dossiers were told.
+        return Err(AppError::Validation(vec![FieldError::new("effective_from", "in_the_past")]));
+    }
+    let (name, agency, procedure, target) = match level {
+        Level::Portal => ("portal", None, None, "portal".to_owned()),
+        Level::Agency(a) => ("agency", Some(a), None, format!("agency:{a}")),
+        Level::Procedure(p) => ("procedure", None, Some(p), format!("procedure:{p}")),
+        Level::Settings => return Err(AppError::Forbidden),
+    };
+    let all = versions(db).await?;
+    let before = in_force(&all, level, effective_from).map(|v| v.set.clone()).unwrap_or_default();
+    sla_rule::ActiveModel {
+        level: Set(name.into()),
+        agency_id: Set(agency),
+        procedure_id: Set(procedure),
+        effective_from: Set(effective_from),
+        rules: Set(serde_json::to_string(set).map_err(|e| AppError::Internal(e.into()))?),
+        created_by: Set(actor.label.chars().take(250).collect()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let detail = serde_json::json!({"effective_from": effective_from, "before": before, "after": set});
+    audit::record(db, actor, "sla_rule.save", &target, detail, now).await
+}
