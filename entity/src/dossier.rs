@@ -99,6 +99,8 @@ pub struct Model {
     pub reused_documents: i32,
     /// Its rating has some criterion "Không hài lòng"; none while it is not rated (QĐ 766 5.4).
     pub rating_dislike: Option<bool>,
+    /// Its rating's answers, `criterion:level` by criterion, comma-separated; none while it is not rated.
+    pub rating_answers: Option<String>,
     /// The time it waited for supplements between reception and the end of processing (QĐ 766 2.2).
     pub supplement_seconds: i64,
     /// The time rules in force when it was submitted (`sla::rules::Rules` as JSON); none from before they were kept.

@@ -27,6 +27,7 @@ mod m20261203_000021_rating;
 mod m20261203_000022_statistics_indexes;
 mod m20261206_000023_dossier_facts;
 mod m20261206_000024_sla_rules;
+mod m20261206_000025_statistics_scan;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000022_statistics_indexes::Migration),
             Box::new(m20261206_000023_dossier_facts::Migration),
             Box::new(m20261206_000024_sla_rules::Migration),
+            Box::new(m20261206_000025_statistics_scan::Migration),
         ]
     }
 }

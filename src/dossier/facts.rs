@@ -2,7 +2,7 @@
 //! (REGULATIONS §5.2), kept on the dossier row so that an agency's year is
 //! one indexed scan: when a national record of it was first delivered (1.4,
 //! 3.3), a fee paid through the gateway (3.6), its documents and those
-//! reused from the store (4.2, 4.3), its rating's "Không hài lòng" (5.4),
+//! reused from the store (4.2, 4.3), its rating's "Không hài lòng" (5.4) and answers,
 //! and the time it waited for supplements until processing ended (2.2).
 //!
 //! Each fact has one definition here, an SQL expression over its source
@@ -28,6 +28,21 @@ const DOCUMENTS: &str = "(SELECT COUNT(*) FROM dossier_document x WHERE x.dossie
 const REUSED_DOCUMENTS: &str =
     "(SELECT COUNT(*) FROM dossier_document x WHERE x.dossier_id = dossier.id AND x.origin = 'reused')";
 const RATING_DISLIKE: &str = "(SELECT r.dislike FROM rating r WHERE r.dossier_id = dossier.id)";
+
+/// The rating's answers as `criterion:level`, by criterion, comma-separated (the dashboard counts
+/// the answers per criterion and level from these, one group per distinct set of answers).
+fn rating_answers(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => {
+            "(SELECT string_agg(a.criterion || ':' || a.level, ',' ORDER BY a.criterion) FROM rating_answer a \
+             JOIN rating r ON r.id = a.rating_id WHERE r.dossier_id = dossier.id)"
+        }
+        _ => {
+            "(SELECT group_concat(x, ',') FROM (SELECT a.criterion || ':' || a.level AS x FROM rating_answer a \
+              JOIN rating r ON r.id = a.rating_id WHERE r.dossier_id = dossier.id ORDER BY a.criterion))"
+        }
+    }
+}
 
 /// The supplement pauses that began between reception and the end of
 /// processing, an open one counted to the end (QĐ 766 2.2 subtracts them).
@@ -95,7 +110,8 @@ pub async fn documents_changed(db: &impl ConnectionTrait, dossier_id: i64) -> Re
 
 /// Dossier `dossier_id` was rated, or its rating changed.
 pub async fn rated(db: &impl ConnectionTrait, dossier_id: i64) -> Result<(), AppError> {
-    refresh(db, &[("rating_dislike", RATING_DISLIKE.into())], dossier_id).await
+    let answers = rating_answers(db.get_database_backend()).to_owned();
+    refresh(db, &[("rating_dislike", RATING_DISLIKE.into()), ("rating_answers", answers)], dossier_id).await
 }
 
 /// Processing of dossier `dossier_id` ended (its pauses are closed by then).
@@ -112,6 +128,7 @@ pub async fn recompute(db: &impl ConnectionTrait, from: i64, to: i64) -> Result<
         ("documents", DOCUMENTS.to_owned()),
         ("reused_documents", REUSED_DOCUMENTS.to_owned()),
         ("rating_dislike", RATING_DISLIKE.to_owned()),
+        ("rating_answers", rating_answers(backend).to_owned()),
         ("supplement_seconds", supplement_seconds(backend)),
     ];
     let filter = format!("id >= {} AND id <= {}", placeholder(backend, 1), placeholder(backend, 2));

@@ -383,6 +383,7 @@ fn one_dossier(run: &mut Run<'_>, rows: &mut Rows, rng: &mut Rng, p: &Proc) -> (
         documents: 0,
         reused_documents: 0,
         rating_dislike: None,
+        rating_answers: None,
         supplement_seconds: 0,
         sla_rules: None,
         event_seq: 0,

@@ -176,28 +176,15 @@ impl Figures {
 
 impl Breakdown {
     pub async fn of(db: &impl ConnectionTrait, scope: &Scope, now: DateTime<Utc>) -> Result<Breakdown, AppError> {
-        let backend = db.get_database_backend();
-        let month = local_month(backend, "d.received_at");
-        let key = format!("CAST(d.agency_id AS TEXT) || '|' || CAST(d.procedure_id AS TEXT) || '|' || {month}");
-        let rows = grouped(db, scope, &key, now).await?;
+        let rows = grouped(db, scope, now).await?;
         let kinds = procedure_kinds(db, &rows).await?;
-        let cells = rows
-            .into_iter()
-            .filter_map(|f| {
-                let mut parts = f.group_key.splitn(3, '|');
-                let agency = parts.next()?.parse().ok()?;
-                let procedure = parts.next()?.parse().ok()?;
-                let month = parts.next()?.to_owned();
-                let (full_online, fee) = kinds.get(&procedure).copied().unwrap_or((false, false));
-                let mut f = f;
-                if !full_online {
-                    f.fully_online = 0;
-                }
-                (f.with_fee, f.paid_online) = if fee { (f.received, f.paid_online) } else { (0, 0) };
-                Some((agency, procedure, month, f))
-            })
-            .collect();
-        Ok(Breakdown { cells })
+        let mut cells: std::collections::BTreeMap<(i32, i32, String), Figures> = std::collections::BTreeMap::new();
+        for row in rows {
+            let (full_online, fee) = kinds.get(&row.procedure_id).copied().unwrap_or((false, false));
+            let f = cells.entry((row.agency_id, row.procedure_id, row.month.clone())).or_default();
+            row.add_to(f, full_online, fee);
+        }
+        Ok(Breakdown { cells: cells.into_iter().map(|((a, p, m), f)| (a, p, m, f)).collect() })
     }
 
     /// The figures broken down `by`, in key order; the total always has its one row.
@@ -230,9 +217,9 @@ struct Kind {
     fee: i64,
 }
 
-/// For each procedure of `rows` (keyed `agency|procedure|…`): fully online, and charging a fee.
-async fn procedure_kinds(db: &impl ConnectionTrait, rows: &[Figures]) -> Result<HashMap<i32, (bool, bool)>, AppError> {
-    let mut ids: Vec<i32> = rows.iter().filter_map(|f| f.group_key.split('|').nth(1)?.parse().ok()).collect();
+/// For each procedure of `rows`: fully online, and charging a fee.
+async fn procedure_kinds(db: &impl ConnectionTrait, rows: &[Cell]) -> Result<HashMap<i32, (bool, bool)>, AppError> {
+    let mut ids: Vec<i32> = rows.iter().map(|r| r.procedure_id).collect();
     ids.sort_unstable();
     ids.dedup();
     let sql = format!(
@@ -248,62 +235,101 @@ async fn procedure_kinds(db: &impl ConnectionTrait, rows: &[Figures]) -> Result<
     Ok(kinds.into_iter().map(|k| (k.id, (k.online_mode == "full_online", k.fee == 1))).collect())
 }
 
-/// The figures grouped by the SQL expression `key` (over `d`).
-async fn grouped(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<Figures>, AppError> {
+/// One group of the scope's dossiers: an agency, procedure, month, channel
+/// and outcome (`class`), with its counts and sums.
+#[derive(Debug, FromQueryResult)]
+struct Cell {
+    agency_id: i32,
+    procedure_id: i32,
+    month: String,
+    channel: String,
+    /// 1 finished early, 2 finished on time, 3 finished late, 4 open on time, 5 open overdue.
+    class: i32,
+    n: i64,
+    paid: i64,
+    rated: i64,
+    satisfied: i64,
+    timed: i64,
+    taken: f64,
+    allowed: f64,
+}
+
+impl Cell {
+    /// Adds the group to its cell's figures; what depends on the procedure alone
+    /// (fully online, a fee) is settled here, once per group.
+    fn add_to(&self, f: &mut Figures, full_online: bool, fee: bool) {
+        f.received += self.n;
+        match self.channel.as_str() {
+            "online" => f.online += self.n,
+            "counter" => f.counter += self.n,
+            "post" => f.post += self.n,
+            "national" => f.national += self.n,
+            _ => {}
+        }
+        match self.class {
+            1 => f.early += self.n,
+            2 => f.on_time += self.n,
+            3 => f.late += self.n,
+            4 => f.open_on_time += self.n,
+            _ => f.overdue += self.n,
+        }
+        if full_online && matches!(self.channel.as_str(), "online" | "national") {
+            f.fully_online += self.n;
+        }
+        if fee {
+            f.with_fee += self.n;
+            f.paid_online += self.paid;
+        }
+        f.rated += self.rated;
+        f.satisfied += self.satisfied;
+        f.timed += self.timed;
+        f.days_taken += self.taken;
+        f.days_allowed += self.allowed;
+    }
+}
+
+/// The scope's dossiers in groups of agency, procedure, month, channel and
+/// outcome: every per-dossier condition is worked out once per dossier, as a
+/// group key, and the few groups are added up in `Breakdown::of`.
+async fn grouped(db: &impl ConnectionTrait, scope: &Scope, now: DateTime<Utc>) -> Result<Vec<Cell>, AppError> {
     let backend = db.get_database_backend();
     let p = placeholders(backend, 4);
-    let now_p = &p[2];
-    let finished = "d.finished_at IS NOT NULL";
-    let in_time = measure::on_time(now_p);
+    let in_time = measure::on_time(&p[2]);
     let early = format!("{} < {}", local_day(backend, "d.finished_at"), local_day(backend, DUE));
-    let channel = |c: &str| flag(&format!("d.channel = '{c}'"));
-    // What depends on the procedure alone (fully online, a fee) is settled per cell in `Breakdown::of`:
-    // here `fully_online` counts the online filings and `paid_online` the gateway payments, and `with_fee` is 0.
-    let filed_online = "d.channel IN ('online', 'national')";
-    let rated = "d.rating_dislike IS NOT NULL";
-    let satisfied = "d.rating_dislike = FALSE";
+    let class = format!(
+        "CASE WHEN d.finished_at IS NOT NULL THEN (CASE WHEN {in_time} THEN (CASE WHEN {early} THEN 1 ELSE 2 END) \
+         ELSE 3 END) ELSE (CASE WHEN {in_time} THEN 4 ELSE 5 END) END"
+    );
+    let (month_key, month) = match backend {
+        DbBackend::Postgres => (
+            "date_trunc('month', d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')".to_owned(),
+            "to_char(date_trunc('month', d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), 'YYYY-MM')".to_owned(),
+        ),
+        _ => (local_month(backend, "d.received_at"), local_month(backend, "d.received_at")),
+    };
     let timed = format!("{HAS_RESULT} AND d.first_due_at IS NOT NULL");
-    let taken = format!("{} - {}", days(backend, "d.received_at", "d.finished_at"), SUPPLEMENT_DAYS);
+    let taken = format!("{} - {SUPPLEMENT_DAYS}", days(backend, "d.received_at", "d.finished_at"));
     let allowed = days(backend, "d.received_at", "d.first_due_at");
     // Sums of 0/1 flags are BIGINT on PostgreSQL only once cast: its SUM of INTEGER is BIGINT, of a CASE NUMERIC.
     let count = |sql: String| format!("CAST(COALESCE({sql}, 0) AS BIGINT)");
     let sum = |cond: &str, x: &str| {
         format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN {x} ELSE 0 END), 0) AS DOUBLE PRECISION)")
     };
-    let group = format!(" GROUP BY {key}");
     let sql = format!(
-        "SELECT {key} AS group_key, CAST(COUNT(*) AS BIGINT) AS received, {online} AS online, {counter} AS counter, \
-         {post} AS post, {national} AS national, {early_n} AS early, {on_time_n} AS on_time, {late_n} AS late, \
-         {open_n} AS open_on_time, {overdue_n} AS overdue, {fully_n} AS fully_online, {fee_n} AS with_fee, \
-         {paid_n} AS paid_online, {rated_n} AS rated, {satisfied_n} AS satisfied, {timed_n} AS timed, \
-         {taken_s} AS days_taken, {allowed_s} AS days_allowed \
-         FROM dossier d WHERE {filter}{group}",
-        online = count(channel("online")),
-        counter = count(channel("counter")),
-        post = count(channel("post")),
-        national = count(channel("national")),
-        early_n = count(flag(&format!("{finished} AND {in_time} AND {early}"))),
-        on_time_n = count(flag(&format!("{finished} AND {in_time} AND NOT ({early})"))),
-        late_n = count(flag(&format!("{finished} AND NOT ({in_time})"))),
-        open_n = count(flag(&format!("NOT ({finished}) AND {in_time}"))),
-        overdue_n = count(flag(&format!("NOT ({finished}) AND NOT ({in_time})"))),
-        fully_n = count(flag(filed_online)),
-        fee_n = "CAST(0 AS BIGINT)",
-        paid_n = count(flag(PAID_ONLINE)),
-        rated_n = count(flag(rated)),
-        satisfied_n = count(flag(satisfied)),
+        "SELECT d.agency_id AS agency_id, d.procedure_id AS procedure_id, {month} AS month, d.channel AS channel, \
+         CAST({class} AS INTEGER) AS class, CAST(COUNT(*) AS BIGINT) AS n, {paid} AS paid, {rated} AS rated, \
+         {satisfied} AS satisfied, {timed_n} AS timed, {taken_s} AS taken, {allowed_s} AS allowed \
+         FROM dossier d WHERE {filter} GROUP BY d.agency_id, d.procedure_id, {month_key}, d.channel, {class}",
+        paid = count(flag(PAID_ONLINE)),
+        rated = count(flag("d.rating_dislike IS NOT NULL")),
+        satisfied = count(flag("d.rating_dislike = FALSE")),
         timed_n = count(flag(&timed)),
         taken_s = sum(&timed, &taken),
         allowed_s = sum(&timed, &allowed),
         filter = scope_filter(scope, &p, &p[3]),
     );
     let values = scope_values(scope, vec![now.into()]);
-    Ok(Figures::find_by_statement(Statement::from_sql_and_values(backend, &sql, values)).all(db).await?)
+    Ok(Cell::find_by_statement(Statement::from_sql_and_values(backend, &sql, values)).all(db).await?)
 }
 
 /// The answers to one rating criterion, per level.
@@ -317,36 +343,37 @@ pub struct Answers {
 
 #[derive(Debug, FromQueryResult)]
 struct AnswerRow {
-    criterion: String,
-    level: String,
-    answers: i64,
+    answers: String,
+    n: i64,
 }
 
-/// The answers given in the ratings of the scope's dossiers, per criterion and level.
+/// The answers given in the ratings of the scope's dossiers, per criterion and level:
+/// the dossiers grouped by their rating's answers (few distinct sets), then split here.
 pub async fn answers(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<Answers>, AppError> {
     let backend = db.get_database_backend();
     let p = placeholders(backend, 3);
     let sql = format!(
-        "SELECT a.criterion AS criterion, a.level AS level, CAST(COUNT(*) AS BIGINT) AS answers \
-         FROM rating_answer a JOIN rating r ON r.id = a.rating_id JOIN dossier d ON d.id = r.dossier_id \
-         WHERE {} GROUP BY a.criterion, a.level ORDER BY a.criterion",
+        "SELECT d.rating_answers AS answers, CAST(COUNT(*) AS BIGINT) AS n FROM dossier d \
+         WHERE {} AND d.rating_answers IS NOT NULL GROUP BY d.rating_answers",
         scope_filter(scope, &p, &p[2])
     );
     let rows = AnswerRow::find_by_statement(Statement::from_sql_and_values(backend, &sql, scope_values(scope, vec![])))
         .all(db)
         .await?;
-    let mut out: Vec<Answers> = Vec::new();
+    let mut out: std::collections::BTreeMap<String, Answers> = std::collections::BTreeMap::new();
     for row in rows {
-        if out.last().is_none_or(|a| a.criterion != row.criterion) {
-            out.push(Answers { criterion: row.criterion.clone(), ..Answers::default() });
-        }
-        let Some(a) = out.last_mut() else { continue };
-        match crate::rating::Level::parse(&row.level) {
-            Some(crate::rating::Level::VerySatisfied) => a.very_satisfied += row.answers,
-            Some(crate::rating::Level::Satisfied) => a.satisfied += row.answers,
-            Some(crate::rating::Level::Dissatisfied) => a.dissatisfied += row.answers,
-            None => {}
+        for pair in row.answers.split(',') {
+            let Some((criterion, level)) = pair.split_once(':') else { continue };
+            let a = out
+                .entry(criterion.to_owned())
+                .or_insert_with(|| Answers { criterion: criterion.to_owned(), ..Answers::default() });
+            match crate::rating::Level::parse(level) {
+                Some(crate::rating::Level::VerySatisfied) => a.very_satisfied += row.n,
+                Some(crate::rating::Level::Satisfied) => a.satisfied += row.n,
+                Some(crate::rating::Level::Dissatisfied) => a.dissatisfied += row.n,
+                None => {}
+            }
         }
     }
-    Ok(out)
+    Ok(out.into_values().collect())
 }

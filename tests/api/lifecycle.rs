@@ -211,6 +211,10 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
         (true, Some(true), true, 4, 0)
     );
     assert_eq!(d.supplement_seconds, (waited.num_milliseconds() as f64 / 1000.0).round() as i64);
+    assert_eq!(
+        d.rating_answers.as_deref(),
+        Some("attitude:khong_hai_long,contacts:hai_long,on_time:hai_long,online:hai_long,overall:hai_long")
+    );
     // Derived again from their sources, they are the same.
     motcua::dossier::facts::recompute(&app.db, d.id, d.id).await.unwrap();
     let again = state_of(&app, &id).await;
@@ -218,6 +222,7 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
         (again.synced_at, again.rating_dislike, again.paid_online, again.documents, again.supplement_seconds),
         (d.synced_at, d.rating_dislike, d.paid_online, d.documents, d.supplement_seconds)
     );
+    assert_eq!((again.rating_answers, again.reused_documents), (d.rating_answers.clone(), d.reused_documents));
 }
 
 #[tokio::test]
