@@ -82,7 +82,8 @@ pub(super) fn ids(agencies: &[i32]) -> String {
 /// Days between two timestamp expressions, on either engine.
 pub(super) fn days(backend: DbBackend, from: &str, to: &str) -> String {
     match backend {
-        DbBackend::Postgres => format!("(CAST(EXTRACT(EPOCH FROM ({to} - {from})) AS DOUBLE PRECISION) / 86400.0)"),
+        // date_part is double precision; EXTRACT is numeric, several times slower per row.
+        DbBackend::Postgres => format!("(date_part('epoch', {to} - {from}) / 86400.0)"),
         _ => format!("(julianday({to}) - julianday({from}))"),
     }
 }
