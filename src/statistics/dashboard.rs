@@ -17,7 +17,7 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Transactio
 use serde::Serialize;
 
 use super::index::rate;
-use super::measure::{self, DUE, HAS_RESULT, PAID_ONLINE, SUPPLEMENT_DAYS, days, flag, ids, placeholders};
+use super::measure::{self, DUE, HAS_RESULT, SUPPLEMENT_DAYS, days, ids, placeholders};
 use super::period::Period;
 use crate::error::AppError;
 
@@ -258,13 +258,15 @@ struct Cell {
     channel: String,
     /// 1 finished early, 2 finished on time, 3 finished late, 4 open on time, 5 open overdue.
     class: i32,
+    paid_online: bool,
+    /// Rated, and then with some "Không hài lòng" or none.
+    rating_dislike: Option<bool>,
+    /// Has a result and a first appointment: its days taken and allowed count.
+    timed: bool,
     n: i64,
-    paid: i64,
-    rated: i64,
-    satisfied: i64,
-    timed: i64,
-    taken: f64,
-    allowed: f64,
+    /// Days taken and allowed, summed over the group (meaningful when `timed`).
+    taken: Option<f64>,
+    allowed: Option<f64>,
 }
 
 impl Cell {
@@ -291,13 +293,21 @@ impl Cell {
         }
         if fee {
             f.with_fee += self.n;
-            f.paid_online += self.paid;
+            if self.paid_online {
+                f.paid_online += self.n;
+            }
         }
-        f.rated += self.rated;
-        f.satisfied += self.satisfied;
-        f.timed += self.timed;
-        f.days_taken += self.taken;
-        f.days_allowed += self.allowed;
+        if let Some(dislike) = self.rating_dislike {
+            f.rated += self.n;
+            if !dislike {
+                f.satisfied += self.n;
+            }
+        }
+        if self.timed {
+            f.timed += self.n;
+            f.days_taken += self.taken.unwrap_or(0.0);
+            f.days_allowed += self.allowed.unwrap_or(0.0);
+        }
     }
 }
 
@@ -318,25 +328,20 @@ async fn grouped(
          ELSE 3 END) ELSE (CASE WHEN {in_time} THEN 4 ELSE 5 END) END"
     );
     let (month_key, month) = local_month(backend, "d.received_at");
-    let timed = format!("{HAS_RESULT} AND d.first_due_at IS NOT NULL");
+    // Every condition is a group key, worked out once per dossier; the sums of days are taken over
+    // every dossier of a group and kept only for the groups whose dossiers are `timed`.
+    let timed = format!("({HAS_RESULT} AND d.first_due_at IS NOT NULL)");
     let taken = format!("{} - {SUPPLEMENT_DAYS}", days(backend, "d.received_at", "d.finished_at"));
     let allowed = days(backend, "d.received_at", "d.first_due_at");
-    // Sums of 0/1 flags are BIGINT on PostgreSQL only once cast: its SUM of INTEGER is BIGINT, of a CASE NUMERIC.
-    let count = |sql: String| format!("CAST(COALESCE({sql}, 0) AS BIGINT)");
-    let sum = |cond: &str, x: &str| {
-        format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN {x} ELSE 0 END), 0) AS DOUBLE PRECISION)")
-    };
+    let real = |x: &str| format!("CAST(SUM({x}) AS DOUBLE PRECISION)");
     let sql = format!(
         "SELECT d.agency_id AS agency_id, d.procedure_id AS procedure_id, {month} AS month, d.channel AS channel, \
-         CAST({class} AS INTEGER) AS class, CAST(COUNT(*) AS BIGINT) AS n, {paid} AS paid, {rated} AS rated, \
-         {satisfied} AS satisfied, {timed_n} AS timed, {taken_s} AS taken, {allowed_s} AS allowed \
-         FROM dossier d WHERE {filter} GROUP BY d.agency_id, d.procedure_id, {month_key}, d.channel, {class}",
-        paid = count(flag(PAID_ONLINE)),
-        rated = count(flag("d.rating_dislike IS NOT NULL")),
-        satisfied = count(flag("d.rating_dislike = FALSE")),
-        timed_n = count(flag(&timed)),
-        taken_s = sum(&timed, &taken),
-        allowed_s = sum(&timed, &allowed),
+         CAST({class} AS INTEGER) AS class, d.paid_online AS paid_online, d.rating_dislike AS rating_dislike, \
+         {timed} AS timed, CAST(COUNT(*) AS BIGINT) AS n, {taken_s} AS taken, {allowed_s} AS allowed \
+         FROM dossier d WHERE {filter} \
+         GROUP BY d.agency_id, d.procedure_id, {month_key}, d.channel, {class}, d.paid_online, d.rating_dislike, {timed}",
+        taken_s = real(&taken),
+        allowed_s = real(&allowed),
         filter = scope_filter(scope, &p, &p[3]),
     );
     let values = scope_values(scope, vec![now.into()]);
@@ -345,9 +350,13 @@ async fn grouped(
         return Ok(Cell::find_by_statement(statement).all(db).await?);
     }
     // PostgreSQL guesses tens of thousands of groups where there are a few hundred, and would
-    // sort them on disk within the default work_mem: this one read may hash them in memory.
+    // sort them on disk within the default work_mem: this one read may hash them in memory. And
+    // it may read an agency's year with a worker per core: the default costs suit small queries.
     let txn = db.begin().await?;
-    txn.execute_unprepared("SET LOCAL work_mem = '32MB'").await?;
+    txn.execute_unprepared(
+        "SET LOCAL work_mem = '32MB'; SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.01",
+    )
+    .await?;
     let cells = Cell::find_by_statement(statement).all(&txn).await?;
     txn.commit().await?;
     Ok(cells)
