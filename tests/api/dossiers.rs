@@ -367,3 +367,31 @@ async fn a_repeatable_group_takes_as_many_rows_as_needed() {
     assert_eq!(d["form_data"]["thiet_bi"][1]["so_seri"], "XR-002");
     assert!(d["code"].as_str().unwrap().starts_with("000.00.20.H26-"));
 }
+
+#[tokio::test]
+async fn a_file_taken_out_of_a_draft_leaves_it_and_the_dossiers_count_of_documents() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let id = fill_draft(&app, &app.client, PRESS_CARD, &press_card_fields(), &press_card_files()).await;
+    let d = dossier_json(&app, &app.client, &id).await;
+    let third = d["documents"].as_array().unwrap().iter().find(|x| x["slot"] == 3).unwrap()["upload_id"].clone();
+    assert_eq!(state_of(&app, &id).await.documents, 3, "the QĐ 766 4.2 fact counts the draft's files");
+
+    let (_, html) = get_html_with(&app.client, &app.url(&format!("/ho-so/{id}/sua"))).await;
+    let csrf = attribute(&html, "_csrf");
+    let mut fields = vec![("_csrf", csrf.as_str()), ("action", "save"), ("remove", third.as_str().unwrap())];
+    fields.extend(press_card_fields());
+    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/sua"), &fields, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let d = dossier_json(&app, &app.client, &id).await;
+    assert_eq!(d["documents"].as_array().unwrap().len(), 2);
+    assert_eq!(state_of(&app, &id).await.documents, 2, "and follows the file taken out");
+
+    // A new file in its place: three again, and the draft can be submitted.
+    let files = [("file.3", "anh-moi.pdf", pdf(20 * 1024, "anh moi"))];
+    let fields: Vec<_> = fields.into_iter().filter(|(k, _)| *k != "remove").collect();
+    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/sua"), &fields, &files).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(state_of(&app, &id).await.documents, 3);
+    assert_eq!(submit(&app, &app.client, &id).await.status(), StatusCode::SEE_OTHER);
+}
