@@ -73,7 +73,8 @@ impl AppState {
         };
         let mailer = Mailer::new(&settings.mail)?;
         let tera = Arc::new(tera);
-        let rules = Rules { settings, mail: Templates(tera.clone()), workflows, http };
+        let rules =
+            Rules { settings, mail: Templates(tera.clone()), workflows, workflows_in_use: Default::default(), http };
         Ok(AppState {
             core: Context { db, rules, storage, clock: Default::default() },
             tera,

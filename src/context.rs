@@ -19,6 +19,8 @@ pub struct Rules {
     pub mail: Templates,
     /// The current version of each workflow (a dossier keeps its own).
     pub workflows: Registry,
+    /// The versions admins activated per procedure, as this process last read them.
+    pub workflows_in_use: crate::workflow_store::InUse,
     /// Outgoing HTTP (the payment gateway, the national SSO); never follows redirects.
     pub http: reqwest::Client,
 }

@@ -50,3 +50,4 @@ pub mod web;
 pub mod work_calendar;
 pub mod workflow;
 pub mod workflow_registry;
+pub mod workflow_store;

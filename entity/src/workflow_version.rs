@@ -14,6 +14,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub source: String,
     pub loaded_at: DateTimeUtc,
+    /// The admin who saved it in the portal; none for a file shipped in `workflows/`.
+    pub made_by: Option<String>,
+    /// When a dry run of it first reached an end: it may be put to use from then on.
+    pub tried_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

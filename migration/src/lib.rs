@@ -28,6 +28,7 @@ mod m20261203_000022_statistics_indexes;
 mod m20261206_000023_dossier_facts;
 mod m20261206_000024_sla_rules;
 mod m20261206_000025_statistics_scan;
+mod m20261206_000026_workflows_in_portal;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_dossier_facts::Migration),
             Box::new(m20261206_000024_sla_rules::Migration),
             Box::new(m20261206_000025_statistics_scan::Migration),
+            Box::new(m20261206_000026_workflows_in_portal::Migration),
         ]
     }
 }

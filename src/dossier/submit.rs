@@ -78,10 +78,17 @@ pub async fn submit(
         "" => applicant::address_in(&schema_of(&p)?, &data).unwrap_or_default(),
         known => known.to_owned(),
     };
-    // The dossier keeps the workflow version it starts with, whatever later edits of the file.
-    let (workflow_version, workflow_state) = match state.workflows.get(&p.record.workflow_key) {
-        Some((id, wf)) => (Some(id), Some(wf.states[wf.initial].key.clone())),
-        None => (None, None),
+    // The dossier keeps the workflow version it starts with, whatever later edits or activations:
+    // the one an admin activated for the procedure by now, else the shipped one of its key.
+    let (workflow_version, workflow_state) = match state.workflows_in_use.version_for(&txn, p.id, now).await? {
+        Some(id) => {
+            let wf = crate::workflow_registry::version(&txn, id).await?;
+            (Some(id), Some(wf.states[wf.initial].key.clone()))
+        }
+        None => match state.workflows.get(&p.record.workflow_key) {
+            Some((id, wf)) => (Some(id), Some(wf.states[wf.initial].key.clone())),
+            None => (None, None),
+        },
     };
     // The time rules in force now for this procedure at this agency: the dossier keeps them.
     let (time, _) =

@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
-use entity::procedure;
+use entity::{procedure, workflow_version};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +45,7 @@ pub async fn list(ui: Ui) -> Result<HttpResponse, AppError> {
             procedures,
         });
     }
-    let mut ctx = ui.context();
+    let mut ctx = ui.form_context();
     ctx.insert("rows", &rows);
     ui.render("admin/workflows.html", &ctx)
 }
@@ -60,7 +60,7 @@ struct UsedBy {
     over: Option<f64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct DryRunQuery {
     #[serde(default)]
     procedure: String,
@@ -70,26 +70,34 @@ pub struct DryRunQuery {
     received: String,
 }
 
+/// GET /quan-tri/quy-trinh/{key}: the version new dossiers of the key start on, as shipped.
 pub async fn show(ui: Ui, key: web::Path<String>, query: web::Query<DryRunQuery>) -> Result<HttpResponse, AppError> {
+    let (id, _) = ui.state.workflows.get(&key).ok_or(AppError::NotFound)?;
+    let row = workflow_version::Entity::find_by_id(id).one(&ui.state.db).await?.ok_or(AppError::NotFound)?;
+    page(&ui, &row, &query, &[]).await
+}
+
+/// The page of workflow version `row`: its diagram, states and actions, the
+/// procedures it serves, its dry run, and for a version saved in the portal,
+/// its activation.
+pub async fn page(
+    ui: &Ui,
+    row: &workflow_version::Model,
+    query: &DryRunQuery,
+    errors: &[FieldError],
+) -> Result<HttpResponse, AppError> {
     let en = ui.lang == Lang::En;
-    let (_, wf) = ui.state.workflows.get(&key).ok_or(AppError::NotFound)?;
-    let procedures = procedure::Entity::find()
-        .filter(procedure::Column::WorkflowKey.eq(key.as_str()))
-        .order_by_asc(procedure::Column::Code)
-        .all(&ui.state.db)
-        .await?;
-    let mut used_by = Vec::new();
-    for p in &procedures {
+    let db = &ui.state.db;
+    let wf = crate::workflow_registry::version(db, row.id).await?;
+    let wf = wf.as_ref();
+    let all = procedure::Entity::find().order_by_asc(procedure::Column::Code).all(db).await?;
+    let fit = |p: &procedure::Model| {
         let unit = TimeUnit::parse(&p.time_limit_unit).unwrap_or(TimeUnit::WorkingDays);
         let days = TimeLimit { hours: p.time_limit_hours, unit }.days();
-        used_by.push(UsedBy {
-            code: p.code.clone(),
-            name: p.name.clone(),
-            limit_days: days,
-            over: wf.fits(days).err(),
-        });
-    }
-    let mut ctx = ui.context();
+        UsedBy { code: p.code.clone(), name: p.name.clone(), limit_days: days, over: wf.fits(days).err() }
+    };
+    let used_by: Vec<UsedBy> = all.iter().filter(|p| p.workflow_key == row.key).map(fit).collect();
+    let mut ctx = ui.form_context();
     ctx.insert("wf", wf);
     ctx.insert("svg", &diagram::svg(wf, en));
     ctx.insert("used_by", &used_by);
@@ -106,16 +114,36 @@ pub async fn show(ui: Ui, key: web::Path<String>, query: web::Query<DryRunQuery>
         .collect();
     ctx.insert("budgets", &budgets);
     ctx.insert("state_keys", &wf.states.iter().map(|s| s.key.as_str()).collect::<Vec<_>>());
+    let shipped = ui.state.workflows.get(&row.key).is_some_and(|(id, _)| id == row.id);
+    let base = if shipped {
+        format!("/quan-tri/quy-trinh/{}", row.key)
+    } else {
+        format!("/quan-tri/quy-trinh/{}/phien-ban/{}", row.key, row.id)
+    };
+    ctx.insert("base", &base);
+    ctx.insert("version_id", &row.id);
+    ctx.insert("shipped", &shipped);
+    ctx.insert("made_by", &row.made_by);
     let received = if query.received.is_empty() {
         local_time::to_local(ui.now()).format("%Y-%m-%dT%H:%M").to_string()
     } else {
         query.received.clone()
     };
     ctx.insert("q", &serde_json::json!({"procedure": query.procedure, "path": query.path, "received": received}));
-    let mut errors = Vec::new();
+    // A saved version's dry run may use any procedure's limit: none may use it yet.
+    let choices: Vec<UsedBy> = if row.made_by.is_some() { all.iter().map(fit).collect() } else { used_by };
+    ctx.insert("choices", &choices);
+    let mut errors = errors.to_vec();
+    let mut tried = row.tried_at;
     if !query.procedure.is_empty() {
-        match run(&ui, wf, &query, &received, en).await {
-            Ok(Ok(run)) => ctx.insert("run", &run),
+        match run(ui, wf, query, &received, en).await {
+            Ok(Ok(run)) => {
+                if run.outcome.is_some() && tried.is_none() {
+                    crate::workflow_store::versions::tried(db, row.id, ui.now()).await?;
+                    tried = Some(ui.now());
+                }
+                ctx.insert("run", &run)
+            }
             Ok(Err(stop)) => {
                 errors.push(FieldError::new("path", "dry_run_stopped"));
                 let why = match stop.refusal {
@@ -124,10 +152,43 @@ pub async fn show(ui: Ui, key: web::Path<String>, query: web::Query<DryRunQuery>
                 };
                 ctx.insert("stop", &serde_json::json!({"step": stop.index + 1, "action": stop.action, "why": why}));
             }
-            Err(e) => errors = e,
+            Err(e) => errors.extend(e),
         }
     }
+    ctx.insert("usable", &(row.made_by.is_none() || tried.is_some()));
+    ctx.insert("versions", &versions_of(db, &row.key).await?);
+    ctx.insert("activations", &activations_of(db, row.id).await?);
+    ctx.insert("now_local", &local_time::to_local(ui.now()).format("%Y-%m-%dT%H:%M").to_string());
     ui.render_form("admin/workflow.html", &mut ctx, &errors)
+}
+
+/// The versions of `key`, newest first, as the page lists them.
+async fn versions_of(db: &sea_orm::DatabaseConnection, key: &str) -> Result<Vec<serde_json::Value>, AppError> {
+    Ok(crate::workflow_store::versions::of_key(db, key)
+        .await?
+        .into_iter()
+        .map(|v| {
+            serde_json::json!({"id": v.id, "declared": v.version, "hash": v.content_hash[..12].to_owned(),
+                "made_by": v.made_by, "at": v.loaded_at, "usable": crate::workflow_store::versions::usable(&v)})
+        })
+        .collect())
+}
+
+/// The activations of version `id`, with their procedures.
+async fn activations_of(db: &sea_orm::DatabaseConnection, id: i64) -> Result<Vec<serde_json::Value>, AppError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut out = Vec::new();
+    let rows = entity::workflow_activation::Entity::find()
+        .filter(entity::workflow_activation::Column::WorkflowVersionId.eq(id))
+        .order_by_asc(entity::workflow_activation::Column::EffectiveFrom)
+        .all(db)
+        .await?;
+    for a in rows {
+        let code = procedure::Entity::find_by_id(a.procedure_id).one(db).await?.map(|p| p.code).unwrap_or_default();
+        let from = crate::dossier::receipt::moment_vi(a.effective_from);
+        out.push(serde_json::json!({"procedure": code, "from": from, "by": a.created_by}));
+    }
+    Ok(out)
 }
 
 async fn run(

@@ -13,6 +13,7 @@ pub mod admin_national_catalogue;
 pub mod admin_officials;
 pub mod admin_sync;
 pub mod admin_time_rules;
+pub mod admin_workflow_versions;
 pub mod admin_workflows;
 pub mod api;
 pub mod auth_pages;

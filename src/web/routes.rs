@@ -15,8 +15,9 @@ use actix_web::{HttpResponse, guard};
 use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
-    admin_sync, admin_time_rules, admin_workflows, api, auth_pages, dashboard, dossier_api, dossier_pages, forms,
-    health, national_inbound, open_data, payments, processing, public, ratings, reception, statistics, uploads,
+    admin_sync, admin_time_rules, admin_workflow_versions, admin_workflows, api, auth_pages, dashboard, dossier_api,
+    dossier_pages, forms, health, national_inbound, open_data, payments, processing, public, ratings, reception,
+    statistics, uploads,
 };
 use crate::error::AppError;
 
@@ -170,6 +171,11 @@ route_table! {
     POST "/quan-tri/quy-tac-thoi-han/ngay/xoa" ADMIN => admin_time_rules::remove_day;
     GET "/quan-tri/quy-trinh" ADMIN => admin_workflows::list;
     GET "/quan-tri/quy-trinh/{key}" ADMIN => admin_workflows::show;
+    POST "/quan-tri/quy-trinh/moi" ADMIN => admin_workflow_versions::copy;
+    GET "/quan-tri/quy-trinh/{key}/sua" ADMIN => admin_workflow_versions::edit_form;
+    POST "/quan-tri/quy-trinh/{key}/sua" ADMIN => admin_workflow_versions::save;
+    GET "/quan-tri/quy-trinh/{key}/phien-ban/{id}" ADMIN => admin_workflow_versions::show;
+    POST "/quan-tri/quy-trinh/{key}/phien-ban/{id}/ap-dung" ADMIN => admin_workflow_versions::activate;
     GET "/quan-tri/doi-soat" ADMIN => payments::report;
     GET "/quan-tri/nhat-ky" ADMIN => admin_audit::list;
     GET "/quan-tri/thong-ke" ADMIN => dashboard::page;

@@ -49,4 +49,5 @@ mod sync_processes;
 mod time_rules;
 mod unstorable_input;
 mod uploads;
+mod workflow_versions;
 mod workflows;

@@ -18,7 +18,7 @@ use motcua::sla::local_time::{to_local, to_utc};
 const PAGE: &str = "/quan-tri/quy-tac-thoi-han";
 
 /// A citizen files an online dossier of `procedure` with its one document; its public id.
-async fn file_online(app: &TestApp, procedure: &str, n: usize) -> String {
+pub async fn file_online(app: &TestApp, procedure: &str, n: usize) -> String {
     app.sso_sign_in("nguyen-van-an").await;
     let csrf = app.csrf_of(&app.client).await;
     let part = reqwest::multipart::Part::bytes(pdf(2000, &format!("don-{n}"))).file_name("don.pdf");
