@@ -134,4 +134,17 @@ actions:
         // 2 + 2 = 4 ≤ 4.
         assert_eq!(registry.unfit("hai-ngay", days(4)), None);
     }
+
+    #[test]
+    fn a_procedures_own_budgets_are_checked_along_every_way_through() {
+        use crate::workflow::model::Budget;
+        let wf = check("hai-ngay.yaml", DAYS).unwrap();
+        // Two days, then eight working hours (one day) instead of half the rest: 3 ≤ 3.
+        let own = wf.with_budgets(&[("b".into(), Budget::Hours(8.0))]);
+        assert_eq!(own.fits(3.0), Ok(()));
+        // Twenty hours (2.5 days) then one day: 3.5 > 3.
+        assert_eq!(own.with_budgets(&[("a".into(), Budget::Hours(20.0))]).fits(3.0), Err(3.5));
+        // An unknown step changes nothing.
+        assert_eq!(wf.with_budgets(&[("khong-co".into(), Budget::Days(9.0))]).path_budgets, wf.path_budgets);
+    }
 }

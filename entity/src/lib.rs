@@ -31,6 +31,7 @@ pub mod procedure_document;
 pub mod procedure_fee;
 pub mod procedure_proposal;
 pub mod procedure_revision;
+pub mod procedure_step_budget;
 pub mod rate_limit;
 pub mod rating;
 pub mod rating_answer;

@@ -29,6 +29,7 @@ mod m20261206_000023_dossier_facts;
 mod m20261206_000024_sla_rules;
 mod m20261206_000025_statistics_scan;
 mod m20261206_000026_workflows_in_portal;
+mod m20261206_000027_procedure_step_budget;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_sla_rules::Migration),
             Box::new(m20261206_000025_statistics_scan::Migration),
             Box::new(m20261206_000026_workflows_in_portal::Migration),
+            Box::new(m20261206_000027_procedure_step_budget::Migration),
         ]
     }
 }

@@ -92,13 +92,16 @@ pub fn official_roles(who: &Principal) -> Vec<WfRole> {
         .collect()
 }
 
-/// The workflow the dossier started with, if it is in one.
+/// The workflow the dossier started with, if it is in one, with its procedure's own step budgets.
 pub async fn workflow_of(
     db: &impl ConnectionTrait,
     d: &dossier::Model,
 ) -> Result<Option<std::sync::Arc<Workflow>>, AppError> {
     match d.workflow_version_id {
-        Some(id) => Ok(Some(registry::version(db, id).await?)),
+        Some(id) => {
+            let wf = registry::version(db, id).await?;
+            Ok(Some(crate::workflow_store::step_budgets::applied(db, d.procedure_id, wf).await?))
+        }
         None => Ok(None),
     }
 }

@@ -1,7 +1,9 @@
 //! Deadlines of processing steps and the effect of pauses, on the office
 //! calendar (REGULATIONS §2.1 steps 5–6, §9.3):
-//! - a step's budget is whole or half working days, or a share of the
-//!   procedure's limit (step budgets add up to the legal limit);
+//! - a step's budget is whole or half working days, working hours, or a share
+//!   of the procedure's limit (step budgets add up to the legal limit; a
+//!   working day is 8 working hours: "30 ngày làm việc = 240 giờ", Hà Nội
+//!   QĐ 1594/QĐ-TTPVHCC);
 //! - a supplement request stops the clock: when the dossier comes back, the
 //!   due times move by the working time it was away (QĐ 766 subtracts the
 //!   interval), so a dossier is never late for time it spent with the applicant;
@@ -18,6 +20,7 @@ use crate::values::{TimeLimit, TimeUnit};
 pub enum StepBudget {
     None,
     Days(f64),
+    Hours(f64),
     Share(f64),
 }
 
@@ -31,6 +34,7 @@ pub fn step_due(cal: &Calendar, entered: NaiveDateTime, budget: StepBudget, limi
     let minutes = match budget {
         StepBudget::None => return None,
         StepBudget::Days(d) => (d * cal.minutes_per_day() as f64).round() as i64,
+        StepBudget::Hours(h) => (h * 60.0).round() as i64,
         StepBudget::Share(x) => (x * limit_minutes as f64).round() as i64,
     };
     Some(cal.add_working_minutes(entered, minutes))
@@ -86,6 +90,9 @@ mod tests {
         let due = step_due(&cal(), at(13, 3, 15, 0), StepBudget::Days(0.5), THIRTY_DAYS).unwrap();
         assert_eq!(due, at(16, 3, 10, 0));
         assert_eq!(step_due(&cal(), at(13, 3, 15, 0), StepBudget::None, THIRTY_DAYS), None);
+        // Four working hours from Monday 9:00: three before lunch, one after it.
+        let due = step_due(&cal(), at(9, 3, 9, 0), StepBudget::Hours(4.0), THIRTY_DAYS).unwrap();
+        assert_eq!(due, at(9, 3, 14, 0));
     }
 
     #[test]

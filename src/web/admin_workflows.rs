@@ -108,6 +108,7 @@ pub async fn page(
         .iter()
         .map(|s| match s.budget {
             Budget::Days(d) => serde_json::json!({ "days": d }),
+            Budget::Hours(h) => serde_json::json!({ "hours": h }),
             Budget::Share(x) => serde_json::json!({ "share": (x * 100.0).round() }),
             Budget::None => serde_json::json!({}),
         })
@@ -204,11 +205,19 @@ async fn run(
     let received = NaiveDateTime::parse_from_str(received, "%Y-%m-%dT%H:%M")
         .map_err(|_| vec![FieldError::new("received", "invalid_date")])?;
     let path: Vec<&str> = query.path.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).collect();
-    let cal = crate::work_calendar::load(&ui.state.db, &ui.state.settings.office_hours)
-        .await
-        .map_err(|_| vec![FieldError::new("received", "invalid_date")])?;
     if path.is_empty() {
         return Err(vec![FieldError::new("path", "required")]);
     }
-    Ok(dry_run::dry_run(wf, &cal, p.record.time_limit, received, &path, en))
+    // As a dossier of the procedure would live it: its own step budgets, and the
+    // time rules and calendar of its agency for a dossier received then.
+    let db = &ui.state.db;
+    let internal = |e: AppError| vec![FieldError::new("procedure", e.code())];
+    let own = crate::workflow_store::step_budgets::of(db, p.id, &wf.key).await.map_err(internal)?;
+    let wf = wf.with_budgets(&own);
+    let at = local_time::to_utc(received);
+    let (time, _) = crate::sla_rules::of_dossier::resolve_for(db, &ui.state.settings, p.agency_id, p.id, at)
+        .await
+        .map_err(internal)?;
+    let cal = crate::sla_rules::calendar_for(db, &time, Some(p.agency_id)).await.map_err(internal)?;
+    Ok(dry_run::dry_run(&wf, &cal, p.record.time_limit, received, &path, en))
 }

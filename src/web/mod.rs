@@ -11,6 +11,7 @@ pub mod admin_form;
 pub mod admin_mail;
 pub mod admin_national_catalogue;
 pub mod admin_officials;
+pub mod admin_step_budgets;
 pub mod admin_sync;
 pub mod admin_time_rules;
 pub mod admin_workflow_versions;

@@ -15,9 +15,9 @@ use actix_web::{HttpResponse, guard};
 use super::access::{self, ADMIN, Access, LEADER, RECEPTION};
 use super::{
     admin, admin_agencies, admin_audit, admin_calendar, admin_mail, admin_national_catalogue, admin_officials,
-    admin_sync, admin_time_rules, admin_workflow_versions, admin_workflows, api, auth_pages, dashboard, dossier_api,
-    dossier_pages, forms, health, national_inbound, open_data, payments, processing, public, ratings, reception,
-    statistics, uploads,
+    admin_step_budgets, admin_sync, admin_time_rules, admin_workflow_versions, admin_workflows, api, auth_pages,
+    dashboard, dossier_api, dossier_pages, forms, health, national_inbound, open_data, payments, processing, public,
+    ratings, reception, statistics, uploads,
 };
 use crate::error::AppError;
 
@@ -149,6 +149,8 @@ route_table! {
     GET "/quan-tri/thu-tuc/moi" ADMIN => admin::new_form;
     GET "/quan-tri/thu-tuc/{code}/sua" ADMIN => admin::edit_form;
     POST "/quan-tri/thu-tuc/{code}/sua" ADMIN => admin::update;
+    GET "/quan-tri/thu-tuc/{code}/thoi-han-buoc" ADMIN => admin_step_budgets::show;
+    POST "/quan-tri/thu-tuc/{code}/thoi-han-buoc" ADMIN => admin_step_budgets::save;
     POST "/quan-tri/thu-tuc/{code}/cong-bo" ADMIN => admin::publish;
     POST "/quan-tri/thu-tuc/{code}/bai-bo" ADMIN => admin::abolish;
     GET "/quan-tri/danh-muc.json" ADMIN => admin::export;

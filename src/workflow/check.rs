@@ -361,7 +361,7 @@ fn check_shape(
 }
 
 /// (share, days) summed over the working steps of every simple way from `initial` to an end.
-fn paths(states: &[State], actions: &[Action], initial: usize) -> Vec<(f64, f64)> {
+pub(crate) fn paths(states: &[State], actions: &[Action], initial: usize) -> Vec<(f64, f64)> {
     fn walk(
         at: usize,
         states: &[State],
@@ -370,10 +370,11 @@ fn paths(states: &[State], actions: &[Action], initial: usize) -> Vec<(f64, f64)
         sum: (f64, f64),
         out: &mut Vec<(f64, f64)>,
     ) {
-        let sum = match states[at].budget {
-            Budget::Share(x) if states[at].clock != Clock::Pauses => (sum.0 + x, sum.1),
-            Budget::Days(d) if states[at].clock != Clock::Pauses => (sum.0, sum.1 + d),
-            _ => sum,
+        let sum = if states[at].clock == Clock::Pauses {
+            sum
+        } else {
+            let (days, share) = states[at].budget.days_and_share();
+            (sum.0 + share, sum.1 + days)
         };
         if states[at].outcome.is_some() {
             out.push(sum);

@@ -87,7 +87,21 @@ string_enum! {
 pub enum Budget {
     None,
     Days(f64),
+    /// Working hours (a procedure may set them for a step; a working day is 8 of them).
+    Hours(f64),
     Share(f64),
+}
+
+impl Budget {
+    /// Working days and share of the limit, as the legal-limit check adds them up.
+    pub fn days_and_share(self) -> (f64, f64) {
+        match self {
+            Budget::Days(d) => (d, 0.0),
+            Budget::Hours(h) => (h / 8.0, 0.0),
+            Budget::Share(x) => (0.0, x),
+            Budget::None => (0.0, 0.0),
+        }
+    }
 }
 
 impl From<Budget> for crate::sla::steps::StepBudget {
@@ -96,6 +110,7 @@ impl From<Budget> for crate::sla::steps::StepBudget {
         match b {
             Budget::None => StepBudget::None,
             Budget::Days(d) => StepBudget::Days(d),
+            Budget::Hours(h) => StepBudget::Hours(h),
             Budget::Share(x) => StepBudget::Share(x),
         }
     }
@@ -160,6 +175,19 @@ impl Workflow {
 
     /// Whether the step budgets along every way through fit in a procedure
     /// limit of `limit_days` working days; otherwise the worst total.
+    /// This workflow with the budgets of `overrides` (state key → budget) in place of its own,
+    /// its ways' totals worked out again.
+    pub fn with_budgets(&self, overrides: &[(String, Budget)]) -> Workflow {
+        let mut wf = self.clone();
+        for (key, budget) in overrides {
+            if let Some(i) = wf.state_index(key) {
+                wf.states[i].budget = *budget;
+            }
+        }
+        wf.path_budgets = crate::workflow::check::paths(&wf.states, &wf.actions, wf.initial);
+        wf
+    }
+
     pub fn fits(&self, limit_days: f64) -> Result<(), f64> {
         let worst = self.path_budgets.iter().map(|(share, days)| share * limit_days + days).fold(0.0, f64::max);
         if worst <= limit_days + 1e-9 { Ok(()) } else { Err(worst) }

@@ -39,6 +39,8 @@ pub async fn activate(
     }
     for p in &chosen {
         let unit = TimeUnit::parse(&p.time_limit_unit).unwrap_or(TimeUnit::WorkingDays);
+        // With the procedure's own step budgets, where it sets them.
+        let wf = wf.with_budgets(&super::step_budgets::of(db, p.id, &wf.key).await?);
         if wf.fits(TimeLimit { hours: p.time_limit_hours, unit }.days()).is_err() {
             errors.push(FieldError::new("procedures", "workflow_too_long"));
         }

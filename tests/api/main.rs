@@ -6,6 +6,7 @@ mod helpers;
 mod seeded_dossiers;
 mod services;
 mod statistics;
+mod step_budgets;
 
 mod admin_agencies;
 mod admin_procedures;
