@@ -72,6 +72,28 @@ fn workflow_fits(ui: &Ui, record: ProcedureRecord) -> Result<ProcedureRecord, Ve
     }
 }
 
+/// A new limit must leave room for the procedure's own step budgets, where it sets them
+/// (for the version its new dossiers start on).
+async fn own_budgets_fit(ui: &Ui, code: &str, record: &ProcedureRecord) -> Result<(), AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = &ui.state.db;
+    let Some(p) = entity::procedure::Entity::find().filter(entity::procedure::Column::Code.eq(code)).one(db).await?
+    else {
+        return Ok(());
+    };
+    let version = match ui.state.workflows_in_use.version_for(db, p.id, ui.now()).await? {
+        Some(id) => Some(id),
+        None => ui.state.workflows.get(&record.workflow_key).map(|(id, _)| id),
+    };
+    let Some(version) = version else { return Ok(()) };
+    let wf = crate::workflow_registry::version(db, version).await?;
+    let own = crate::workflow_store::step_budgets::of(db, p.id, &wf.key).await?;
+    if !own.is_empty() && wf.with_budgets(&own).fits(record.time_limit.days()).is_err() {
+        return Err(AppError::Validation(vec![FieldError::new("time_limit", "step_budgets_too_long")]));
+    }
+    Ok(())
+}
+
 pub async fn new_form(ui: Ui) -> Result<HttpResponse, AppError> {
     form_page(&ui, &FormValues::blank(), &[], false).await
 }
@@ -101,7 +123,10 @@ pub async fn update(ui: Ui, code: Path<String>, form: FormData) -> Result<HttpRe
     let mut values = FormValues::from_form(&form);
     values.code = code.clone();
     let result = match values.to_record().and_then(|r| workflow_fits(&ui, r)) {
-        Ok(record) => admin::update(&ui.state.db, &code, values.version, record, &ui.actor(), ui.now()).await,
+        Ok(record) => match own_budgets_fit(&ui, &code, &record).await {
+            Ok(()) => admin::update(&ui.state.db, &code, values.version, record, &ui.actor(), ui.now()).await,
+            Err(e) => Err(e),
+        },
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {

@@ -85,4 +85,25 @@ async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadl
     let d = state_of(&app, &d.public_id).await;
     let (entered, due) = (to_local(d.step_started_at.unwrap()), to_local(d.step_due_at.unwrap()));
     assert_eq!(cal.working_minutes_between(entered, due), 7 * cal.minutes_per_day() / 2);
+
+    // The procedure's limit cannot then fall below its steps' own budgets: four days is too short
+    // (0.2 × 4 + 3.5 + 0.5 = 4.8), six is not (0.2 × 6 + 3.5 + 0.5 = 5.2).
+    let version = motcua::catalogue::view::any(&app.db, "9.900401").await.unwrap().version.to_string();
+    let mut form = crate::helpers::procedure_form("9.900401", "Thủ tục thử nghiệm 9.900401");
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "agency_code" => *v = "000.00.44.H01".into(),
+            "field_code" => *v = "THU".into(),
+            "version" => *v = version.clone(),
+            "time_limit_days" => *v = "4".into(),
+            _ => {}
+        }
+    }
+    let edit = "/quan-tri/thu-tuc/9.900401/sua";
+    let res = app.post_form_with(&app.admin, edit, &crate::helpers::as_pairs(&form)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("ngắn hơn tổng thời hạn riêng của các bước"));
+    form.iter_mut().filter(|(k, _)| *k == "time_limit_days").for_each(|(_, v)| *v = "6".into());
+    let res = app.post_form_with(&app.admin, edit, &crate::helpers::as_pairs(&form)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
