@@ -31,9 +31,10 @@ impl Principal {
         self.kind != AccountKind::Official
     }
 
-    /// How the audit log names this person.
+    /// How histories, forms and the audit log name this person: by name, as a
+    /// Vietnamese page does (the account's id is kept beside it, never shown).
     pub fn label(&self) -> String {
-        format!("{} #{}", self.name, self.id)
+        self.name.clone()
     }
 }
 

@@ -35,7 +35,8 @@ pub async fn request(
         .exec_with_returning(db)
         .await?;
     for p in &marked {
-        let note = format!("Đề nghị hoàn trả {} đ (mã giao dịch {})", p.amount_vnd, p.txn_ref);
+        let note =
+            format!("Đề nghị hoàn trả {} (mã giao dịch {})", crate::catalogue::model::Vnd(p.amount_vnd), p.txn_ref);
         settle::history(db, d, "refund_requested", &note, actor, now).await?;
         audit::record(db, actor, "payment.refund_request", &p.txn_ref, serde_json::json!({}), now).await?;
     }

@@ -78,8 +78,11 @@ pub async fn settle(
     let d = dossier::Entity::find_by_id(p.dossier_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let note = match to {
         PaymentStatus::Paid => format!(
-            "Đã thanh toán {} đ (mã giao dịch {}, số giao dịch cổng thanh toán {}, ngân hàng {})",
-            p.amount_vnd, p.txn_ref, report.transaction_no, report.bank_code
+            "Đã thanh toán {} (mã giao dịch {}, số giao dịch cổng thanh toán {}, ngân hàng {})",
+            crate::catalogue::model::Vnd(p.amount_vnd),
+            p.txn_ref,
+            report.transaction_no,
+            report.bank_code
         ),
         PaymentStatus::Cancelled => format!("Người nộp hủy thanh toán (mã giao dịch {})", p.txn_ref),
         _ => format!("Thanh toán không thành công, mã lỗi {} (mã giao dịch {})", report.response_code, p.txn_ref),

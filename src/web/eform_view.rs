@@ -58,6 +58,8 @@ fn field(
         FieldKind::Text => ("text", "text", "off"),
         FieldKind::Textarea => ("textarea", "text", "off"),
         FieldKind::Number => ("text", "decimal", "off"),
+        // The applicant's own date of birth is one a browser may fill in; other dates are not.
+        FieldKind::Date if name.ends_with("ngay_sinh") => ("date", "numeric", "bday"),
         FieldKind::Date => ("date", "numeric", "off"),
         FieldKind::Select => ("select", "", ""),
         FieldKind::Checkbox => ("checkbox", "", ""),
@@ -65,7 +67,8 @@ fn field(
         FieldKind::TaxCode => ("text", "numeric", "off"),
         FieldKind::Phone => ("tel", "tel", "tel"),
         FieldKind::Email => ("email", "email", "email"),
-        FieldKind::Address => ("text", "text", "street-address"),
+        // One line: `street-address` is for a multi-line box.
+        FieldKind::Address => ("text", "text", "address-line1"),
         FieldKind::Group => ("group", "", ""),
     };
     let label = match lang {

@@ -395,3 +395,16 @@ async fn a_file_taken_out_of_a_draft_leaves_it_and_the_dossiers_count_of_documen
     assert_eq!(state_of(&app, &id).await.documents, 3);
     assert_eq!(submit(&app, &app.client, &id).await.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_e_form_asks_the_browser_for_what_it_may_fill_in() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (html, _, _) = start_page(&app, &app.client, PRESS_CARD).await;
+    let input = |id: &str| html.split(&format!("id=\"{id}\"")).nth(1).unwrap().split('>').next().unwrap().to_owned();
+    assert!(input("f-ho_ten").contains("autocomplete=\"name\""));
+    assert!(input("f-ngay_sinh").contains("autocomplete=\"bday\""), "the date of birth");
+    assert!(input("f-dia_chi").contains("autocomplete=\"address-line1\""), "a one-line address");
+    assert!(input("f-so_dinh_danh").contains("autocomplete=\"off\""));
+    assert!(!html.contains(" style=\""), "no inline style: the CSP refuses it");
+}

@@ -38,6 +38,7 @@ mod office_rules;
 mod officials;
 mod open_data;
 mod openapi_contract;
+mod page_style;
 mod payment_orders;
 mod payments;
 mod processes;

@@ -127,6 +127,16 @@ async fn a_dossier_fee_is_paid_end_to_end_with_its_e_receipt() {
     assert_eq!((p.status.as_str(), p.amount_vnd), ("paid", 100_000));
     assert!(p.gateway_txn_no.is_some() && p.pay_date.is_some());
     assert_eq!(events(&app, &id, "payment_started").await + events(&app, &id, "payment_paid").await, 2);
+    // The history says the amount as a Vietnamese reader writes it, and names people by name only.
+    let history = entity::dossier_event::Entity::find()
+        .filter(entity::dossier_event::Column::Action.eq("payment_paid"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(history.note.starts_with("Đã thanh toán 100.000 đ ("), "{}", history.note);
+    let (_, page) = app.get_html(&format!("/ho-so/{id}")).await;
+    assert!(!page.contains(" #"), "no account numbers on the page");
     let audit = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::Target.eq(p.txn_ref.clone()))
         .all(&app.db)
