@@ -34,12 +34,30 @@ struct SlotView<'a> {
 
 /// Reads a multipart post after checking its CSRF token.
 async fn read_post(ui: &Ui, payload: Multipart) -> Result<multipart_form::MultipartForm, AppError> {
+    let form = read_draft_post(ui, payload).await?;
+    if form.file_errors.is_empty() { Ok(form) } else { Err(AppError::Validation(form.file_errors)) }
+}
+
+/// A post of the draft's form: a file that cannot be taken is left out and
+/// named, so the form is shown again with everything else that was sent.
+async fn read_draft_post(ui: &Ui, payload: Multipart) -> Result<multipart_form::MultipartForm, AppError> {
     let limits = dossier_edit::request_limits(&ui.state);
-    let form = multipart_form::read(payload, &ui.state.settings.data_dir.join("tmp"), &limits).await?;
+    let form = multipart_form::read_keeping_going(payload, &ui.state.settings.data_dir.join("tmp"), &limits).await?;
     if !csrf::verify(&ui.session, Some(form.get(csrf::FIELD))) {
         return Err(AppError::Forbidden);
     }
     Ok(form)
+}
+
+/// The files a draft's post left out, each named by its document slot (`file.2` → `documents.2`).
+fn left_out(form: &mut multipart_form::MultipartForm) -> Vec<FieldError> {
+    std::mem::take(&mut form.file_errors)
+        .into_iter()
+        .map(|e| match e.field.strip_prefix("file.") {
+            Some(slot) if slot.parse::<i32>().is_ok() => FieldError::new(format!("documents.{slot}"), e.code),
+            _ => FieldError::new("documents", e.code),
+        })
+        .collect()
 }
 
 /// The e-form and document slots, with what was typed and what is wrong.
@@ -75,10 +93,7 @@ async fn edit_page(
     ctx.insert("documents_error", &messages.get("documents"));
     ctx.insert("delivery", values.get(RESULT_DELIVERY).map_or("electronic", String::as_str));
     ctx.insert("delivery_error", &messages.get(RESULT_DELIVERY));
-    ctx.insert(
-        "error_list",
-        &errors.iter().map(|e| (e.field.clone(), messages.get(&e.field).cloned())).collect::<Vec<_>>(),
-    );
+    ctx.insert("error_list", &summary(ui, &schema, &slots, errors, &messages));
     match d {
         Some(d) => {
             ctx.insert("action", &format!("/ho-so/{}/sua", d.public_id));
@@ -93,6 +108,52 @@ async fn edit_page(
     ctx.insert("saved", &ui.query_has("saved"));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     ui.render_status(status, "dossier/edit.html", &ctx)
+}
+
+/// The form's error summary (as GOV.UK's): each problem once, naming its field
+/// in words, with its message, linking to the field.
+fn summary(
+    ui: &Ui,
+    schema: &crate::catalogue::eform::Schema,
+    slots: &[documents::Slot],
+    errors: &[FieldError],
+    messages: &std::collections::HashMap<String, String>,
+) -> Vec<(String, String)> {
+    let en = ui.lang == crate::i18n::Lang::En;
+    let label = |spec: &crate::catalogue::eform::FieldSpec| {
+        if en { spec.label_en.clone().unwrap_or_else(|| spec.label.clone()) } else { spec.label.clone() }
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for e in errors {
+        let message = messages.get(&e.field).cloned().unwrap_or_default();
+        let (href, name) = if let Some(slot) = e.field.strip_prefix("documents.") {
+            let name = slots.iter().find(|s| s.position.to_string() == slot).map(|s| s.name.clone());
+            (format!("#file-{slot}"), name.unwrap_or_else(|| ui.t("documents").to_owned()))
+        } else if e.field == "documents" {
+            ("#slot-extra".to_owned(), ui.t("documents").to_owned())
+        } else if e.field == RESULT_DELIVERY {
+            ("#result-delivery".to_owned(), ui.t("result_delivery").to_owned())
+        } else {
+            // An e-form field, or a field of a row of a repeated group: `group.row.field`.
+            let parts: Vec<&str> = e.field.split('.').collect();
+            let top = schema.fields.iter().find(|f| f.name == parts[0]);
+            let name = match (top, parts.as_slice()) {
+                (Some(group), [_, row, child]) => {
+                    let child = group.fields.iter().find(|f| f.name == *child).map(label).unwrap_or_default();
+                    let row = row.parse::<usize>().map_or(1, |r| r + 1);
+                    format!("{} {row} — {child}", label(group))
+                }
+                (Some(field), _) => label(field),
+                (None, _) => ui.t("form_has_errors").to_owned(),
+            };
+            (format!("#f-{}", e.field.replace('.', "-")), name)
+        };
+        let item = (href, format!("{name}: {message}"));
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 async fn accepting(ui: &Ui, code: &str) -> Result<ProcedureView, AppError> {
@@ -117,7 +178,8 @@ pub async fn start_page(ui: Ui, code: web::Path<String>) -> Result<HttpResponse,
 /// token makes a repeated post find the same draft.
 pub async fn start(ui: Ui, code: web::Path<String>, payload: Multipart) -> Result<HttpResponse, AppError> {
     let p = accepting(&ui, &code).await?;
-    let form = read_post(&ui, payload).await?;
+    let mut form = read_draft_post(&ui, payload).await?;
+    let bad_files = left_out(&mut form);
     let token = form.get("draft_token").to_owned();
     let action = form.get("action").to_owned();
     let edits = dossier_edit::edits_of(form)?;
@@ -135,7 +197,7 @@ pub async fn start(ui: Ui, code: web::Path<String>, payload: Multipart) -> Resul
         request_hash: None,
     };
     let (d, _) = draft::start(&ui.state.db, new, ui.now()).await?;
-    after_edit(&ui, &p, &d, edits, &action).await
+    after_edit(&ui, &p, &d, edits, &action, bad_files).await
 }
 
 /// Applies a post to the draft `d`, then stays, or goes on to the review.
@@ -145,6 +207,7 @@ async fn after_edit(
     d: &dossier::Model,
     edits: Edits,
     action: &str,
+    bad_files: Vec<FieldError>,
 ) -> Result<HttpResponse, AppError> {
     let now = ui.now();
     draft::save_form(&ui.state.db, d, &edits.fields, now).await?;
@@ -152,8 +215,15 @@ async fn after_edit(
     let owner = ui.principal()?.id;
     match dossier_edit::apply_documents(&ui.state, d, &slots, &edits, owner, 0, now).await {
         Ok(_) => {}
-        Err(AppError::Validation(errors)) => return edit_page(ui, p, Some(d), &edits.fields, &errors).await,
+        Err(AppError::Validation(mut errors)) => {
+            errors.extend(bad_files);
+            return edit_page(ui, p, Some(d), &edits.fields, &errors).await;
+        }
         Err(e) => return Err(e),
+    }
+    // What was typed and the good files are kept; the files left out are named at their slots.
+    if !bad_files.is_empty() {
+        return edit_page(ui, p, Some(d), &edits.fields, &bad_files).await;
     }
     if action != "review" {
         return Ok(see_other(&format!("/ho-so/{}/sua?saved=1", d.public_id)));
@@ -190,10 +260,11 @@ pub async fn edit(ui: Ui, id: web::Path<String>, payload: Multipart) -> Result<H
     let Some((d, p)) = own_draft(&ui, &id).await? else {
         return Err(AppError::Conflict("dossier_not_draft".into()));
     };
-    let form = read_post(&ui, payload).await?;
+    let mut form = read_draft_post(&ui, payload).await?;
+    let bad_files = left_out(&mut form);
     let action = form.get("action").to_owned();
     let edits = dossier_edit::edits_of(form)?;
-    after_edit(&ui, &p, &d, edits, &action).await
+    after_edit(&ui, &p, &d, edits, &action, bad_files).await
 }
 
 /// The final review before submission.

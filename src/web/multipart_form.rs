@@ -30,6 +30,8 @@ pub struct IncomingFile {
 pub struct MultipartForm {
     pub fields: Vec<(String, String)>,
     pub files: Vec<IncomingFile>,
+    /// The files left out, each with what is wrong with it (by its field's name).
+    pub file_errors: Vec<FieldError>,
 }
 
 impl MultipartForm {
@@ -48,7 +50,19 @@ fn io(e: impl std::fmt::Display) -> AppError {
 
 /// Reads the whole body. Empty file inputs (a browser sends them when no
 /// file was chosen) are skipped; a file of an unknown kind is an error on its field.
-pub async fn read(mut payload: Multipart, dir: &std::path::Path, limits: &Limits) -> Result<MultipartForm, AppError> {
+pub async fn read(payload: Multipart, dir: &std::path::Path, limits: &Limits) -> Result<MultipartForm, AppError> {
+    let form = read_keeping_going(payload, dir, limits).await?;
+    if form.file_errors.is_empty() { Ok(form) } else { Err(AppError::Validation(form.file_errors)) }
+}
+
+/// As `read`, but a file that is empty or of an unknown kind is left out and
+/// noted in `file_errors`, so that a form can be shown again with what was
+/// typed and each bad file named next to its field.
+pub async fn read_keeping_going(
+    mut payload: Multipart,
+    dir: &std::path::Path,
+    limits: &Limits,
+) -> Result<MultipartForm, AppError> {
     let mut form = MultipartForm::default();
     let mut total = 0u64;
     while let Some(field) = payload.next().await {
@@ -89,21 +103,19 @@ pub async fn read(mut payload: Multipart, dir: &std::path::Path, limits: &Limits
         }
         total += receiving.size();
         if receiving.size() == 0 {
-            if given.is_empty() {
-                continue;
+            if !given.is_empty() {
+                form.file_errors.push(FieldError::new(name, "empty_file"));
             }
-            return Err(AppError::Validation(vec![FieldError::new(name, "empty_file")]));
+            continue;
         }
         if form.files.len() >= limits.files {
             return Err(AppError::Validation(vec![FieldError::new(name, "too_many_files")]));
         }
-        let (received, path) = receiving.finish(&given).await.map_err(|e| match e {
-            ReceiveError::UnsupportedType => {
-                AppError::Validation(vec![FieldError::new(name.clone(), "unsupported_type")])
-            }
-            other => io(other),
-        })?;
-        form.files.push(IncomingFile { field: name, received, _temp: path });
+        match receiving.finish(&given).await {
+            Ok((received, path)) => form.files.push(IncomingFile { field: name, received, _temp: path }),
+            Err(ReceiveError::UnsupportedType) => form.file_errors.push(FieldError::new(name, "unsupported_type")),
+            Err(other) => return Err(io(other)),
+        }
     }
     Ok(form)
 }

@@ -186,7 +186,7 @@ async fn fake_oversize_and_too_many_files_are_refused_and_not_kept() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(decode_entities(&res.text().await.unwrap()).contains("Quá số tệp cho phép của một hồ sơ."));
     assert_eq!(upload_count(app).await, 0, "no refused file is kept");
-    assert_eq!(dossier_count(app).await, 0);
+    assert_eq!(dossier_count(app).await, 1, "the draft of the first post, which keeps what was typed");
     let leftovers = std::fs::read_dir(app.data_dir().join("tmp")).map(|d| d.count()).unwrap_or(0);
     assert_eq!(leftovers, 0, "no temporary file stays behind");
 }
@@ -407,4 +407,41 @@ async fn the_e_form_asks_the_browser_for_what_it_may_fill_in() {
     assert!(input("f-dia_chi").contains("autocomplete=\"address-line1\""), "a one-line address");
     assert!(input("f-so_dinh_danh").contains("autocomplete=\"off\""));
     assert!(!html.contains(" style=\""), "no inline style: the CSP refuses it");
+}
+
+#[tokio::test]
+async fn a_wrong_file_brings_the_form_back_with_what_was_typed_and_a_summary_naming_the_field() {
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let (_, csrf, token) = start_page(&app, &app.client, PRESS_CARD).await;
+    let mut fields = vec![("_csrf", csrf.as_str()), ("draft_token", token.as_str()), ("action", "review")];
+    fields.extend(press_card_fields());
+    // A text file named .pdf in the first slot; good files in the others.
+    let mut files = press_card_files();
+    files[0] = ("file.1", "to-khai.pdf", b"day la mot tep van ban, khong phai PDF".to_vec());
+    let res = post_multipart(&app, &app.client, &format!("/thu-tuc/{PRESS_CARD}/nop-ho-so"), &fields, &files).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = decode_entities(&res.text().await.unwrap());
+    // The form again, with what was typed, and the good files kept in the draft.
+    assert!(html.contains("value=\"Nguyễn Văn An\"") && html.contains("action=\"/ho-so/"), "the draft's form");
+    assert_eq!(upload_count(&app).await, 2, "the two good files");
+    // A summary that takes the focus, each item naming its field in words and linking to it.
+    let summary = html.split("data-error-summary").nth(1).unwrap().split("</div>").next().unwrap();
+    assert!(summary.contains("<a href=\"#file-1\">"), "{summary}");
+    assert!(summary.contains("Tờ khai") && summary.contains("Chỉ nhận tệp PDF, JPEG, PNG hoặc DOCX"), "{summary}");
+    assert!(!summary.contains("file.1") && !summary.contains("documents.1"), "no internal keys: {summary}");
+    assert!(html.contains("<script src=\"/static/js/error-summary.js\" defer></script>"));
+    assert_eq!(app.get("/static/js/error-summary.js").await.status(), StatusCode::OK);
+    // The message stands next to the slot too.
+    assert!(html.contains("id=\"err-slot-1\""));
+    // A missing e-form field is named by its label, not its key.
+    let id = html.split("action=\"/ho-so/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let (_, page) = get_html_with(&app.client, &app.url(&format!("/ho-so/{id}/sua"))).await;
+    let csrf = attribute(&page, "_csrf");
+    let mut fields = vec![("_csrf", csrf.as_str()), ("action", "review")];
+    fields.extend(press_card_fields().into_iter().filter(|(k, _)| *k != "ngay_sinh"));
+    let res = post_multipart(&app, &app.client, &format!("/ho-so/{id}/sua"), &fields, &[]).await;
+    let html = decode_entities(&res.text().await.unwrap());
+    let summary = html.split("data-error-summary").nth(1).unwrap().split("</div>").next().unwrap();
+    assert!(summary.contains("<a href=\"#f-ngay_sinh\">Ngày sinh"), "{summary}");
 }
