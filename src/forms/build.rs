@@ -16,7 +16,8 @@ use crate::error::AppError;
 /// The forms a dossier can have, by number.
 pub const NUMBERS: &[&str] = &["02", "03", "04", "05", "06"];
 
-async fn agencies(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<(String, String), AppError> {
+/// The heading of a document of dossier `d`: the body the agency answers to (ĐƠN VỊ CHỦ QUẢN), then the agency.
+pub async fn agencies(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<(String, String), AppError> {
     let own = agency::Entity::find_by_id(d.agency_id).one(db).await?.ok_or(AppError::NotFound)?;
     let parent = match own.parent_id {
         Some(id) => agency::Entity::find_by_id(id).one(db).await?.map(|a| a.name),
@@ -76,6 +77,7 @@ pub async fn form(
         table: None,
         signer_title: String::new(),
         signer: String::new(),
+        hand_signed: true,
         landscape: false,
         reference: code.clone(),
     };

@@ -45,6 +45,8 @@ pub struct FormDoc {
     pub table: Option<Table>,
     pub signer_title: String,
     pub signer: String,
+    /// Signed by hand, under "(Ký, ghi rõ họ tên)"; an electronic receipt is not.
+    pub hand_signed: bool,
     /// Printed on A4 lying on its side (the register's many columns).
     pub landscape: bool,
     /// For file names: the dossier code or the period.
@@ -105,7 +107,9 @@ pub fn pdf(doc: &FormDoc) -> Result<Vec<u8>, AppError> {
     l.gap(16.0);
     let half_x = Layout::left() + half;
     l.text_in(half_x, half, &doc.signer_title, 10.5, Weight::Bold, Align::Center);
-    l.text_in(half_x, half, "(Ký, ghi rõ họ tên)", 8.5, Weight::Regular, Align::Center);
+    if doc.hand_signed {
+        l.text_in(half_x, half, "(Ký, ghi rõ họ tên)", 8.5, Weight::Regular, Align::Center);
+    }
     l.gap(30.0);
     l.text_in(half_x, half, &doc.signer, 10.5, Weight::Bold, Align::Center);
     pdf::render(&l, &format!("{} — {}", doc.title, doc.reference)).map_err(AppError::Internal)
@@ -136,6 +140,7 @@ mod tests {
             }),
             signer_title: "NGƯỜI LẬP SỔ".into(),
             signer: "Trần Văn Bình".into(),
+            hand_signed: true,
             landscape: true,
             reference: "2026-11".into(),
         };

@@ -110,6 +110,7 @@ pub async fn register(
         }),
         signer_title: "NGƯỜI LẬP SỔ".into(),
         signer: String::new(),
+        hand_signed: true,
         landscape: true,
         reference: format!("{}-{}", from.format("%Y%m%d"), to.format("%Y%m%d")),
     })

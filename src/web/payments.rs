@@ -85,7 +85,8 @@ async fn receipt_doc(ui: &Ui, id: &str, txn_ref: &str) -> Result<FormDoc, AppErr
         .await?
         .ok_or(AppError::NotFound)?;
     let procedure = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
-    let agency = entity::agency::Entity::find_by_id(d.agency_id).one(&ui.state.db).await?.ok_or(AppError::NotFound)?;
+    // The ministry or province above the agency first, as on form 01.
+    let (parent_agency, agency) = crate::forms::build::agencies(&ui.state.db, &d).await?;
     let paid_at = p.pay_date.or(p.settled_at).unwrap_or(p.created_at);
     let mut lines = vec![
         Line::Field("Mã giao dịch".into(), p.txn_ref.clone()),
@@ -111,8 +112,8 @@ async fn receipt_doc(ui: &Ui, id: &str, txn_ref: &str) -> Result<FormDoc, AppErr
     }
     Ok(FormDoc {
         number: "",
-        parent_agency: agency.name.clone(),
-        agency: agency.name,
+        parent_agency,
+        agency,
         date_line: forms::date_line(paid_at),
         title: "BIÊN LAI THU PHÍ, LỆ PHÍ (ĐIỆN TỬ)".into(),
         subtitle: Some(format!("Ký hiệu: MC — Số: {}", p.txn_ref)),
@@ -121,6 +122,7 @@ async fn receipt_doc(ui: &Ui, id: &str, txn_ref: &str) -> Result<FormDoc, AppErr
         table: None,
         signer_title: "ĐƠN VỊ THU".into(),
         signer: "(Biên lai điện tử, không cần chữ ký)".into(),
+        hand_signed: false,
         landscape: false,
         reference: p.txn_ref,
     })

@@ -147,6 +147,10 @@ async fn a_dossier_fee_is_paid_end_to_end_with_its_e_receipt() {
     let (status, receipt) = app.get_html(&format!("/ho-so/{id}/bien-lai/{}", p.txn_ref)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(receipt.contains("BIÊN LAI") && receipt.contains("100.000 đ"));
+    // The heading names the ministry, then the agency (as form 01 does), and asks for no signature.
+    let head = receipt.split("form-agency").nth(1).unwrap().split("</div>").next().unwrap();
+    assert!(head.contains("BỘ THÔNG TIN VÀ TRUYỀN THÔNG") && head.contains("CỤC BÁO CHÍ"), "{head}");
+    assert!(!receipt.contains("Ký, ghi rõ họ tên") && receipt.contains("không cần chữ ký"));
     let pdf = app.get(&format!("/ho-so/{id}/bien-lai/{}.pdf", p.txn_ref)).await;
     check_pdf_text(&pdf.bytes().await.unwrap(), |text| {
         assert!(text.contains(&p.txn_ref) && text.contains(&code) && text.contains("100.000 đ"), "{text}");
