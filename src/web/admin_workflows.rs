@@ -115,6 +115,8 @@ pub async fn page(
         .collect();
     ctx.insert("budgets", &budgets);
     ctx.insert("state_keys", &wf.states.iter().map(|s| s.key.as_str()).collect::<Vec<_>>());
+    let labels: Vec<&str> = wf.states.iter().map(|s| if en { s.label_en.as_str() } else { s.label.as_str() }).collect();
+    ctx.insert("state_labels", &labels);
     let shipped = ui.state.workflows.get(&row.key).is_some_and(|(id, _)| id == row.id);
     let base = if shipped {
         format!("/quan-tri/quy-trinh/{}", row.key)

@@ -107,6 +107,9 @@ async fn admins_see_each_workflow_drawn_and_can_dry_run_a_path() {
     assert_eq!(svg.matches("class=\"wf-state\"").count(), 9, "every state drawn");
     assert!(svg.contains("Thẩm định hồ sơ") && svg.contains("Trình phê duyệt"), "states and actions labelled");
     assert!(page.contains("1.004227"), "the procedures on it are listed");
+    let actions = page.split("id=\"actions-h\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(actions.contains("Đủ thành phần hồ sơ") && !actions.contains("documents_complete"), "guards in words");
+    assert!(!actions.contains("<td><code>tiep_nhan</code>"), "steps by their names");
 
     let path = "chuyen_tham_dinh, trinh_phe_duyet\nphe_duyet_ket_qua xac_nhan_tra_ket_qua";
     let url = format!(
