@@ -167,3 +167,46 @@ async fn a_version_too_long_for_a_procedures_limit_is_not_put_to_use_for_it() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(entity::workflow_activation::Entity::find().count(&app.db).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_second_portal_process_starts_new_dossiers_on_the_activated_version_once_the_counter_moves() {
+    use crate::processes::{PortalProcess, free_port};
+    let app = TestApp::spawn_with(Options { demo: false, sso: false, ..Default::default() }).await;
+    ProcedureBuilder::new("9.900303", "000.00.43.H03").create(&app).await;
+    // The second process keeps the wall clock: this one's is set to it, so that "now" is the same moment for both.
+    app.state.clock.set(chrono::Utc::now());
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _second = PortalProcess::start(dir.path(), &app.database_url, port, None).await;
+    let other = format!("http://127.0.0.1:{port}");
+    let admin = TestApp::new_client();
+    let (_, page) = get_html_with(&admin, &format!("{other}/can-bo/dang-nhap")).await;
+    let csrf = crate::helpers::extract_csrf(&page);
+    let password = crate::helpers::password_of(crate::helpers::ADMIN);
+    let form = [("username", crate::helpers::ADMIN), ("password", password), ("next", "/can-bo"), ("_csrf", &csrf)];
+    let res = admin.post(format!("{other}/can-bo/dang-nhap")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the admin signs in at the second process");
+    // What the second process starts the procedure's new dossiers on, as its step-budget page says.
+    let in_use_there = async || {
+        let (status, page) = get_html_with(&admin, &format!("{other}/quan-tri/thu-tuc/9.900303/thoi-han-buoc")).await;
+        assert_eq!(status, StatusCode::OK);
+        page.split("href=\"/quan-tri/quy-trinh/").nth(1).unwrap().split('?').next().unwrap().to_owned()
+    };
+    assert_eq!(in_use_there().await, KEY, "the shipped version");
+
+    // Through this process: a new version, dry-run to its end, activated from now.
+    let res =
+        save(&app, KEY, &shipped_source(&app).replacen("label: Phê duyệt", "label: Phê duyệt (bản mới)", 1)).await;
+    let page = location(&res);
+    let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
+    let query = serde_urlencoded::to_string([("procedure", "9.900303"), ("path", TO_THE_END)]).unwrap();
+    assert_eq!(get_html_with(&app.admin, &app.url(&format!("{page}?{query}"))).await.0, StatusCode::OK);
+    let fields = [("procedures", "9.900303"), ("effective_from", "")];
+    assert_eq!(
+        app.post_form_with(&app.admin, &format!("{page}/ap-dung"), &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // The second process's next request sees it: the counter moved. No restart, no waiting.
+    assert_eq!(in_use_there().await, format!("{KEY}/phien-ban/{id}"));
+}
