@@ -60,12 +60,56 @@ struct UsedBy {
     over: Option<f64>,
 }
 
+/// How many actions a dry run offers to choose one by one.
+const CHOICES: usize = 12;
+
+impl DryRunQuery {
+    /// The path: the actions chosen one by one, else those typed.
+    fn actions(&self) -> Vec<String> {
+        let chosen = [
+            &self.b1, &self.b2, &self.b3, &self.b4, &self.b5, &self.b6, &self.b7, &self.b8, &self.b9, &self.b10,
+            &self.b11, &self.b12,
+        ];
+        let chosen: Vec<String> = chosen.iter().filter(|s| !s.is_empty()).map(|s| s.to_string()).collect();
+        if !chosen.is_empty() {
+            return chosen;
+        }
+        self.path.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct DryRunQuery {
     #[serde(default)]
     procedure: String,
+    /// The actions typed as keys, separated by commas or spaces.
     #[serde(default)]
     path: String,
+    /// Or chosen one by one from the workflow's actions (`b1` … `b12`).
+    #[serde(default)]
+    b1: String,
+    #[serde(default)]
+    b2: String,
+    #[serde(default)]
+    b3: String,
+    #[serde(default)]
+    b4: String,
+    #[serde(default)]
+    b5: String,
+    #[serde(default)]
+    b6: String,
+    #[serde(default)]
+    b7: String,
+    #[serde(default)]
+    b8: String,
+    #[serde(default)]
+    b9: String,
+    #[serde(default)]
+    b10: String,
+    #[serde(default)]
+    b11: String,
+    #[serde(default)]
+    b12: String,
     #[serde(default)]
     received: String,
 }
@@ -132,14 +176,20 @@ pub async fn page(
     } else {
         query.received.clone()
     };
+    let chosen = query.actions();
     ctx.insert("q", &serde_json::json!({"procedure": query.procedure, "path": query.path, "received": received}));
+    let slots: Vec<String> = (0..CHOICES).map(|i| chosen.get(i).cloned().unwrap_or_default()).collect();
+    ctx.insert("chosen", &slots);
+    let action_labels: Vec<(String, String)> =
+        wf.actions.iter().map(|a| (a.key.clone(), if en { a.label_en.clone() } else { a.label.clone() })).collect();
+    ctx.insert("action_choices", &action_labels);
     // A saved version's dry run may use any procedure's limit: none may use it yet.
     let choices: Vec<UsedBy> = if row.made_by.is_some() { all.iter().map(fit).collect() } else { used_by };
     ctx.insert("choices", &choices);
     let mut errors = errors.to_vec();
     let mut tried = row.tried_at;
     if !query.procedure.is_empty() {
-        match run(ui, wf, query, &received, en).await {
+        match run(ui, wf, query, &chosen, &received, en).await {
             Ok(Ok(run)) => {
                 if run.outcome.is_some() && tried.is_none() {
                     crate::workflow_store::versions::tried(db, row.id, ui.now()).await?;
@@ -198,6 +248,7 @@ async fn run(
     ui: &Ui,
     wf: &Workflow,
     query: &DryRunQuery,
+    path: &[String],
     received: &str,
     en: bool,
 ) -> Result<Result<dry_run::DryRun, dry_run::Stop>, Vec<FieldError>> {
@@ -206,7 +257,7 @@ async fn run(
         .map_err(|_| vec![FieldError::new("procedure", "invalid_choice")])?;
     let received = NaiveDateTime::parse_from_str(received, "%Y-%m-%dT%H:%M")
         .map_err(|_| vec![FieldError::new("received", "invalid_date")])?;
-    let path: Vec<&str> = query.path.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).collect();
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
     if path.is_empty() {
         return Err(vec![FieldError::new("path", "required")]);
     }

@@ -129,6 +129,14 @@ async fn admins_see_each_workflow_drawn_and_can_dry_run_a_path() {
         30 * cal.minutes_per_day(),
     );
     assert!(table.contains(&due.format("%H:%M %d/%m/%Y").to_string()), "the appointment it gives");
+    // The same path chosen action by action from the workflow's actions, by their names: the same run.
+    let chosen = "/quan-tri/quy-trinh/mot-cua-3-buoc?procedure=1.004227&received=2026-12-07T09:00\
+                  &b1=chuyen_tham_dinh&b2=trinh_phe_duyet&b3=phe_duyet_ket_qua&b4=xac_nhan_tra_ket_qua";
+    let (status, again) = app.get_html(chosen).await;
+    assert_eq!(status, StatusCode::OK);
+    let again_table = &again[again.find("id=\"dry-run\"").unwrap()..];
+    assert_eq!(&again_table[..again_table.find("</table>").unwrap()], table);
+    assert!(again.contains("<option value=\"trinh_phe_duyet\" selected>Trình phê duyệt</option>"), "offered by name");
 
     let url = "/quan-tri/quy-trinh/mot-cua-3-buoc?procedure=1.004227&received=2026-12-07T09:00&path=chuyen_tham_dinh,xac_nhan_tra_ket_qua";
     let (status, stopped) = app.get_html(url).await;
