@@ -286,10 +286,12 @@ async fn plan_step(
         _ => None,
     };
     let asked = (to.status == DossierStatus::AwaitingSupplement).then(|| {
-        let what = [given.documents.trim(), given.reason.trim()]
+        // Each part under its label, as form 02 asks for them: what to supplement, and why.
+        let parts = [("Giấy tờ cần bổ sung, hoàn thiện", given.documents.trim()), ("Lý do", given.reason.trim())];
+        let what = parts
             .iter()
-            .filter(|s| !s.is_empty())
-            .cloned()
+            .filter(|(_, text)| !text.is_empty())
+            .map(|(label, text)| format!("{label}: {text}"))
             .collect::<Vec<_>>()
             .join("\n");
         Asked { what, closes_at: super::policy::supplement_due(&cal, &time, now) }

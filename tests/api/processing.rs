@@ -137,7 +137,13 @@ async fn a_supplement_stops_the_clock_and_the_due_date_moves_by_the_time_away() 
     assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
     let before = state_of(&app, &id).await;
     assert_eq!(before.status.as_str(), "awaiting_supplement");
-    assert!(before.supplement_request.as_deref().unwrap().contains("hợp đồng lao động"));
+    assert_eq!(
+        before.supplement_request.as_deref(),
+        Some(
+            "Giấy tờ cần bổ sung, hoàn thiện: Bản sao hợp đồng lao động có chứng thực\nLý do: Bản đã nộp không đọc được"
+        ),
+        "each part under its label"
+    );
     // The request was made a week ago (moved back in the record, to see the clock).
     let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
     use motcua::sla::local_time::{to_local, to_utc};
