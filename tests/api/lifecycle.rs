@@ -72,6 +72,14 @@ async fn apologise(app: &TestApp, leader: &reqwest::Client, id: &str, from: chro
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "the apology is taken");
 }
 
+/// The status panel at the top of the citizen's page of dossier `id`: what happens next, what to do.
+async fn next_step(app: &TestApp, id: &str) -> String {
+    let (_, page) = get_html_with(&app.client, &app.url(&format!("/ho-so/{id}"))).await;
+    let panel = page.split("class=\"status-panel").nth(1).expect("a status panel").split("</section>").next().unwrap();
+    assert!(page.find("status-panel") < page.find("class=\"payment-panel"), "the panel comes first");
+    panel.to_owned()
+}
+
 #[tokio::test]
 async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per_change() {
     let app = TestApp::spawn_with_sso().await;
@@ -79,6 +87,8 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
     let (id, code) = submitted_press_card(&app, &app.client).await;
     let (reception, specialist, leader) =
         (official(&app, "tiepnhan").await, official(&app, "chuyenvien").await, official(&app, "lanhdao").await);
+    let panel = next_step(&app, &id).await;
+    assert!(panel.contains("Hãy nộp phí, lệ phí") && panel.contains("href=\"#fees-h\""), "pay first: {panel}");
 
     // The fee, paid online.
     let res = crate::payments::start(&app, &id).await;
@@ -89,6 +99,8 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
     assert_eq!(act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
     let asked = [("documents", "Bản sao hợp đồng lao động có chứng thực"), ("reason", "Bản đã nộp không đọc được")];
     assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
+    let panel = next_step(&app, &id).await;
+    assert!(panel.contains("Yêu cầu bổ sung giấy tờ") && panel.contains("href=\"#asked\""), "{panel}");
     let files = [("file.2", "hop-dong.pdf", pdf(4000, "hd"))];
     let res = answer_supplement(&app, &id, "Đã bổ sung", &files).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -103,6 +115,8 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
     let res = act(&app, &leader, &id, "phe_duyet_ket_qua", &[], Some(result)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(act(&app, &reception, &id, "xac_nhan_tra_ket_qua", &[], None).await.status(), StatusCode::SEE_OTHER);
+    let panel = next_step(&app, &id).await;
+    assert!(panel.contains(&format!("href=\"/ho-so/{id}/ket-qua\"")) && panel.contains("href=\"#rating\""), "{panel}");
 
     let messages = sync_messages(&app, &code).await;
     let dossiers = records(&messages, "DongBoHoSoMC");
