@@ -29,6 +29,8 @@ pub struct ActionView {
     pub key: String,
     pub label: String,
     pub inputs: Vec<&'static str>,
+    /// It ends the dossier without a result (refused, stopped): shown apart, confirmed.
+    pub destructive: bool,
 }
 
 #[derive(Serialize)]
@@ -62,6 +64,10 @@ pub async fn step_and_actions(ui: &Ui, d: &dossier::Model) -> Result<(Option<Ste
             key: a.key.clone(),
             label: if en { a.label_en.clone() } else { a.label.clone() },
             inputs: a.inputs.iter().map(|i| i.as_str()).collect(),
+            destructive: matches!(
+                wf.states[a.to].status,
+                crate::values::DossierStatus::Refused | crate::values::DossierStatus::Stopped
+            ),
         })
         .collect();
     Ok((Some(step), actions))

@@ -100,7 +100,11 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
     }
     ctx.insert(
         "can_apologise",
-        &(who.has_role(Role::Leader) && crate::dossier::process::in_processing(&d) && d.rescheduled_from.is_none()),
+        // Not once the result is ready: there is no deadline left to move.
+        &(who.has_role(Role::Leader)
+            && crate::dossier::process::in_processing(&d)
+            && d.rescheduled_from.is_none()
+            && d.finished_at.is_none()),
     );
     ctx.insert("holder", &holder);
     ctx.insert("can_receive", &who.has_role(Role::Reception));
@@ -111,6 +115,9 @@ pub async fn show(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppErro
         0
     };
     ctx.insert("owed", &owed);
+    // What the applicant owes and has paid, for every official who opens the dossier.
+    let procedure = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;
+    ctx.insert("pay", &super::payments::applicant_summary(&ui.state.db, &d, &procedure.record.fees).await?);
     ctx.insert("step", &step);
     ctx.insert("actions", &actions);
     ctx.insert("can_claim", &can_claim);

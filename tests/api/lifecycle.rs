@@ -96,6 +96,15 @@ async fn a_dossier_through_its_whole_life_leaves_one_ordered_complete_record_per
     crate::payments::pay_at(&app, &location(&res), "success").await;
     assert_eq!(reception_action(&app, &reception, &id, "tiep-nhan", "").await.status(), StatusCode::SEE_OTHER);
     let received = state_of(&app, &id).await;
+    // The desk's panel: one primary action, the refusal apart and confirmed, each box named for its action;
+    // and what the applicant owes and has paid.
+    let (_, page) = get_html_with(&reception, &app.url(&format!("/can-bo/ho-so/{id}"))).await;
+    let panel = page.split("id=\"processing\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert_eq!(panel.matches("class=\"button-primary\"").count(), 1, "one primary action: {panel}");
+    assert!(panel.contains("<details class=\"danger-zone\">") && panel.contains("class=\"button-danger\">Xác nhận: "));
+    assert!(!panel.contains(">Lý do</label>"), "no two boxes both called Lý do");
+    let fees = page.split("id=\"fees-h\"").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(fees.contains("100.000 đ") && fees.contains("Đã nộp đủ"), "{fees}");
     assert_eq!(act(&app, &reception, &id, "chuyen_tham_dinh", &[], None).await.status(), StatusCode::SEE_OTHER);
     let asked = [("documents", "Bản sao hợp đồng lao động có chứng thực"), ("reason", "Bản đã nộp không đọc được")];
     assert_eq!(act(&app, &specialist, &id, "yeu_cau_bo_sung", &asked, None).await.status(), StatusCode::SEE_OTHER);
@@ -511,4 +520,23 @@ async fn two_tabs_answering_one_supplement_leave_one_answer_and_only_its_files()
         .collect();
     assert_eq!(answered.len(), 1, "the losing tab's file is not attached: {answered:?}");
     assert_eq!(state_of(&app, &id).await.status.as_str(), "in_progress");
+}
+
+#[tokio::test]
+async fn the_apology_is_offered_while_the_deadline_can_move_and_not_once_the_result_is_ready() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::spawn_with(crate::helpers::Options { demo: false, ..Default::default() }).await;
+    let unit = "000.00.45.H01";
+    let p = crate::builders::ProcedureBuilder::new("9.900501", unit).create(&app).await;
+    crate::builders::official_with(&app, "ld.h45", &[motcua::auth::role::Role::Leader], unit).await;
+    let leader = official(&app, "ld.h45").await;
+    let open = crate::builders::DossierBuilder::in_step(&p, "phe_duyet", "in_progress").insert(&app, 1).await;
+    let ready = crate::builders::DossierBuilder::in_step(&p, "tra_ket_qua", "result_ready").insert(&app, 2).await;
+    let mut m: entity::dossier::ActiveModel = ready.clone().into();
+    m.finished_at = Set(Some(app.now()));
+    m.update(&app.db).await.unwrap();
+    let (_, page) = get_html_with(&leader, &app.url(&format!("/can-bo/ho-so/{}", open.public_id))).await;
+    assert!(page.contains("/xin-loi\""), "offered while the dossier is processed");
+    let (_, page) = get_html_with(&leader, &app.url(&format!("/can-bo/ho-so/{}", ready.public_id))).await;
+    assert!(!page.contains("/xin-loi\""), "not once the result is ready");
 }
