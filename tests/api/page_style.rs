@@ -35,3 +35,18 @@ fn the_focus_ring_stands_out_on_every_background_of_the_portal() {
     }
     assert!(contrast(&outline, &var(&css, "bg")) >= 3.0 && contrast(&outline, &var(&css, "soft")) >= 3.0);
 }
+
+#[test]
+fn on_a_phone_tables_stack_and_stand_alone_links_are_big_enough_to_tap() {
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/css/site.css")).unwrap();
+    let phone: Vec<&str> = css.split("@media (max-width: 40rem)").skip(1).collect();
+    assert!(phone.iter().any(|m| m.contains("table.stack td::before { content: attr(data-label)")));
+    // 0.3 rem above and below a 1.5-line text of 16 px: 33.6 px, over the 24 px minimum.
+    assert!(phone.iter().any(|m| m.contains("p > a:only-child") && m.contains("padding: .3rem 0")));
+    for page in ["templates/dossier/mine.html", "templates/dossier/show.html"] {
+        let html = std::fs::read_to_string(format!("{}/{page}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let stacked = html.split("class=\"stack\"").nth(1).expect("a stacked table");
+        let body = stacked.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+        assert_eq!(body.matches("<td").count(), body.matches("<td data-label=").count(), "{page}: every cell named");
+    }
+}
