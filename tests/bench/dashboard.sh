@@ -49,17 +49,17 @@ jar="$data/cookies"
 csrf=$(curl -s -c "$jar" "$BASE/can-bo/dang-nhap" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
 curl -s -b "$jar" -c "$jar" -o /dev/null -d "username=admin&password=motcua-demo&next=/can-bo&_csrf=$csrf" "$BASE/can-bo/dang-nhap"
 
-measure() { # name url [curl options]
-  local name=$1 url=$2; shift 2
+measure() { # name goal url [curl options]
+  local name=$1 goal=$2 url=$3; shift 3
   local status
   status=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$status" = 200 ] || { echo "$name: HTTP $status" >&2; exit 1; }
   for _ in $(seq 1 "$REQUESTS"); do curl -s -o /dev/null -w '%{time_total}\n' "$@" "$url"; done | sort -n |
-    awk -v name="$name" '{t[NR]=$1} END {printf "| %s | %.0f ms | %.0f ms | 200 ms |\n", name, t[int((NR+1)/2)]*1000, t[NR]*1000}'
+    awk -v name="$name" -v goal="$goal" '{t[NR]=$1} END {printf "| %s | %.0f ms | %.0f ms | %s |\n", name, t[int((NR+1)/2)]*1000, t[NR]*1000, goal}'
 }
 echo "| what | median | slowest | goal |"
 echo "|---|---|---|---|"
-measure "static file (ceiling)" "$BASE/static/css/site.css"
-measure "QĐ 766 JSON" "$BASE/api/v1/statistics/766?agency=$agency&from=$from&to=$to"
-measure "dashboard page (admin)" "$BASE/quan-tri/thong-ke?agency=$agency&from=$from&to=$to" -b "$jar"
-measure "open data by unit (JSON)" "$BASE/api/v1/open-data/statistics?by=agency&agency=$agency&from=$from&to=$to"
+measure "static file (ceiling)" "—" "$BASE/static/css/site.css"
+measure "QĐ 766 JSON" "200 ms" "$BASE/api/v1/statistics/766?agency=$agency&from=$from&to=$to"
+measure "dashboard page (admin)" "200 ms" "$BASE/quan-tri/thong-ke?agency=$agency&from=$from&to=$to" -b "$jar"
+measure "open data by unit (JSON)" "200 ms" "$BASE/api/v1/open-data/statistics?by=agency&agency=$agency&from=$from&to=$to"
