@@ -16,6 +16,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, TransactionSession, TransactionTrait, Value};
 use serde::Serialize;
 
+pub use super::answers::{Answers, answers};
+
 use super::index::rate;
 use super::measure::{self, DUE, HAS_RESULT, SUPPLEMENT_DAYS, days, ids, placeholders};
 use super::period::Period;
@@ -122,7 +124,7 @@ fn local_month(backend: DbBackend, at: &str) -> (String, String) {
 
 /// The dossiers of the scope, `d`: placeholders 1 and 2 are the period's
 /// ends, `procedure` the procedure's (given last, as it may be left out).
-fn scope_filter(scope: &Scope, p: &[String], procedure: &str) -> String {
+pub(super) fn scope_filter(scope: &Scope, p: &[String], procedure: &str) -> String {
     let procedure =
         if scope.procedure.is_some() { format!(" AND d.procedure_id = {procedure}") } else { String::new() };
     format!(
@@ -134,7 +136,7 @@ fn scope_filter(scope: &Scope, p: &[String], procedure: &str) -> String {
 }
 
 /// The period's ends, then `middle`, then the procedure if there is one.
-fn scope_values(scope: &Scope, middle: Vec<Value>) -> Vec<Value> {
+pub(super) fn scope_values(scope: &Scope, middle: Vec<Value>) -> Vec<Value> {
     let mut values: Vec<Value> = vec![scope.period.start().into(), scope.period.end().into()];
     values.extend(middle);
     if let Some(p) = scope.procedure {
@@ -360,50 +362,4 @@ async fn grouped(
     let cells = Cell::find_by_statement(statement).all(&txn).await?;
     txn.commit().await?;
     Ok(cells)
-}
-
-/// The answers to one rating criterion, per level.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Answers {
-    pub criterion: String,
-    pub very_satisfied: i64,
-    pub satisfied: i64,
-    pub dissatisfied: i64,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct AnswerRow {
-    answers: String,
-    n: i64,
-}
-
-/// The answers given in the ratings of the scope's dossiers, per criterion and level:
-/// the dossiers grouped by their rating's answers (few distinct sets), then split here.
-pub async fn answers(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<Answers>, AppError> {
-    let backend = db.get_database_backend();
-    let p = placeholders(backend, 3);
-    let sql = format!(
-        "SELECT d.rating_answers AS answers, CAST(COUNT(*) AS BIGINT) AS n FROM dossier d \
-         WHERE {} AND d.rating_answers IS NOT NULL GROUP BY d.rating_answers",
-        scope_filter(scope, &p, &p[2])
-    );
-    let rows = AnswerRow::find_by_statement(Statement::from_sql_and_values(backend, &sql, scope_values(scope, vec![])))
-        .all(db)
-        .await?;
-    let mut out: std::collections::BTreeMap<String, Answers> = std::collections::BTreeMap::new();
-    for row in rows {
-        for pair in row.answers.split(',') {
-            let Some((criterion, level)) = pair.split_once(':') else { continue };
-            let a = out
-                .entry(criterion.to_owned())
-                .or_insert_with(|| Answers { criterion: criterion.to_owned(), ..Answers::default() });
-            match crate::rating::Level::parse(level) {
-                Some(crate::rating::Level::VerySatisfied) => a.very_satisfied += row.n,
-                Some(crate::rating::Level::Satisfied) => a.satisfied += row.n,
-                Some(crate::rating::Level::Dissatisfied) => a.dissatisfied += row.n,
-                None => {}
-            }
-        }
-    }
-    Ok(out.into_values().collect())
 }

@@ -3,6 +3,7 @@
 //! counts in SQL over an agency's subtree and a period, their rates, points
 //! and groups.
 
+pub mod answers;
 pub mod at_stake;
 pub mod dashboard;
 pub mod index;
