@@ -91,9 +91,8 @@ pub async fn submit(
         },
     };
     // The time rules in force now for this procedure at this agency: the dossier keeps them.
-    let (time, _) =
-        crate::sla_rules::of_dossier::resolve_for(&txn, &state.settings, d.agency_id, d.procedure_id, now).await?;
-    let cal = crate::sla_rules::calendar_for(&txn, &time, Some(d.agency_id)).await?;
+    let (time, cal) =
+        crate::sla_rules::of_dossier::for_new_dossier(&txn, &state.settings, d.agency_id, d.procedure_id, now).await?;
     let accept_due = super::policy::accept_due(&cal, &time, now);
     // QĐ 766 indicator 4.5 reads whether the applicant's account was verified with VNeID.
     let vneid_verified = match d.applicant_id {

@@ -10,7 +10,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::sla::rules::{Level, TimeRules, resolve};
+use crate::sla::rules::{TimeRules, resolve};
 use crate::sla::{Calendar, DayKind};
 
 /// The rules of the settings (`MOTCUA_*`), under every saved version.
@@ -33,17 +33,20 @@ pub fn defaults(settings: &Settings) -> TimeRules {
     }
 }
 
-/// The rules in force for a new dossier of `procedure` at `agency` at `at`, and where each comes from.
-pub async fn resolve_for(
+/// The rules and the calendar of a dossier of `procedure` at `agency` submitted at `at`
+/// (the agency tree read once, for both).
+pub async fn for_new_dossier(
     db: &impl ConnectionTrait,
     settings: &Settings,
     agency: i32,
     procedure: i32,
     at: DateTime<Utc>,
-) -> Result<(TimeRules, [Level; 7]), AppError> {
+) -> Result<(TimeRules, Calendar), AppError> {
     let versions = super::store::versions(db).await?;
     let chain = super::store::chain(db, agency).await?;
-    Ok(resolve(&defaults(settings), &versions, &chain, procedure, at))
+    let (rules, _) = resolve(&defaults(settings), &versions, &chain, procedure, at);
+    let cal = calendar_of_chain(db, &rules, &chain).await?;
+    Ok((rules, cal))
 }
 
 /// The rules dossier `d` is handled by.
@@ -58,11 +61,17 @@ pub async fn calendar_for(
     rules: &TimeRules,
     agency: Option<i32>,
 ) -> Result<Calendar, AppError> {
+    let chain = match agency {
+        Some(agency) => super::store::chain(db, agency).await?,
+        None => Vec::new(),
+    };
+    calendar_of_chain(db, rules, &chain).await
+}
+
+/// The calendar under `rules` for the agency at the end of `chain` (the root first).
+async fn calendar_of_chain(db: &impl ConnectionTrait, rules: &TimeRules, chain: &[i32]) -> Result<Calendar, AppError> {
     let mut special: BTreeMap<NaiveDate, DayKind> = crate::work_calendar::special_days(db).await?;
-    if let Some(agency) = agency {
-        let chain = super::store::chain(db, agency).await?;
-        special.extend(super::agency_days::of_chain(db, &chain).await?);
-    }
+    special.extend(super::agency_days::of_chain(db, chain).await?);
     let broken = |what: &str| AppError::Internal(anyhow::anyhow!("the time rules' {what} do not read"));
     let sessions = rules.sessions().ok_or_else(|| broken("office hours"))?;
     let rest = rules.rest().ok_or_else(|| broken("rest days"))?;

@@ -87,8 +87,7 @@ async fn own_budgets_fit(ui: &Ui, code: &str, record: &ProcedureRecord) -> Resul
     };
     let Some(version) = version else { return Ok(()) };
     let wf = crate::workflow_registry::version(db, version).await?;
-    let own = crate::workflow_store::step_budgets::of(db, p.id, &wf.key).await?;
-    if !own.is_empty() && wf.with_budgets(&own).fits(record.time_limit.days()).is_err() {
+    if !crate::workflow_store::step_budgets::fits_with_own(db, p.id, &wf, record.time_limit.days()).await? {
         return Err(AppError::Validation(vec![FieldError::new("time_limit", "step_budgets_too_long")]));
     }
     Ok(())

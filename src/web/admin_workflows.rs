@@ -10,7 +10,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 use super::render::Ui;
-use crate::catalogue::model::{TimeLimit, TimeUnit};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::sla::local_time;
@@ -136,8 +135,7 @@ pub async fn page(
     let wf = wf.as_ref();
     let all = procedure::Entity::find().order_by_asc(procedure::Column::Code).all(db).await?;
     let fit = |p: &procedure::Model| {
-        let unit = TimeUnit::parse(&p.time_limit_unit).unwrap_or(TimeUnit::WorkingDays);
-        let days = TimeLimit { hours: p.time_limit_hours, unit }.days();
+        let days = crate::workflow_store::step_budgets::limit_days(p);
         UsedBy { code: p.code.clone(), name: p.name.clone(), limit_days: days, over: wf.fits(days).err() }
     };
     let used_by: Vec<UsedBy> = all.iter().filter(|p| p.workflow_key == row.key).map(fit).collect();
@@ -210,7 +208,7 @@ pub async fn page(
     }
     ctx.insert("usable", &(row.made_by.is_none() || tried.is_some()));
     ctx.insert("versions", &versions_of(db, &row.key).await?);
-    ctx.insert("activations", &activations_of(db, row.id).await?);
+    ctx.insert("activations", &activations_of(db, row.id, &all).await?);
     ctx.insert("now_local", &local_time::to_local(ui.now()).format("%Y-%m-%dT%H:%M").to_string());
     ui.render_form("admin/workflow.html", &mut ctx, &errors)
 }
@@ -227,8 +225,12 @@ async fn versions_of(db: &sea_orm::DatabaseConnection, key: &str) -> Result<Vec<
         .collect())
 }
 
-/// The activations of version `id`, with their procedures.
-async fn activations_of(db: &sea_orm::DatabaseConnection, id: i64) -> Result<Vec<serde_json::Value>, AppError> {
+/// The activations of version `id`, with their procedures' codes (of `procedures`, read once for the page).
+async fn activations_of(
+    db: &sea_orm::DatabaseConnection,
+    id: i64,
+    procedures: &[procedure::Model],
+) -> Result<Vec<serde_json::Value>, AppError> {
     use sea_orm::{ColumnTrait, QueryFilter};
     let mut out = Vec::new();
     let rows = entity::workflow_activation::Entity::find()
@@ -237,7 +239,7 @@ async fn activations_of(db: &sea_orm::DatabaseConnection, id: i64) -> Result<Vec
         .all(db)
         .await?;
     for a in rows {
-        let code = procedure::Entity::find_by_id(a.procedure_id).one(db).await?.map(|p| p.code).unwrap_or_default();
+        let code = procedures.iter().find(|p| p.id == a.procedure_id).map(|p| p.code.clone()).unwrap_or_default();
         let from = crate::dossier::receipt::moment_vi(a.effective_from);
         out.push(serde_json::json!({"procedure": code, "from": from, "by": a.created_by}));
     }
@@ -268,9 +270,8 @@ async fn run(
     let own = crate::workflow_store::step_budgets::of(db, p.id, &wf.key).await.map_err(internal)?;
     let wf = wf.with_budgets(&own);
     let at = local_time::to_utc(received);
-    let (time, _) = crate::sla_rules::of_dossier::resolve_for(db, &ui.state.settings, p.agency_id, p.id, at)
+    let (_, cal) = crate::sla_rules::of_dossier::for_new_dossier(db, &ui.state.settings, p.agency_id, p.id, at)
         .await
         .map_err(internal)?;
-    let cal = crate::sla_rules::calendar_for(db, &time, Some(p.agency_id)).await.map_err(internal)?;
     Ok(dry_run::dry_run(&wf, &cal, p.record.time_limit, received, &path, en))
 }

@@ -9,7 +9,6 @@ use entity::{procedure, workflow_activation, workflow_version};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::audit::{self, Actor};
-use crate::catalogue::model::{TimeLimit, TimeUnit};
 use crate::error::{AppError, FieldError};
 
 /// Puts version `version` to use for `procedures` from `from`, in the transaction `db`.
@@ -38,10 +37,8 @@ pub async fn activate(
         errors.push(FieldError::new("procedures", "invalid_choice"));
     }
     for p in &chosen {
-        let unit = TimeUnit::parse(&p.time_limit_unit).unwrap_or(TimeUnit::WorkingDays);
         // With the procedure's own step budgets, where it sets them.
-        let wf = wf.with_budgets(&super::step_budgets::of(db, p.id, &wf.key).await?);
-        if wf.fits(TimeLimit { hours: p.time_limit_hours, unit }.days()).is_err() {
+        if !super::step_budgets::fits_with_own(db, p.id, &wf, super::step_budgets::limit_days(p)).await? {
             errors.push(FieldError::new("procedures", "workflow_too_long"));
         }
     }

@@ -44,6 +44,17 @@ pub async fn applied(db: &impl ConnectionTrait, procedure: i32, wf: Arc<Workflow
     Ok(if own.is_empty() { wf } else { Arc::new(wf.with_budgets(&own)) })
 }
 
+/// Whether `wf`, with procedure `procedure`'s own step budgets in place, fits `limit_days` along every way.
+pub async fn fits_with_own(
+    db: &impl ConnectionTrait,
+    procedure: i32,
+    wf: &Workflow,
+    limit_days: f64,
+) -> Result<bool, AppError> {
+    let own = of(db, procedure, &wf.key).await?;
+    Ok(wf.with_budgets(&own).fits(limit_days).is_ok())
+}
+
 /// A budget as typed: an amount and its unit; empty leaves the workflow's.
 pub fn parse(amount: &str, unit: &str) -> Result<Option<Budget>, &'static str> {
     let amount = amount.trim().replace(',', ".");
@@ -60,7 +71,7 @@ pub fn parse(amount: &str, unit: &str) -> Result<Option<Budget>, &'static str> {
 }
 
 /// The procedure's limit in working days, as the legal-limit check reads it.
-fn limit_days(p: &entity::procedure::Model) -> f64 {
+pub fn limit_days(p: &entity::procedure::Model) -> f64 {
     let unit = TimeUnit::parse(&p.time_limit_unit).unwrap_or(TimeUnit::WorkingDays);
     TimeLimit { hours: p.time_limit_hours, unit }.days()
 }
