@@ -58,7 +58,22 @@ pub async fn step_and_actions(ui: &Ui, d: &dossier::Model) -> Result<(Option<Ste
         return Ok((Some(step), Vec::new()));
     }
     let roles = process::roles_of(ui.principal()?, d);
-    let actions = engine::available(&wf, &state.key, &roles)
+    let here = wf.state_index(&state.key).unwrap_or(wf.initial);
+    let dist = wf.distances();
+    let mut available = engine::available(&wf, &state.key, &roles);
+    // The step's main action first (the page makes the first one primary): one that moves the
+    // dossier on to officials or to its end; then those that wait for the applicant or go back;
+    // last those that end it without a result.
+    let rank = |a: &&crate::workflow::model::Action| {
+        let to = &wf.states[a.to];
+        match to.status {
+            crate::values::DossierStatus::Refused | crate::values::DossierStatus::Stopped => 2,
+            _ if dist[a.to] <= dist[here] || to.role == Some(WfRole::Applicant) => 1,
+            _ => 0,
+        }
+    };
+    available.sort_by_key(rank);
+    let actions = available
         .into_iter()
         .map(|a| ActionView {
             key: a.key.clone(),

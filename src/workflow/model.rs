@@ -165,6 +165,23 @@ pub struct Workflow {
 }
 
 impl Workflow {
+    /// Each state's distance from the first: the fewest actions to reach it
+    /// (unreachable states, which the checker refuses, count as 0).
+    pub fn distances(&self) -> Vec<usize> {
+        let mut dist = vec![usize::MAX; self.states.len()];
+        dist[self.initial] = 0;
+        let mut queue = std::collections::VecDeque::from([self.initial]);
+        while let Some(s) = queue.pop_front() {
+            for a in self.actions.iter().filter(|a| a.from.contains(&s)) {
+                if dist[a.to] == usize::MAX {
+                    dist[a.to] = dist[s] + 1;
+                    queue.push_back(a.to);
+                }
+            }
+        }
+        dist.iter().map(|d| if *d == usize::MAX { 0 } else { *d }).collect()
+    }
+
     pub fn state_index(&self, key: &str) -> Option<usize> {
         self.states.iter().position(|s| s.key == key)
     }
