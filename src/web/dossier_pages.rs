@@ -15,7 +15,7 @@ use super::dossier_edit::{self, Edits};
 use super::form::FormData;
 use super::multipart_form;
 use super::render::{Ui, see_other};
-use super::{csrf, eform_view};
+use super::{csrf, eform_view, error_summary};
 use crate::auth::accounts;
 use crate::catalogue::view::{self as procedure_view, ProcedureView};
 use crate::documents::store;
@@ -93,7 +93,7 @@ async fn edit_page(
     ctx.insert("documents_error", &messages.get("documents"));
     ctx.insert("delivery", values.get(RESULT_DELIVERY).map_or("electronic", String::as_str));
     ctx.insert("delivery_error", &messages.get(RESULT_DELIVERY));
-    ctx.insert("error_list", &summary(ui, &schema, &slots, errors, &messages));
+    ctx.insert("error_list", &error_summary::items(ui, &schema, &slots, errors, &messages, &[]));
     match d {
         Some(d) => {
             ctx.insert("action", &format!("/ho-so/{}/sua", d.public_id));
@@ -108,52 +108,6 @@ async fn edit_page(
     ctx.insert("saved", &ui.query_has("saved"));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     ui.render_status(status, "dossier/edit.html", &ctx)
-}
-
-/// The form's error summary (as GOV.UK's): each problem once, naming its field
-/// in words, with its message, linking to the field.
-fn summary(
-    ui: &Ui,
-    schema: &crate::catalogue::eform::Schema,
-    slots: &[documents::Slot],
-    errors: &[FieldError],
-    messages: &std::collections::HashMap<String, String>,
-) -> Vec<(String, String)> {
-    let en = ui.lang == crate::i18n::Lang::En;
-    let label = |spec: &crate::catalogue::eform::FieldSpec| {
-        if en { spec.label_en.clone().unwrap_or_else(|| spec.label.clone()) } else { spec.label.clone() }
-    };
-    let mut out: Vec<(String, String)> = Vec::new();
-    for e in errors {
-        let message = messages.get(&e.field).cloned().unwrap_or_default();
-        let (href, name) = if let Some(slot) = e.field.strip_prefix("documents.") {
-            let name = slots.iter().find(|s| s.position.to_string() == slot).map(|s| s.name.clone());
-            (format!("#file-{slot}"), name.unwrap_or_else(|| ui.t("documents").to_owned()))
-        } else if e.field == "documents" {
-            ("#slot-extra".to_owned(), ui.t("documents").to_owned())
-        } else if e.field == RESULT_DELIVERY {
-            ("#result-delivery".to_owned(), ui.t("result_delivery").to_owned())
-        } else {
-            // An e-form field, or a field of a row of a repeated group: `group.row.field`.
-            let parts: Vec<&str> = e.field.split('.').collect();
-            let top = schema.fields.iter().find(|f| f.name == parts[0]);
-            let name = match (top, parts.as_slice()) {
-                (Some(group), [_, row, child]) => {
-                    let child = group.fields.iter().find(|f| f.name == *child).map(label).unwrap_or_default();
-                    let row = row.parse::<usize>().map_or(1, |r| r + 1);
-                    format!("{} {row} — {child}", label(group))
-                }
-                (Some(field), _) => label(field),
-                (None, _) => ui.t("form_has_errors").to_owned(),
-            };
-            (format!("#f-{}", e.field.replace('.', "-")), name)
-        };
-        let item = (href, format!("{name}: {message}"));
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
 }
 
 async fn accepting(ui: &Ui, code: &str) -> Result<ProcedureView, AppError> {

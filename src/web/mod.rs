@@ -26,6 +26,7 @@ pub mod dossier_api;
 pub mod dossier_edit;
 pub mod dossier_pages;
 pub mod eform_view;
+pub mod error_summary;
 pub mod errors;
 pub mod extract;
 pub mod form;

@@ -14,7 +14,7 @@ use super::dossier_edit;
 use super::form::FormData;
 use super::multipart_form;
 use super::render::{Ui, see_other};
-use super::{csrf, eform_view};
+use super::{csrf, eform_view, error_summary};
 use crate::auth::role::Role;
 use crate::catalogue::model::ProcedureStatus;
 use crate::catalogue::view::{self as procedure_view, ProcedureView};
@@ -243,6 +243,10 @@ async fn counter_procedure(ui: &Ui, code: &str) -> Result<ProcedureView, AppErro
     Ok(p)
 }
 
+/// The applicant's details the counter form asks for, each an input of that id.
+const APPLICANT_FIELDS: [&str; 5] =
+    ["applicant_name", "applicant_id_number", "applicant_address", "applicant_phone", "applicant_email"];
+
 async fn counter_page(
     ui: &Ui,
     p: &ProcedureView,
@@ -259,10 +263,13 @@ async fn counter_page(
         ("applicant_email", applicant.email.as_str()),
     ]
     .into();
+    let schema = submit::schema_of(p)?;
+    let slots = documents::slots(p);
     let mut ctx = ui.form_context();
     ctx.insert("p", p);
-    ctx.insert("fields", &eform_view::build(&submit::schema_of(p)?, values, &messages, ui.lang));
-    ctx.insert("slots", &documents::slots(p));
+    ctx.insert("fields", &eform_view::build(&schema, values, &messages, ui.lang));
+    ctx.insert("error_list", &error_summary::items(ui, &schema, &slots, errors, &messages, &APPLICANT_FIELDS));
+    ctx.insert("slots", &slots);
     ctx.insert("applicant", &typed);
     ctx.insert("delivery", values.get(RESULT_DELIVERY).map_or("counter", String::as_str));
     ctx.insert("delivery_error", &messages.get(RESULT_DELIVERY));
@@ -296,7 +303,7 @@ pub async fn counter_create(ui: Ui, code: web::Path<String>, payload: Multipart)
     let token = form.get("draft_token").to_owned();
     let mut edits = dossier_edit::edits_of(form)?;
     let mut errors = Vec::new();
-    for key in ["applicant_name", "applicant_id_number", "applicant_address", "applicant_phone", "applicant_email"] {
+    for key in APPLICANT_FIELDS {
         edits.fields.remove(key);
     }
     if details.name.chars().count() < 2 {
