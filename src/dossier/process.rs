@@ -310,8 +310,9 @@ async fn plan_step(
         ends,
         partner_agency_id: partner,
         result_upload_id: given.result_upload.filter(|_| decision.effects.contains(&Effect::IssueResult)),
+        // A request for papers is recorded as the applicant reads it: each part under its label.
+        note: asked.as_ref().map_or_else(|| given.note(), |a| a.what.clone()),
         asked,
-        note: given.note(),
     };
     Ok(step)
 }

@@ -4,8 +4,8 @@
 //! corner (TT 01/2023/TT-VPCP).
 
 use chrono::{DateTime, Utc};
+use entity::dossier;
 use entity::dossier::ResultDelivery;
-use entity::{agency, dossier};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
 
@@ -56,11 +56,7 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
         return Err(AppError::Conflict("the dossier has not been received".into()));
     };
     let p = crate::catalogue::revisions::of_dossier(db, &d).await?;
-    let own = agency::Entity::find_by_id(d.agency_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let parent = match own.parent_id {
-        Some(id) => agency::Entity::find_by_id(id).one(db).await?.map(|a| a.name),
-        None => None,
-    };
+    let (parent_agency, agency_name) = crate::forms::build::heading(db, d.agency_id).await?;
     let attached = documents::list(db, d.id).await?;
     let mut listed: Vec<(String, usize)> = documents::slots(&p)
         .iter()
@@ -80,12 +76,12 @@ pub async fn load(db: &impl ConnectionTrait, dossier_id: i64, lookup_url: &str) 
     let result_at = match d.result_delivery {
         ResultDelivery::Electronic => "Trực tuyến, trên Cổng Dịch vụ công".to_owned(),
         ResultDelivery::Post => format!("Qua dịch vụ bưu chính công ích, tại địa chỉ: {}", d.applicant_address),
-        ResultDelivery::Counter => format!("Bộ phận Tiếp nhận và Trả kết quả — {}", own.name),
+        ResultDelivery::Counter => format!("Bộ phận Tiếp nhận và Trả kết quả — {agency_name}"),
     };
     Ok(Receipt {
         code,
-        parent_agency: parent.unwrap_or_else(|| own.name.clone()),
-        agency: own.name,
+        parent_agency,
+        agency: agency_name,
         procedure_code: p.record.code.clone(),
         procedure_name: p.record.name.clone(),
         applicant_name: d.applicant_name,
@@ -118,7 +114,9 @@ pub fn pdf(r: &Receipt) -> Result<Vec<u8>, AppError> {
     pdf::qr::draw(&mut l, &r.lookup_url, Layout::left(), top, qr_size);
     let header_x = Layout::left() + qr_size + 12.0;
     let header_width = l.width() - qr_size - 12.0;
-    l.text_in(header_x, header_width, &r.parent_agency.to_uppercase(), 10.0, Weight::Regular, Align::Center);
+    if !r.parent_agency.is_empty() {
+        l.text_in(header_x, header_width, &r.parent_agency.to_uppercase(), 10.0, Weight::Regular, Align::Center);
+    }
     l.text_in(header_x, header_width, &r.agency.to_uppercase(), 10.0, Weight::Bold, Align::Center);
     l.text_in(header_x, header_width, "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", 10.0, Weight::Bold, Align::Center);
     l.text_in(header_x, header_width, &format!("Mã hồ sơ: {}", r.code), 10.0, Weight::Regular, Align::Center);

@@ -16,14 +16,22 @@ use crate::error::AppError;
 /// The forms a dossier can have, by number.
 pub const NUMBERS: &[&str] = &["02", "03", "04", "05", "06"];
 
-/// The heading of a document of dossier `d`: the body the agency answers to (ĐƠN VỊ CHỦ QUẢN), then the agency.
+/// The heading of a document of dossier `d`: see `heading`.
 pub async fn agencies(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<(String, String), AppError> {
-    let own = agency::Entity::find_by_id(d.agency_id).one(db).await?.ok_or(AppError::NotFound)?;
+    heading(db, d.agency_id).await
+}
+
+/// The heading of a document of agency `id`: the body it answers to (cơ quan
+/// chủ quản, the upper line of Decree 30/2020/NĐ-CP's heading), then the
+/// agency. An agency that answers to none heads its documents alone: the
+/// upper line is empty, not the agency a second time.
+pub async fn heading(db: &impl ConnectionTrait, id: i32) -> Result<(String, String), AppError> {
+    let own = agency::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     let parent = match own.parent_id {
         Some(id) => agency::Entity::find_by_id(id).one(db).await?.map(|a| a.name),
         None => None,
     };
-    Ok((parent.unwrap_or_else(|| own.name.clone()), own.name))
+    Ok((parent.unwrap_or_default(), own.name))
 }
 
 fn applicant_lines(d: &dossier::Model) -> Vec<Line> {

@@ -74,7 +74,9 @@ pub fn pdf(doc: &FormDoc) -> Result<Vec<u8>, AppError> {
     let mut l = if doc.landscape { Layout::landscape() } else { Layout::default() };
     let half = l.width() / 2.0;
     let top = l.y();
-    l.text_in(Layout::left(), half - 10.0, &doc.parent_agency.to_uppercase(), 9.0, Weight::Regular, Align::Center);
+    if !doc.parent_agency.is_empty() {
+        l.text_in(Layout::left(), half - 10.0, &doc.parent_agency.to_uppercase(), 9.0, Weight::Regular, Align::Center);
+    }
     l.text_in(Layout::left(), half - 10.0, &doc.agency.to_uppercase(), 9.0, Weight::Bold, Align::Center);
     let left_end = l.y();
     l.set_y(top);

@@ -4,7 +4,7 @@
 //! the PDF is there for those who file it.
 
 use chrono::{NaiveDate, NaiveTime};
-use entity::{agency, dossier};
+use entity::dossier;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{FormDoc, Line, Table, date_line};
@@ -26,11 +26,7 @@ pub async fn register(
     to: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<FormDoc, AppError> {
-    let own = agency::Entity::find_by_id(unit).one(db).await?.ok_or(AppError::NotFound)?;
-    let parent = match own.parent_id {
-        Some(id) => agency::Entity::find_by_id(id).one(db).await?.map(|a| a.name),
-        None => None,
-    };
+    let (parent_agency, agency_name) = super::build::heading(db, unit).await?;
     let start = local_time::to_utc(from.and_time(NaiveTime::MIN));
     let end = local_time::to_utc(to.succ_opt().unwrap_or(to).and_time(NaiveTime::MIN));
     let rows = dossier::Entity::find()
@@ -79,14 +75,14 @@ pub async fn register(
     let period = format!("{} – {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y"));
     Ok(FormDoc {
         number: "07",
-        parent_agency: parent.unwrap_or_else(|| own.name.clone()),
-        agency: own.name.clone(),
+        parent_agency,
+        agency: agency_name.clone(),
         date_line: date_line(now),
         title: "SỔ THEO DÕI HỒ SƠ".into(),
         subtitle: None,
         addressee: None,
         lines: vec![
-            Line::Field("Cơ quan chủ trì giải quyết".into(), own.name),
+            Line::Field("Cơ quan chủ trì giải quyết".into(), agency_name),
             Line::Field("Kỳ theo dõi (ngày tiếp nhận)".into(), period),
             Line::Field("Số hồ sơ".into(), rows.len().to_string()),
         ],
