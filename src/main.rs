@@ -152,6 +152,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 unit_code: unit,
                 roles,
                 password: password.trim_end_matches(['\r', '\n']).to_owned(),
+                shared_hash: false,
             };
             match accounts::create_official(&db, new, chrono::Utc::now()).await {
                 Ok(created) => {

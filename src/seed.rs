@@ -51,6 +51,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     let officials =
         account::Entity::find().filter(account::Column::Kind.eq(AccountKind::Official.as_str())).count(db).await?;
     if officials == 0 {
+        // They share the documented demo password, so they share its one hash too.
         for (username, name, unit, roles) in DEMO_OFFICIALS {
             let new = NewOfficial {
                 username: (*username).into(),
@@ -59,6 +60,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
                 unit_code: Some((*unit).into()),
                 roles: roles.to_vec(),
                 password: DEMO_PASSWORD.into(),
+                shared_hash: true,
             };
             accounts::create_official(db, new, Utc::now()).await?;
         }

@@ -27,6 +27,23 @@ pub async fn hash_off_executor(password: &str) -> anyhow::Result<String> {
     crate::blocking::run(move || hash(&password)).await.map_err(|e| anyhow::anyhow!("{e}"))?
 }
 
+/// The hash of `password`, computed once per process and then reused: the
+/// demo officials share the documented demo password, and a test suite
+/// creates hundreds of accounts with one password; a fresh salt each buys
+/// them nothing and costs an argon2 run each. Never for a real account.
+pub async fn shared_hash(password: &str) -> anyhow::Result<String> {
+    static SHARED: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+    let known = |p: &str| SHARED.lock().ok()?.iter().find(|(clear, _)| clear == p).map(|(_, h)| h.clone());
+    if let Some(hash) = known(password) {
+        return Ok(hash);
+    }
+    let hash = hash_off_executor(password).await?;
+    if let Ok(mut shared) = SHARED.lock() {
+        shared.push((password.to_owned(), hash.clone()));
+    }
+    Ok(hash)
+}
+
 /// `verify` on the blocking pool.
 pub async fn verify_off_executor(password: &str, stored: &str) -> bool {
     let (password, stored) = (password.to_owned(), stored.to_owned());

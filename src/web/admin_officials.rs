@@ -107,6 +107,7 @@ pub async fn create(ui: Ui, form: FormData) -> Result<HttpResponse, AppError> {
         unit_code: Some(values.unit_code.clone()),
         roles: chosen_roles(&form),
         password: form.get("password").to_owned(),
+        shared_hash: false,
     };
     let now = ui.now();
     match accounts::create_official(&ui.state.db, new, now).await {

@@ -189,6 +189,7 @@ impl TestApp {
             unit_code: unit.map(str::to_owned),
             roles: roles.to_vec(),
             password: PASSWORD.into(),
+            shared_hash: true,
         };
         accounts::create_official(&self.db, new, self.now()).await.expect("official created").id
     }
