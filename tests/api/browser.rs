@@ -12,13 +12,13 @@ use serde_json::Value;
 use crate::dossier_support::*;
 use crate::helpers::TestApp;
 
-fn browser_dir() -> PathBuf {
+pub fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
 /// Whether this machine can run the browser checks; outside CI a machine
 /// without them skips (and says so), CI requires them (`.ci/run` installs them).
-fn browser_available() -> bool {
+pub fn browser_available() -> bool {
     let chromium = std::env::var("MOTCUA_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let ready = Path::new(&chromium).exists() && browser_dir().join("node_modules/playwright-core").exists();
     if !ready && std::env::var_os("CI").is_some() {
@@ -30,19 +30,20 @@ fn browser_available() -> bool {
     ready
 }
 
-/// Runs `tests/browser/<script>` with `env`; returns its findings.
-async fn run_script(script: &str, env: &[(&str, String)]) -> Value {
+/// Runs `tests/browser/<script>` with `env`, its screenshots under `run` in
+/// the screenshot folder (a CI artefact); returns its findings.
+pub async fn run_script(script: &str, run: &str, env: &[(&str, String)]) -> Value {
     let mut cmd = tokio::process::Command::new("node");
     cmd.arg(browser_dir().join(script)).current_dir(browser_dir()).kill_on_drop(true);
     for (k, v) in env {
         cmd.env(k, v);
     }
     if let Ok(dir) = std::env::var("MOTCUA_TEST_SCREENSHOTS") {
-        cmd.env("MOTCUA_TEST_SCREENSHOTS", Path::new(&dir).join(script.trim_end_matches(".mjs")));
+        cmd.env("MOTCUA_TEST_SCREENSHOTS", Path::new(&dir).join(run));
     }
-    let out = tokio::time::timeout(std::time::Duration::from_secs(90), cmd.output())
+    let out = tokio::time::timeout(std::time::Duration::from_secs(240), cmd.output())
         .await
-        .expect("the browser script ends within 90 s")
+        .expect("the browser script ends within 4 minutes")
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = stdout.lines().last().unwrap_or_default();
@@ -68,7 +69,7 @@ async fn a_citizen_pays_a_fee_online_in_a_real_browser() {
         ("MOTCUA_DOSSIER", id.clone()),
         ("MOTCUA_IDENTITY", "nguyen-van-an".to_owned()),
     ];
-    let findings = run_script("pay_online.mjs", &env).await;
+    let findings = run_script("pay_online.mjs", "pay_online", &env).await;
     assert!(findings["returned"].as_str().unwrap().contains("Đã thanh toán"), "{findings:#}");
     assert!(findings["receipt"].as_str().unwrap().contains("100.000 đ"), "{findings:#}");
     let d = state_of(&app, &id).await;

@@ -19,6 +19,8 @@ pub struct ProcedureBuilder {
     pub fees: Vec<(String, i64, String)>,
     pub clock_waits_for_fee: bool,
     pub online_mode: String,
+    pub name: Option<String>,
+    pub eform_fields: serde_json::Value,
 }
 
 pub struct Built {
@@ -38,7 +40,28 @@ impl ProcedureBuilder {
             fees: Vec::new(),
             clock_waits_for_fee: true,
             online_mode: "full_online".into(),
+            name: None,
+            eform_fields: json!([{"name": "ho_ten", "label": "Họ và tên", "label_en": "Full name",
+                                  "type": "text", "required": true, "max_length": 100}]),
         }
+    }
+
+    /// The procedure's name (else "Thủ tục thử nghiệm <code>").
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// An e-form asking what a person's application usually does: name, date
+    /// of birth, permanent address, phone.
+    pub fn person_form(mut self) -> Self {
+        self.eform_fields = json!([
+            {"name": "ho_ten", "label": "Họ và tên", "label_en": "Full name", "type": "text", "required": true, "max_length": 100},
+            {"name": "ngay_sinh", "label": "Ngày sinh", "label_en": "Date of birth", "type": "date", "required": true},
+            {"name": "dia_chi", "label": "Địa chỉ thường trú", "label_en": "Permanent address", "type": "address", "required": true},
+            {"name": "dien_thoai", "label": "Số điện thoại", "label_en": "Phone", "type": "phone", "required": true},
+        ]);
+        self
     }
 
     /// A fee of `amount_vnd` collected at `collected` (`submission`, `before_result`, `at_result`, `exempt`).
@@ -66,14 +89,14 @@ impl ProcedureBuilder {
             "agencies": [{"code": self.agency, "name": format!("Sở thử nghiệm {}", self.agency), "level": "provincial"}],
             "fields": [{"code": "THU", "name": "Lĩnh vực thử nghiệm"}],
             "procedures": [{
-                "code": self.code, "name": format!("Thủ tục thử nghiệm {}", self.code), "agency_code": self.agency,
+                "code": self.code, "name": self.name.clone().unwrap_or_else(|| format!("Thủ tục thử nghiệm {}", self.code)),
+                "agency_code": self.agency,
                 "field_code": "THU", "online_mode": self.online_mode, "applicant_types": ["citizen"],
                 "description": "Thủ tục dựng cho kiểm thử.", "steps": "Nộp, tiếp nhận, thẩm định, phê duyệt.",
                 "time_limit": {"hours": self.days * 8, "unit": "working_days"},
                 "legal_basis": "Nghị định số 118/2025/NĐ-CP", "result": "Giấy chứng nhận",
                 "presence_required": false, "status": "published",
-                "eform_schema": {"fields": [{"name": "ho_ten", "label": "Họ và tên", "label_en": "Full name",
-                                             "type": "text", "required": true, "max_length": 100}]},
+                "eform_schema": {"fields": self.eform_fields},
                 "workflow_key": self.workflow,
                 "clock_waits_for_fee": self.clock_waits_for_fee,
                 "documents": [{"name": "Đơn đề nghị", "required": true, "copy_kind": "copy", "quantity": 1}],

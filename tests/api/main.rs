@@ -30,6 +30,7 @@ mod forwarded;
 mod health;
 mod housekeeping;
 mod identity_sso;
+mod journey;
 mod lifecycle;
 mod mail;
 mod national_catalogue;
