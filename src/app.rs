@@ -73,8 +73,14 @@ impl AppState {
         };
         let mailer = Mailer::new(&settings.mail)?;
         let tera = Arc::new(tera);
-        let rules =
-            Rules { settings, mail: Templates(tera.clone()), workflows, workflows_in_use: Default::default(), http };
+        let rules = Rules {
+            settings,
+            mail: Templates(tera.clone()),
+            workflows,
+            workflows_in_use: Default::default(),
+            catalogue: Default::default(),
+            http,
+        };
         Ok(AppState {
             core: Context { db, rules, storage, clock: Default::default() },
             tera,
@@ -239,6 +245,7 @@ fn run(state: Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
             .wrap(sessions)
             .wrap(from_fn(web::headers::request_context))
             .wrap(web::headers::security(&gateway_origin))
+            .wrap(from_fn(web::headers::sql_statements))
             .wrap(TracingLogger::<web::request_span::PathOnly>::new())
     })
     .listen(listener)?

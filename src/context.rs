@@ -21,6 +21,8 @@ pub struct Rules {
     pub workflows: Registry,
     /// The versions admins activated per procedure, as this process last read them.
     pub workflows_in_use: crate::workflow_store::InUse,
+    /// The published catalogue as this process keeps it (see `catalogue::published`).
+    pub catalogue: std::sync::Arc<crate::catalogue::published::Cache>,
     /// Outgoing HTTP (the payment gateway, the national SSO); never follows redirects.
     pub http: reqwest::Client,
 }

@@ -12,6 +12,7 @@ pub mod blocking;
 #[cfg(test)]
 mod boundaries;
 pub mod catalogue;
+pub mod change_counter;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -116,6 +116,7 @@ pub async fn set_status(
     model.version = Set(version + 1);
     model.updated_at = Set(now);
     model.update(&txn).await?;
+    crate::change_counter::bump(&txn, crate::change_counter::CATALOGUE).await?;
     let action = if to == ProcedureStatus::Published { "procedure_published" } else { "procedure_abolished" };
     audit::record(&txn, actor, action, code, serde_json::json!({"from": from.as_str()}), now).await?;
     txn.commit().await?;

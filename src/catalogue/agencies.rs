@@ -66,6 +66,8 @@ pub async fn save(
             .await?;
         }
     }
+    // Search results show the agency's name: every process's copy is stale from this commit on.
+    crate::change_counter::bump(&txn, crate::change_counter::CATALOGUE).await?;
     let action = if update { "agency_updated" } else { "agency_created" };
     audit::record(&txn, actor, action, &record.code, json!({"name": record.name, "parent": record.parent_code}), now)
         .await?;

@@ -12,6 +12,7 @@ pub mod fees;
 pub mod model;
 pub mod national_import;
 pub mod proposals;
+pub mod published;
 pub mod record;
 pub mod revisions;
 pub mod search;

@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::text::search_terms;
 
 pub const MAX_PER_PAGE: u64 = 100;
-const MAX_TERMS: usize = 8;
+pub const MAX_TERMS: usize = 8;
 
 /// Which statuses a search may return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub struct Filter {
     pub status: Option<ProcedureStatus>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub code: String,
     pub name: String,

@@ -218,6 +218,8 @@ pub async fn upsert(
     };
     insert_children(db, saved.id, record).await?;
     super::revisions::keep(db, saved.id, saved.version, record, now).await?;
+    // Every process's copy of the published catalogue is stale from this commit on.
+    crate::change_counter::bump(db, crate::change_counter::CATALOGUE).await?;
     Ok(saved)
 }
 

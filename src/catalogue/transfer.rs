@@ -206,6 +206,8 @@ pub async fn import(
     for p in &catalogue.procedures {
         store::upsert(&txn, p, &refs, now).await?;
     }
+    // Agencies and fields too (a file may hold no procedure).
+    crate::change_counter::bump(&txn, crate::change_counter::CATALOGUE).await?;
     let summary = ImportSummary {
         agencies: catalogue.agencies.len(),
         fields: catalogue.fields.len(),

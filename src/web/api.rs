@@ -1,8 +1,9 @@
 //! The JSON API under `/api/v1` for integrations; documented by the OpenAPI
 //! document it serves. Errors come back as problem+json.
 
+use actix_web::http::header::{self, ContentType};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, http::header::ContentType};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::access::Viewer;
@@ -11,10 +12,10 @@ use super::render::client_ip;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::catalogue::model::AgencyLevel;
-use crate::catalogue::search::{self, Scope};
 use crate::catalogue::store::Refs;
 use crate::catalogue::transfer::{self, Catalogue};
 use crate::catalogue::view;
+use crate::digest;
 use crate::error::AppError;
 
 const OPENAPI: &str = include_str!("openapi.json");
@@ -23,11 +24,23 @@ pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().content_type(ContentType::json()).body(OPENAPI)
 }
 
-pub async fn procedures(state: Data<AppState>, query: Query<CatalogueQuery>) -> Result<HttpResponse, AppError> {
+/// The public search, from the process's copy of the catalogue; its `ETag`
+/// names the catalogue's version and the query, so that a browser or a cache
+/// asking again gets `304 Not Modified` until the catalogue changes.
+pub async fn procedures(
+    state: Data<AppState>,
+    request: HttpRequest,
+    query: Query<CatalogueQuery>,
+) -> Result<HttpResponse, AppError> {
     let parsed = query.parse()?;
-    let refs = Refs::load(&state.db).await?;
-    let page = search::search(&state.db, &refs, &parsed.filter, Scope::Public, parsed.page, parsed.per_page).await?;
-    Ok(HttpResponse::Ok().json(page))
+    let published = state.catalogue.current(&state.db).await?;
+    let etag = format!("\"c{}-{}\"", published.counter, &digest::sha256_hex(request.query_string().as_bytes())[..16]);
+    let asked = request.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if asked.split(',').any(|t| t.trim().trim_start_matches("W/") == etag) {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
+    }
+    let page = published.search(&parsed.filter, parsed.page, parsed.per_page);
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(page))
 }
 
 pub async fn procedure(state: Data<AppState>, code: Path<String>) -> Result<HttpResponse, AppError> {

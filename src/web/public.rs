@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, web};
 use super::catalogue_query::CatalogueQuery;
 use super::render::Ui;
 use crate::catalogue::model::{ApplicantType, OnlineMode};
-use crate::catalogue::search::{self, Scope};
 use crate::catalogue::store::Refs;
 use crate::catalogue::view;
 use crate::error::AppError;
@@ -21,8 +20,9 @@ pub async fn home(ui: Ui) -> Result<HttpResponse, AppError> {
 
 pub async fn catalogue(ui: Ui, query: web::Query<CatalogueQuery>) -> Result<HttpResponse, AppError> {
     let parsed = query.parse()?;
-    let refs = Refs::load(&ui.state.db).await?;
-    let page = search::search(&ui.state.db, &refs, &parsed.filter, Scope::Public, parsed.page, parsed.per_page).await?;
+    let published = ui.state.catalogue.current(&ui.state.db).await?;
+    let page = published.search(&parsed.filter, parsed.page, parsed.per_page);
+    let refs = &published.refs;
     let mut ctx = ui.context();
     let mut agencies: Vec<_> = refs.agencies.values().map(|a| (&a.code, &a.name)).collect();
     agencies.sort();

@@ -8,7 +8,7 @@
 //! may set its own step budgets in place of its workflow's ([`step_budgets`]).
 
 pub mod activation;
-pub mod counter;
+pub use crate::change_counter as counter;
 pub mod in_use;
 pub mod step_budgets;
 pub mod versions;

@@ -17,6 +17,7 @@ mod browser;
 mod builders;
 mod calendar;
 mod catalogue_api;
+mod catalogue_copies;
 mod catalogue_pages;
 mod catalogue_transfer;
 mod dashboard;

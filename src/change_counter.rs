@@ -10,6 +10,8 @@ use entity::change_counter;
 
 /// The workflows in use: versions saved and activations.
 pub const WORKFLOWS: &str = "workflows";
+/// The catalogue: procedures, agencies, fields.
+pub const CATALOGUE: &str = "catalogue";
 
 pub async fn read(db: &impl ConnectionTrait, name: &str) -> Result<i64, AppError> {
     Ok(change_counter::Entity::find_by_id(name.to_owned()).one(db).await?.map_or(0, |c| c.value))

@@ -1,0 +1,174 @@
+//! The published catalogue in each portal process's memory: the public
+//! search, filters and pages answered without asking the database anything
+//! but one row, the catalogue's change counter (see `change_counter`). Every
+//! change of a procedure, an agency or a field moves the counter in its own
+//! transaction, so a process answers from a copy no older than the last
+//! change committed before the request began, whichever process made it.
+//!
+//! The search means exactly what the SQL search (`search::search`) means:
+//! both the query and the text folded, every word in the text, procedures
+//! whose name and code hold every word first, then by folded name and code.
+
+use std::sync::{Arc, RwLock};
+
+use entity::procedure;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+
+use super::model::{ApplicantType, OnlineMode, ProcedureStatus, TimeLimit, TimeUnit};
+use super::search::{Filter, MAX_PER_PAGE, MAX_TERMS, Page, Summary};
+use super::store::Refs;
+use crate::change_counter;
+use crate::error::AppError;
+use crate::text::search_terms;
+
+/// One process's copy, and the counter it was read at.
+pub struct Published {
+    pub counter: i64,
+    pub refs: Refs,
+    /// In the order of a search without words: folded name (code first), then id.
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    agency_id: i32,
+    field_id: i32,
+    mode: OnlineMode,
+    for_citizen: bool,
+    for_business: bool,
+    name_search: String,
+    search_text: String,
+    summary: Summary,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: i32,
+    code: String,
+    name: String,
+    agency_id: i32,
+    field_id: i32,
+    online_mode: String,
+    for_citizen: bool,
+    for_business: bool,
+    time_limit_hours: i32,
+    time_limit_unit: String,
+    name_search: String,
+    search_text: String,
+}
+
+/// Where each process keeps its copy.
+#[derive(Default)]
+pub struct Cache {
+    held: RwLock<Option<Arc<Published>>>,
+}
+
+impl Cache {
+    /// The published catalogue: the copy held while the counter has not
+    /// moved, else a fresh one read now.
+    pub async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Published>, AppError> {
+        let counter = change_counter::read(db, change_counter::CATALOGUE).await?;
+        let held = self.held.read().ok().and_then(|h| h.clone());
+        if let Some(held) = held.filter(|h| h.counter == counter) {
+            return Ok(held);
+        }
+        // Read after the counter: a change committed in between makes the copy newer than its
+        // counter says, and the next request reads it again; never older.
+        let fresh = Arc::new(Published::load(db, counter).await?);
+        if let Ok(mut held) = self.held.write()
+            && held.as_ref().is_none_or(|h| h.counter <= counter)
+        {
+            *held = Some(fresh.clone());
+        }
+        Ok(fresh)
+    }
+}
+
+impl Published {
+    async fn load(db: &impl ConnectionTrait, counter: i64) -> Result<Published, AppError> {
+        let refs = Refs::load(db).await?;
+        let rows: Vec<Row> = procedure::Entity::find()
+            .filter(procedure::Column::Status.eq(ProcedureStatus::Published.as_str()))
+            .select_only()
+            .columns([
+                procedure::Column::Id,
+                procedure::Column::Code,
+                procedure::Column::Name,
+                procedure::Column::AgencyId,
+                procedure::Column::FieldId,
+                procedure::Column::OnlineMode,
+                procedure::Column::ForCitizen,
+                procedure::Column::ForBusiness,
+                procedure::Column::TimeLimitHours,
+                procedure::Column::TimeLimitUnit,
+                procedure::Column::NameSearch,
+                procedure::Column::SearchText,
+            ])
+            .order_by_asc(procedure::Column::Id)
+            .into_model()
+            .all(db)
+            .await?;
+        let mut sorted: Vec<(i32, Entry)> = rows.into_iter().map(|r| (r.id, entry(r, &refs))).collect();
+        // Byte order of the folded (ASCII) names: the same on every database and node.
+        sorted.sort_by(|(a_id, a), (b_id, b)| a.name_search.cmp(&b.name_search).then(a_id.cmp(b_id)));
+        Ok(Published { counter, refs, entries: sorted.into_iter().map(|(_, e)| e).collect() })
+    }
+
+    /// Page `page` of the published procedures `filter` selects (its `status` is not the public's to choose).
+    pub fn search(&self, filter: &Filter, page: u64, per_page: u64) -> Page<Summary> {
+        let per_page = per_page.clamp(1, MAX_PER_PAGE);
+        let page = Ord::max(page, 1);
+        // An unknown agency or field matches nothing rather than everything.
+        let agency = filter.agency.as_ref().map(|c| self.refs.agencies.get(c).map_or(-1, |a| a.id));
+        let field = filter.field.as_ref().map(|c| self.refs.fields.get(c).map_or(-1, |f| f.id));
+        let terms = filter.q.as_deref().map(|q| search_terms(q, MAX_TERMS)).unwrap_or_default();
+        let selected = self.entries.iter().filter(|e| {
+            agency.is_none_or(|id| e.agency_id == id)
+                && field.is_none_or(|id| e.field_id == id)
+                && filter.mode.is_none_or(|m| e.mode == m)
+                && match filter.applicant {
+                    Some(ApplicantType::Citizen) => e.for_citizen,
+                    Some(ApplicantType::Business) => e.for_business,
+                    None => true,
+                }
+                && terms.iter().all(|t| e.search_text.contains(t.as_str()))
+        });
+        // Those whose name holds every word first, each part in the entries' order.
+        let (first, rest): (Vec<&Entry>, Vec<&Entry>) =
+            selected.partition(|e| terms.iter().all(|t| e.name_search.contains(t.as_str())));
+        let total = (first.len() + rest.len()) as u64;
+        let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+        let items =
+            first.iter().chain(rest.iter()).skip(skip).take(per_page as usize).map(|e| e.summary.clone()).collect();
+        Page { items, total, page, per_page, pages: total.div_ceil(per_page) }
+    }
+}
+
+fn entry(r: Row, refs: &Refs) -> Entry {
+    let agency = refs.agency_by_id(r.agency_id);
+    let field = refs.field_by_id(r.field_id);
+    let mode = OnlineMode::parse(&r.online_mode).unwrap_or(OnlineMode::Information);
+    Entry {
+        agency_id: r.agency_id,
+        field_id: r.field_id,
+        mode,
+        for_citizen: r.for_citizen,
+        for_business: r.for_business,
+        summary: Summary {
+            code: r.code,
+            name: r.name,
+            agency_code: agency.map(|a| a.code.clone()).unwrap_or_default(),
+            agency_name: agency.map(|a| a.name.clone()).unwrap_or_default(),
+            field_code: field.map(|f| f.code.clone()).unwrap_or_default(),
+            field_name: field.map(|f| f.name.clone()).unwrap_or_default(),
+            online_mode: mode,
+            applicant_types: ApplicantType::from_flags(r.for_citizen, r.for_business),
+            time_limit: TimeLimit {
+                hours: r.time_limit_hours,
+                unit: TimeUnit::parse(&r.time_limit_unit).unwrap_or(TimeUnit::WorkingDays),
+            },
+            status: ProcedureStatus::Published,
+        },
+        name_search: r.name_search,
+        search_text: r.search_text,
+    }
+}
