@@ -20,12 +20,31 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    let db = Database::connect(options).await?;
+    let mut db = Database::connect(options).await?;
+    // Every statement counts towards the request (or job) that sent it: see `counting`.
+    db.set_metric_callback(|_| {
+        let _ = STATEMENTS.try_with(|n| n.set(n.get() + 1));
+    });
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers go on while one writer commits.
         db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
     }
     Ok(db)
+}
+
+tokio::task_local! {
+    static STATEMENTS: std::cell::Cell<u32>;
+}
+
+/// Runs `work`, counting the SQL statements it sends on connections of
+/// `connect` (a stable figure beside wall-clock time: see BENCHMARKS.md).
+pub async fn counting<F: std::future::Future>(work: F) -> (F::Output, u32) {
+    STATEMENTS
+        .scope(std::cell::Cell::new(0), async {
+            let out = work.await;
+            (out, STATEMENTS.with(std::cell::Cell::get))
+        })
+        .await
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {

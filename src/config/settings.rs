@@ -66,6 +66,9 @@ pub struct Settings {
     /// Set session cookies `Secure`; on by default when the public URL is https.
     pub secure_cookies: bool,
     pub log_json: bool,
+    /// Tell each response's SQL statement count in a `Server-Timing` header
+    /// (`MOTCUA_SERVER_TIMING`, off by default): for benchmarks and profiling.
+    pub server_timing: bool,
 }
 
 /// The keys a settings file may hold; each is also read from `MOTCUA_<KEY>`.
@@ -102,6 +105,7 @@ pub(super) struct Raw {
     pub(super) smtp_username: Option<String>,
     pub(super) smtp_password: Option<String>,
     pub(super) workers: Option<String>,
+    pub(super) server_timing: Option<String>,
     pub(super) upload_max_mb: Option<String>,
     pub(super) dossier_max_files: Option<String>,
     pub(super) dossier_max_mb: Option<String>,
@@ -140,7 +144,7 @@ pub(super) struct Raw {
 
 impl Raw {
     fn overlay_env(&mut self, env: &HashMap<String, String>) {
-        let slots: [(&str, &mut Option<String>); 64] = [
+        let slots: [(&str, &mut Option<String>); 65] = [
             ("LISTEN", &mut self.listen),
             ("DATABASE_URL", &mut self.database_url),
             ("DATA_DIR", &mut self.data_dir),
@@ -171,6 +175,7 @@ impl Raw {
             ("SMTP_USERNAME", &mut self.smtp_username),
             ("SMTP_PASSWORD", &mut self.smtp_password),
             ("WORKERS", &mut self.workers),
+            ("SERVER_TIMING", &mut self.server_timing),
             ("UPLOAD_MAX_MB", &mut self.upload_max_mb),
             ("DOSSIER_MAX_FILES", &mut self.dossier_max_files),
             ("DOSSIER_MAX_MB", &mut self.dossier_max_mb),
@@ -438,6 +443,7 @@ impl Settings {
             session_key,
             secure_cookies: parse_switch("MOTCUA_SECURE_COOKIES", raw.secure_cookies, behind_https, &mut errors),
             log_json,
+            server_timing: parse_switch("MOTCUA_SERVER_TIMING", raw.server_timing.clone(), false, &mut errors),
         };
         if let Err(invalid) = settings.validate() {
             for (_, field_errors) in invalid.field_errors() {

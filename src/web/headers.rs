@@ -43,6 +43,22 @@ pub fn query_lang(query: &str) -> Option<Lang> {
         .and_then(|(_, v)| Lang::parse(v))
 }
 
+/// Counts the SQL statements behind each request: recorded on its log line,
+/// and told in a `Server-Timing` header when `MOTCUA_SERVER_TIMING` is on.
+pub async fn sql_statements(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let tell = req.app_data::<actix_web::web::Data<crate::app::AppState>>().is_some_and(|s| s.settings.server_timing);
+    let (res, statements) = crate::db::counting(next.call(req)).await;
+    let mut res = res?;
+    tracing::Span::current().record("sql_statements", statements);
+    if tell && let Ok(value) = HeaderValue::from_str(&format!("sql;desc=\"{statements} SQL statements\"")) {
+        res.headers_mut().insert(HeaderName::from_static("server-timing"), value);
+    }
+    Ok(res)
+}
+
 pub async fn request_context(
     req: ServiceRequest,
     next: Next<impl MessageBody>,

@@ -18,6 +18,7 @@ impl RootSpanBuilder for PathOnly {
             method = %request.method(),
             path = %request.path(),
             request_id = %request_id,
+            sql_statements = tracing::field::Empty,
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,
