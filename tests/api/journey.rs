@@ -106,6 +106,8 @@ async fn a_citizen_applies_online_and_officials_process_it_in_a_real_browser_at_
     for viewport in ["desktop", "phone"] {
         let f = j.walk("online", viewport).await;
         let code = said(&f, "code");
+        let header = f["headerHeight"].as_f64().unwrap_or(f64::MAX);
+        assert!(header <= if viewport == "phone" { 130.0 } else { 80.0 }, "{viewport}: the header takes {header} px");
         assert!(said(&f, "submitted").contains("100.000 đ"), "{viewport}: the panel says what to pay: {f:#}");
         let receipt = said(&f, "receipt");
         assert!(receipt.contains("100.000 đ"), "{viewport}: {f:#}");

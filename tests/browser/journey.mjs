@@ -134,7 +134,9 @@ async function citizenSubmits(c) {
   await c.step("submitted");
   const heading = await text(c, "h1");
   const code = heading.replace(/^Hồ sơ\s*/, "").trim();
-  return { code, dossierUrl: page.url(), submitted: await text(c, ".status-panel") };
+  // How much of the screen the signed-in header takes above the dossier.
+  const headerHeight = await page.evaluate(() => document.querySelector("header.site-header").getBoundingClientRect().height);
+  return { code, dossierUrl: page.url(), submitted: await text(c, ".status-panel"), headerHeight };
 }
 
 /// The citizen pays on the gateway's page and reads the e-receipt.
@@ -169,7 +171,7 @@ async function nationalPage(c, code, last) {
 
 async function online() {
   const citizen = await b.person("citizen", { viewport: citizenViewport });
-  const { code, dossierUrl, submitted } = await citizenSubmits(citizen);
+  const { code, dossierUrl, submitted, headerHeight } = await citizenSubmits(citizen);
   const payment = await citizenPays(citizen);
 
   const reception = await official("reception", env("MOTCUA_RECEPTION"));
@@ -228,7 +230,7 @@ async function online() {
   await citizen.step("rated");
   const rated = await text(citizen, "#rating");
   const national = await nationalPage(citizen, code, "Đã trả kết quả");
-  return { code, submitted, ...payment, asked, specialistPrimary, leaderSaw, leaderPrimary, ready, resultName, rated, national };
+  return { code, submitted, headerHeight, ...payment, asked, specialistPrimary, leaderSaw, leaderPrimary, ready, resultName, rated, national };
 }
 
 async function counter() {
