@@ -7,6 +7,7 @@
 #   bash tests/bench/catalogue.sh            # needs wrk (apt-get install wrk) and PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/bench/lib.sh
 PORT=${PORT:-18181}
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -16,7 +17,7 @@ DB_URL="${ADMIN_URL%/*}/$DB"
 
 cargo build --release --quiet
 psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-export MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$(mktemp -d)" MOTCUA_LOG=warn MOTCUA_LISTEN="127.0.0.1:$PORT"
+export MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$(mktemp -d)" MOTCUA_LOG=warn MOTCUA_LISTEN="127.0.0.1:$PORT" MOTCUA_SERVER_TIMING=on
 target/release/motcua seed >/dev/null
 target/release/motcua seed --synthetic 2000 >/dev/null
 echo "procedures: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM procedure') (published: $(psql "$DB_URL" -tAc "SELECT count(*) FROM procedure WHERE status = 'published'"))"
@@ -28,6 +29,8 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && 
 run() {
   local name=$1 path=$2
   curl -sf -o /dev/null "http://127.0.0.1:$PORT$path"
+  local sql
+  sql=$(curl -sf -D - -o /dev/null "http://127.0.0.1:$PORT$path" | sed -n 's/.*desc="\([0-9]*\) SQL.*/\1/p')
   local out
   out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT$path")
   local rps p50 p99
@@ -35,14 +38,19 @@ run() {
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   printf '| %s | `%s` | %s | %s | %s |\n' "$name" "$path" "$rps" "$p50" "$p99"
+  if [ -z "${STATIC:-}" ]; then
+    STATIC="$rps req/s, p99 $p99 (static file)"
+  else
+    figure "catalogue: $name" "$rps req/s, p50 $p50, p99 $p99, ${sql:-?} SQL statements each" "$STATIC" "${3:-—}"
+  fi
 }
 
 echo "| what | path | requests/s | p50 | p99 |"
 echo "|---|---|---|---|---|"
 run "static file (ceiling)" "/static/css/site.css"
-run "API search, diacritic-free" "/api/v1/procedures?q=giay+phep"
+run "API search, diacritic-free" "/api/v1/procedures?q=giay+phep" "static file speed (issue 21)"
 run "API search, with marks" "/api/v1/procedures?q=gi%E1%BA%A5y%20ph%C3%A9p%20b%C6%B0u%20ch%C3%ADnh"
 run "API filters, page 5" "/api/v1/procedures?field=SHTT&mode=full_online&page=5"
 run "API procedure detail" "/api/v1/procedures/1.004227"
-run "catalogue page search" "/thu-tuc?q=giay+phep"
+run "catalogue page search" "/thu-tuc?q=giay+phep" "static file speed (issue 21)"
 run "catalogue page, all" "/thu-tuc"

@@ -9,6 +9,7 @@
 #   KEEP=1 bash tests/bench/dashboard.sh      # keep (and reuse) the seeded database
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/bench/lib.sh
 N=${N:-1000000}
 PORT=${PORT:-18481}
 MOCK_PORT=${MOCK_PORT:-18490}
@@ -27,7 +28,9 @@ if [ "${KEEP:-}" != 1 ] || [ "$(psql "$ADMIN_URL" -tAc "SELECT 1 FROM pg_databas
   psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
   started=$(date +%s.%N)
   target/release/motcua seed --dossiers "$N"
-  echo "seeded $N dossiers in $(echo "$(date +%s.%N) - $started" | bc) s"
+  seeded=$(echo "$(date +%s.%N) - $started" | bc)
+  echo "seeded $N dossiers in $seeded s"
+  figure "seeding $N dossiers (motcua seed)" "$(printf '%.0f' "$seeded") s" "—" "minutes"
   psql "$DB_URL" -qc "VACUUM ANALYZE"
 fi
 [ "${KEEP:-}" = 1 ] || trap 'psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null' EXIT
@@ -55,7 +58,16 @@ measure() { # name goal url [curl options]
   status=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$status" = 200 ] || { echo "$name: HTTP $status" >&2; exit 1; }
   for _ in $(seq 1 "$REQUESTS"); do curl -s -o /dev/null -w '%{time_total}\n' "$@" "$url"; done | sort -n |
-    awk -v name="$name" -v goal="$goal" '{t[NR]=$1} END {printf "| %s | %.0f ms | %.0f ms | %s |\n", name, t[int((NR+1)/2)]*1000, t[NR]*1000, goal}'
+    awk -v name="$name" -v goal="$goal" '{t[NR]=$1} END {printf "| %s | %.0f ms | %.0f ms | %s |\n", name, t[int((NR+1)/2)]*1000, t[NR]*1000, goal}' |
+    tee "$data/line"
+  local median slowest
+  median=$(awk -F' [|] ' '{print $2}' "$data/line")
+  slowest=$(awk -F' [|] ' '{print $3}' "$data/line")
+  if [ "$goal" = "—" ]; then
+    STATIC="median $median (static file)"
+  else
+    figure "dashboard over $N dossiers: $name" "median $median, slowest $slowest" "$STATIC" "$goal (issue 18)"
+  fi
 }
 echo "| what | median | slowest | goal |"
 echo "|---|---|---|---|"

@@ -6,6 +6,7 @@
 #   bash tests/bench/deadline_sweep.sh        # needs PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/bench/lib.sh
 N=${N:-1000000}
 DB=motcua_bench_sweep
 ADMIN_URL=${ADMIN_URL:-postgres://motcua:motcua@127.0.0.1:5432/postgres}
@@ -37,5 +38,8 @@ echo "plan of the overdue batch:"
 psql "$DB_URL" -tAc "EXPLAIN SELECT id FROM dossier WHERE closed_at IS NULL AND paused_at IS NULL AND due_state <> 'overdue' AND due_at < now() ORDER BY due_at LIMIT 1000" | sed 's/^/  /'
 echo "plan of the due-soon batch:"
 psql "$DB_URL" -tAc "EXPLAIN SELECT id FROM dossier WHERE closed_at IS NULL AND paused_at IS NULL AND due_state = 'on_time' AND due_soon_at <= now() AND due_at >= now() ORDER BY due_soon_at LIMIT 1000" | sed 's/^/  /'
-echo "first sweep:  $(target/release/motcua sweep-deadlines)"
-echo "second sweep: $(target/release/motcua sweep-deadlines)"
+first=$(target/release/motcua sweep-deadlines)
+second=$(target/release/motcua sweep-deadlines)
+echo "first sweep:  $first"
+echo "second sweep: $second"
+figure "deadline sweep over $N open dossiers" "first: $first; second: $second" "$(ceiling pgbench)" "—"

@@ -41,6 +41,13 @@ def fetch(opener, url, data=None, headers=None, method=None):
         return e.code, e.headers, e.read()
 
 
+def sql_statements(headers):
+    """The SQL statements behind a response, from Server-Timing (MOTCUA_SERVER_TIMING=on)."""
+    value = headers.get("Server-Timing", "") if headers else ""
+    match = re.search(r'desc="(\d+) SQL', value)
+    return int(match.group(1)) if match else None
+
+
 def sign_in(portal):
     opener = client()
     status, headers, _ = fetch(opener, f"{portal}/dang-nhap/dvcqg?next=/tai-khoan")
@@ -86,10 +93,11 @@ def worker(portal, index, deadline, latencies, errors):
         n += 1
         headers = {"Content-Type": content_type, "X-CSRF-Token": csrf, "Idempotency-Key": f"bench-{index}-{n}"}
         started = time.monotonic()
-        status, _, answer = fetch(opener, f"{portal}/api/v1/dossiers", data=body, headers=headers, method="POST")
+        status, answered, answer = fetch(opener, f"{portal}/api/v1/dossiers", data=body, headers=headers, method="POST")
         elapsed = time.monotonic() - started
         if status == 201:
             latencies.append(elapsed)
+            STATEMENTS.append(sql_statements(answered))
         else:
             errors.append((status, answer[:200]))
 
@@ -121,8 +129,16 @@ def main():
         "workers": workers, "submitted": len(latencies), "errors": len(errors), "seconds": round(elapsed, 1),
         "per_second": round(len(latencies) / elapsed, 1), "p50_ms": round(pick(0.50), 1), "p99_ms": round(pick(0.99), 1),
         "peak_rss_mib": round(peak_memory_kib(pid) / 1024, 1),
+        "sql_per_request": mean_statements(),
         "first_errors": [f"{s} {b!r}" for s, b in errors[:3]],
     }))
+
+STATEMENTS = []
+
+
+def mean_statements():
+    counted = [n for n in STATEMENTS if n is not None]
+    return round(sum(counted) / len(counted), 1) if counted else None
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #   bash tests/bench/submissions.sh        # needs PostgreSQL and python3 (pip installs moto for S3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/bench/lib.sh
 PORT=${PORT:-18281}
 MOCK_PORT=${MOCK_PORT:-18290}
 S3_PORT=${S3_PORT:-18299}
@@ -24,7 +25,7 @@ run() {
   psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
   local data
   data=$(mktemp -d)
-  local env=(MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$data" MOTCUA_LOG=warn
+  local env=(MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$data" MOTCUA_LOG=warn MOTCUA_SERVER_TIMING=on
     MOTCUA_LISTEN="127.0.0.1:$PORT" MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN="127.0.0.1:$MOCK_PORT")
   if [ "$storage" = s3 ]; then
     curl -sf -X PUT "http://127.0.0.1:$S3_PORT/motcua-bench" >/dev/null
@@ -38,6 +39,12 @@ run() {
   local result
   result=$(python3 tests/bench/submissions.py "http://127.0.0.1:$PORT" "$server" "$WORKERS" "$SECONDS_PER_RUN")
   echo "$storage: $result"
+  local ceiling_name=file_write
+  [ "$storage" = s3 ] && ceiling_name=s3_put
+  figure "submissions with two 200 KB files ($storage)" \
+    "$(json per_second <<<"$result")/s, p50 $(json p50_ms <<<"$result") ms, p99 $(json p99_ms <<<"$result") ms, $(json errors <<<"$result") errors, $(json sql_per_request <<<"$result") SQL statements each" \
+    "$(ceiling "$ceiling_name") · $(ceiling pgbench)" "≥ 300/s, p99 ≤ 100 ms (issue 21)"
+  figure "memory of the portal under submissions ($storage)" "$(json peak_rss_mib <<<"$result") MiB peak (VmHWM)" "—" "≤ 150 MiB (issue 21)"
   echo "  dossiers in the database: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM dossier') (received: $(psql "$DB_URL" -tAc "SELECT count(*) FROM dossier WHERE status = 'received'"))"
   kill "$server"; wait "$server" 2>/dev/null || true
 }

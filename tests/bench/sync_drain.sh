@@ -10,6 +10,7 @@
 #   bash tests/bench/sync_drain.sh        # needs python3; PostgreSQL for the second line
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/bench/lib.sh
 EVENTS=${EVENTS:-100000}
 BATCH=${BATCH:-200}
 MOCK_PORT=${MOCK_PORT:-18390}
@@ -39,7 +40,10 @@ drain() {
   local out ms
   out=$(env "${common[@]}" MOTCUA_DATA_DIR="$WORK/$name" MOTCUA_DATABASE_URL="$url" target/release/motcua sync-drain)
   ms=$(echo "$out" | sed -E 's/.* in ([0-9]+) ms/\1/')
-  echo "$name: $out — $(python3 -c "print(f'{$EVENTS / ($ms / 1000):.0f}')") events/s"
+  local rate
+  rate=$(python3 -c "print(f'{$EVENTS / ($ms / 1000):.0f}')")
+  echo "$name: $out — $rate events/s"
+  printf '%s\t%s\n' "$name" "$rate" >>"$WORK/rates"
 }
 
 echo "backlog of $EVENTS events, batches of $BATCH"
@@ -47,4 +51,8 @@ drain sqlite "sqlite://$WORK/sqlite.db?mode=rwc"
 if psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" 2>/dev/null; then
   drain postgresql "$PG_URL"
 fi
-echo "ceiling (the mock's own accept rate, same records and batches): $(python3 tests/bench/sync_accept.py "http://127.0.0.1:$MOCK_PORT" "$SECRET" "$EVENTS" "$BATCH")"
+accept=$(python3 tests/bench/sync_accept.py "http://127.0.0.1:$MOCK_PORT" "$SECRET" "$EVENTS" "$BATCH")
+echo "ceiling (the mock's own accept rate, same records and batches): $accept"
+while IFS=$'\t' read -r name rate; do
+  figure "national sync backlog drain, $EVENTS events ($name)" "$rate events/s" "the mock accepts: $accept" "—"
+done <"$WORK/rates"

@@ -38,6 +38,13 @@ def official(portal, username):
     return opener, csrf
 
 
+def sql_statements(headers):
+    """The SQL statements behind a response, from Server-Timing (MOTCUA_SERVER_TIMING=on)."""
+    value = headers.get("Server-Timing", "") if headers else ""
+    match = re.search(r'desc="(\d+) SQL', value)
+    return int(match.group(1)) if match else None
+
+
 def form(fields):
     boundary = "motcua-bench-step"
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields]
@@ -49,10 +56,11 @@ def step(portal, who, dossier, action, version, extra, latencies, errors):
     opener, csrf = who
     body, content_type = form([("_csrf", csrf), ("version", str(version))] + extra)
     started = time.monotonic()
-    status, _, answer = fetch(opener, f"{portal}/can-bo/ho-so/{dossier}/xu-ly/{action}", data=body,
-                              headers={"Content-Type": content_type}, method="POST")
+    status, headers, answer = fetch(opener, f"{portal}/can-bo/ho-so/{dossier}/xu-ly/{action}", data=body,
+                                    headers={"Content-Type": content_type}, method="POST")
     if status == 303:
         latencies.append(time.monotonic() - started)
+        STATEMENTS.append(sql_statements(headers))
         return True
     errors.append((status, answer[:200]))
     return False
@@ -124,8 +132,16 @@ def main():
         "workers": workers, "dossiers": count, "actions": len(latencies), "errors": len(errors),
         "seconds": round(elapsed, 1), "per_second": round(len(latencies) / elapsed, 1),
         "p50_ms": round(pick(0.50), 1), "p99_ms": round(pick(0.99), 1), "peak_rss_mib": round(rss / 1024, 1),
+        "sql_per_request": mean_statements(),
         "first_errors": [f"{s} {b!r}" for s, b in errors[:3]],
     }))
+
+STATEMENTS = []
+
+
+def mean_statements():
+    counted = [n for n in STATEMENTS if n is not None]
+    return round(sum(counted) / len(counted), 1) if counted else None
 
 
 if __name__ == "__main__":
