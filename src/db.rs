@@ -22,8 +22,10 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .sqlx_logging(false);
     let mut db = Database::connect(options).await?;
     // Every statement counts towards the request (or job) that sent it: see `counting`.
-    db.set_metric_callback(|_| {
+    // `MOTCUA_LOG=motcua::sql=trace` lists them, for finding what to cut.
+    db.set_metric_callback(|info| {
         let _ = STATEMENTS.try_with(|n| n.set(n.get() + 1));
+        tracing::trace!(target: "motcua::sql", elapsed_us = info.elapsed.as_micros() as u64, "{}", info.statement.sql);
     });
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers go on while one writer commits.
