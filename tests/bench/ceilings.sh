@@ -58,7 +58,9 @@ end = time.monotonic() + seconds
 def put(t):
     n = 0
     while time.monotonic() < end:
-        req = urllib.request.Request(f"{url}/{t}-{n}", data=data, method="PUT")
+        # Without a content type urllib says form data, which moto then tries to parse.
+        req = urllib.request.Request(f"{url}/{t}-{n}", data=data, method="PUT",
+                                     headers={"Content-Type": "application/octet-stream"})
         try:
             urllib.request.urlopen(req, timeout=10).read()
             n += 1
