@@ -14,8 +14,8 @@ use std::sync::{Arc, RwLock};
 use entity::procedure;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 
-use super::model::{ApplicantType, OnlineMode, ProcedureStatus, TimeLimit, TimeUnit};
-use super::search::{Filter, MAX_PER_PAGE, MAX_TERMS, Page, Summary};
+use super::model::{ApplicantType, OnlineMode, ProcedureStatus};
+use super::search::{Filter, MAX_PER_PAGE, MAX_TERMS, Page, SUMMARY_COLUMNS, Summary, SummaryRow};
 use super::store::Refs;
 use crate::change_counter;
 use crate::error::AppError;
@@ -52,6 +52,7 @@ struct Row {
     for_business: bool,
     time_limit_hours: i32,
     time_limit_unit: String,
+    status: String,
     name_search: String,
     search_text: String,
 }
@@ -89,20 +90,8 @@ impl Published {
         let rows: Vec<Row> = procedure::Entity::find()
             .filter(procedure::Column::Status.eq(ProcedureStatus::Published.as_str()))
             .select_only()
-            .columns([
-                procedure::Column::Id,
-                procedure::Column::Code,
-                procedure::Column::Name,
-                procedure::Column::AgencyId,
-                procedure::Column::FieldId,
-                procedure::Column::OnlineMode,
-                procedure::Column::ForCitizen,
-                procedure::Column::ForBusiness,
-                procedure::Column::TimeLimitHours,
-                procedure::Column::TimeLimitUnit,
-                procedure::Column::NameSearch,
-                procedure::Column::SearchText,
-            ])
+            .columns(SUMMARY_COLUMNS)
+            .columns([procedure::Column::Id, procedure::Column::NameSearch, procedure::Column::SearchText])
             .order_by_asc(procedure::Column::Id)
             .into_model()
             .all(db)
@@ -144,30 +133,30 @@ impl Published {
 }
 
 fn entry(r: Row, refs: &Refs) -> Entry {
-    let agency = refs.agency_by_id(r.agency_id);
-    let field = refs.field_by_id(r.field_id);
-    let mode = OnlineMode::parse(&r.online_mode).unwrap_or(OnlineMode::Information);
-    Entry {
-        agency_id: r.agency_id,
-        field_id: r.field_id,
-        mode,
-        for_citizen: r.for_citizen,
-        for_business: r.for_business,
-        summary: Summary {
+    let (agency_id, field_id, for_citizen, for_business) = (r.agency_id, r.field_id, r.for_citizen, r.for_business);
+    let summary = super::search::summary(
+        SummaryRow {
             code: r.code,
             name: r.name,
-            agency_code: agency.map(|a| a.code.clone()).unwrap_or_default(),
-            agency_name: agency.map(|a| a.name.clone()).unwrap_or_default(),
-            field_code: field.map(|f| f.code.clone()).unwrap_or_default(),
-            field_name: field.map(|f| f.name.clone()).unwrap_or_default(),
-            online_mode: mode,
-            applicant_types: ApplicantType::from_flags(r.for_citizen, r.for_business),
-            time_limit: TimeLimit {
-                hours: r.time_limit_hours,
-                unit: TimeUnit::parse(&r.time_limit_unit).unwrap_or(TimeUnit::WorkingDays),
-            },
-            status: ProcedureStatus::Published,
+            agency_id,
+            field_id,
+            online_mode: r.online_mode,
+            for_citizen,
+            for_business,
+            time_limit_hours: r.time_limit_hours,
+            time_limit_unit: r.time_limit_unit,
+            status: r.status,
+            total_count: 0,
         },
+        refs,
+    );
+    Entry {
+        agency_id,
+        field_id,
+        mode: summary.online_mode,
+        for_citizen,
+        for_business,
+        summary,
         name_search: r.name_search,
         search_text: r.search_text,
     }

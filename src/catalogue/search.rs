@@ -113,23 +113,7 @@ pub async fn search(
     // words the matching is costly, so the page's rows also carry the total
     // (one pass); with filters only, a separate count is cheaper than a
     // window over every row, which would defeat the top-N sort.
-    let page_rows = select
-        .clone()
-        .select_only()
-        .columns([
-            procedure::Column::Code,
-            procedure::Column::Name,
-            procedure::Column::AgencyId,
-            procedure::Column::FieldId,
-            procedure::Column::OnlineMode,
-            procedure::Column::ForCitizen,
-            procedure::Column::ForBusiness,
-            procedure::Column::TimeLimitHours,
-            procedure::Column::TimeLimitUnit,
-            procedure::Column::Status,
-        ])
-        .offset((page - 1) * per_page)
-        .limit(per_page);
+    let page_rows = select.clone().select_only().columns(SUMMARY_COLUMNS).offset((page - 1) * per_page).limit(per_page);
     let (rows, total) = if terms.is_empty() {
         let total = select.count(db).await?;
         let rows: Vec<SummaryRow> = page_rows.column_as(Expr::val(0i64), "total_count").into_model().all(db).await?;
@@ -148,19 +132,33 @@ pub async fn search(
     Ok(Page { items, total, page, per_page, pages: total.div_ceil(per_page) })
 }
 
+/// The columns a summary shows (never the long texts).
+pub(super) const SUMMARY_COLUMNS: [procedure::Column; 10] = [
+    procedure::Column::Code,
+    procedure::Column::Name,
+    procedure::Column::AgencyId,
+    procedure::Column::FieldId,
+    procedure::Column::OnlineMode,
+    procedure::Column::ForCitizen,
+    procedure::Column::ForBusiness,
+    procedure::Column::TimeLimitHours,
+    procedure::Column::TimeLimitUnit,
+    procedure::Column::Status,
+];
+
 #[derive(Debug, FromQueryResult)]
-struct SummaryRow {
-    code: String,
-    name: String,
-    agency_id: i32,
-    field_id: i32,
-    online_mode: String,
-    for_citizen: bool,
-    for_business: bool,
-    time_limit_hours: i32,
-    time_limit_unit: String,
-    status: String,
-    total_count: i64,
+pub(super) struct SummaryRow {
+    pub code: String,
+    pub name: String,
+    pub agency_id: i32,
+    pub field_id: i32,
+    pub online_mode: String,
+    pub for_citizen: bool,
+    pub for_business: bool,
+    pub time_limit_hours: i32,
+    pub time_limit_unit: String,
+    pub status: String,
+    pub total_count: i64,
 }
 
 /// Every term must occur in the folded text. Terms hold only `[a-z0-9.]`
@@ -179,7 +177,7 @@ fn text_condition(backend: DbBackend, terms: &[String]) -> Condition {
     }
 }
 
-fn summary(p: SummaryRow, refs: &Refs) -> Summary {
+pub(super) fn summary(p: SummaryRow, refs: &Refs) -> Summary {
     let agency = refs.agency_by_id(p.agency_id);
     let field = refs.field_by_id(p.field_id);
     let applicant_types = ApplicantType::from_flags(p.for_citizen, p.for_business);
