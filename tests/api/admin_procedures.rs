@@ -143,10 +143,10 @@ async fn a_taken_code_is_refused() {
 async fn of_two_admins_editing_the_same_version_only_one_wins() {
     let app = TestApp::spawn().await;
     app.sign_in_admin().await;
-    let (_, p) = app.get_json("/api/v1/procedures/1.003419").await;
+    let (_, p) = app.get_json("/api/v1/procedures/1.004227").await;
     let version = p["version"].as_i64().unwrap().to_string();
     let edit = |name: &str| {
-        let mut form = procedure_form("1.003419", name);
+        let mut form = procedure_form("1.004227", name);
         form.retain(|(k, _)| *k != "version");
         form.push(("version", version.clone()));
         form
@@ -154,13 +154,13 @@ async fn of_two_admins_editing_the_same_version_only_one_wins() {
     let (a, b) = (edit("Sửa đổi giấy phép bưu chính (bản A)"), edit("Sửa đổi giấy phép bưu chính (bản B)"));
     let (pa, pb) = (as_pairs(&a), as_pairs(&b));
     let (ra, rb) = tokio::join!(
-        app.post_form("/quan-tri/thu-tuc/1.003419/sua", &pa),
-        app.post_form("/quan-tri/thu-tuc/1.003419/sua", &pb)
+        app.post_form("/quan-tri/thu-tuc/1.004227/sua", &pa),
+        app.post_form("/quan-tri/thu-tuc/1.004227/sua", &pb)
     );
     let mut statuses = [ra.status(), rb.status()];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
-    let (_, after) = app.get_json("/api/v1/procedures/1.003419").await;
+    let (_, after) = app.get_json("/api/v1/procedures/1.004227").await;
     assert_eq!(after["version"].as_i64().unwrap(), p["version"].as_i64().unwrap() + 1);
 }
 
@@ -168,12 +168,10 @@ async fn of_two_admins_editing_the_same_version_only_one_wins() {
 async fn the_edit_form_shows_the_stored_procedure() {
     let app = TestApp::spawn().await;
     app.sign_in_admin().await;
-    let (status, html) = app.get_html("/quan-tri/thu-tuc/1.004960/sua").await;
+    let (status, html) = app.get_html("/quan-tri/thu-tuc/1.004227/sua").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains(
-        "value=\"Cấp giấy phép sử dụng tần số và thiết bị vô tuyến điện đối với đài vô tuyến điện nghiệp dư\""
-    ));
-    assert!(html.contains("value=\"130000\""));
+    assert!(html.contains("value=\"Cấp thẻ nhà báo\""));
+    assert!(html.contains("value=\"100000\""), "its fee");
     assert!(html.contains("<label for=\"time_limit_days\">"));
 }
 

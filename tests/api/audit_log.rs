@@ -12,7 +12,7 @@ async fn sign_ins_failures_and_admin_changes_are_recorded() {
     app.sign_in_with(&app.client, "lanhdao", "khong-dung-mat-khau").await;
     app.sign_in_with(&app.client, "lanhdao", password_of("lanhdao")).await;
     assert_eq!(
-        app.post_form_with(&app.admin, "/quan-tri/thu-tuc/1.003419/bai-bo", &[]).await.status(),
+        app.post_form_with(&app.admin, "/quan-tri/thu-tuc/1.004227/bai-bo", &[]).await.status(),
         StatusCode::SEE_OTHER
     );
     let fields = [
@@ -28,7 +28,7 @@ async fn sign_ins_failures_and_admin_changes_are_recorded() {
     let signed_in = app.audit_page("sign_in").await;
     assert!(signed_in.contains("Hoàng Thị Thu"));
     let abolished = app.audit_page("procedure_abolished").await;
-    assert!(abolished.contains("1.003419") && abolished.contains("quantri.test"), "what, by whom");
+    assert!(abolished.contains("1.004227") && abolished.contains("quantri.test"), "what, by whom");
     assert!(app.audit_page("agency_created").await.contains("000.09.00.G12"));
 }
 

@@ -109,13 +109,22 @@ async fn every_route_gives_every_persona_exactly_its_access() {
                 )
             }
             Persona::Reception => {
-                assert_eq!(app.sign_in_with(&client, "tiepnhan", "motcua-demo").await.status(), StatusCode::SEE_OTHER)
+                assert_eq!(
+                    app.sign_in_with(&client, "tiepnhan", crate::helpers::PASSWORD).await.status(),
+                    StatusCode::SEE_OTHER
+                )
             }
             Persona::Specialist => {
-                assert_eq!(app.sign_in_with(&client, "chuyenvien", "motcua-demo").await.status(), StatusCode::SEE_OTHER)
+                assert_eq!(
+                    app.sign_in_with(&client, "chuyenvien", crate::helpers::PASSWORD).await.status(),
+                    StatusCode::SEE_OTHER
+                )
             }
             Persona::Leader => {
-                assert_eq!(app.sign_in_with(&client, "lanhdao", "motcua-demo").await.status(), StatusCode::SEE_OTHER)
+                assert_eq!(
+                    app.sign_in_with(&client, "lanhdao", crate::helpers::PASSWORD).await.status(),
+                    StatusCode::SEE_OTHER
+                )
             }
         }
         let mut token = app.csrf_of(&client).await;

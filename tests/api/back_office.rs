@@ -382,7 +382,8 @@ async fn forms_06_and_07_come_from_the_records() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = get_html_with(&reception, &app.url(&format!("/can-bo/ho-so/{id}/mau/03"))).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not refused: no form 03");
-    app.create_official("nguoi.ngoai", &[Role::Reception], Some("000.00.20.H26")).await;
+    crate::offices::publishing(&app).await;
+    app.create_official("nguoi.ngoai", &[Role::Reception], Some(crate::offices::PUBLISHING)).await;
     let outsider = official(&app, "nguoi.ngoai").await;
     let (status, _) = get_html_with(&outsider, &app.url(&format!("/can-bo/ho-so/{id}/mau/06"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "another agency's dossier is not theirs to print");
@@ -391,6 +392,7 @@ async fn forms_06_and_07_come_from_the_records() {
 #[tokio::test]
 async fn a_transfer_names_a_real_partner_agency_whose_officials_read_but_do_not_act() {
     let app = TestApp::spawn_with_sso().await;
+    crate::offices::publishing(&app).await;
     for (name, role, unit) in [
         ("tn.xb", Role::Reception, "000.02.00.G12"),
         ("cv.xb", Role::Specialist, "000.02.00.G12"),

@@ -21,6 +21,8 @@ pub struct ProcedureBuilder {
     pub online_mode: String,
     pub name: Option<String>,
     pub eform_fields: serde_json::Value,
+    pub applicant_types: Vec<&'static str>,
+    pub status: &'static str,
 }
 
 pub struct Built {
@@ -43,6 +45,8 @@ impl ProcedureBuilder {
             name: None,
             eform_fields: json!([{"name": "ho_ten", "label": "Họ và tên", "label_en": "Full name",
                                   "type": "text", "required": true, "max_length": 100}]),
+            applicant_types: vec!["citizen"],
+            status: "published",
         }
     }
 
@@ -61,6 +65,24 @@ impl ProcedureBuilder {
             {"name": "dia_chi", "label": "Địa chỉ thường trú", "label_en": "Permanent address", "type": "address", "required": true},
             {"name": "dien_thoai", "label": "Số điện thoại", "label_en": "Phone", "type": "phone", "required": true},
         ]);
+        self
+    }
+
+    /// An e-form of these fields.
+    pub fn form(mut self, fields: serde_json::Value) -> Self {
+        self.eform_fields = fields;
+        self
+    }
+
+    /// For businesses rather than citizens.
+    pub fn for_business(mut self) -> Self {
+        self.applicant_types = vec!["business"];
+        self
+    }
+
+    /// Abolished: readable, taking no dossier.
+    pub fn abolished(mut self) -> Self {
+        self.status = "abolished";
         self
     }
 
@@ -91,11 +113,11 @@ impl ProcedureBuilder {
             "procedures": [{
                 "code": self.code, "name": self.name.clone().unwrap_or_else(|| format!("Thủ tục thử nghiệm {}", self.code)),
                 "agency_code": self.agency,
-                "field_code": "THU", "online_mode": self.online_mode, "applicant_types": ["citizen"],
+                "field_code": "THU", "online_mode": self.online_mode, "applicant_types": self.applicant_types,
                 "description": "Thủ tục dựng cho kiểm thử.", "steps": "Nộp, tiếp nhận, thẩm định, phê duyệt.",
                 "time_limit": {"hours": self.days * 8, "unit": "working_days"},
                 "legal_basis": "Nghị định số 118/2025/NĐ-CP", "result": "Giấy chứng nhận",
-                "presence_required": false, "status": "published",
+                "presence_required": false, "status": self.status,
                 "eform_schema": {"fields": self.eform_fields},
                 "workflow_key": self.workflow,
                 "clock_waits_for_fee": self.clock_waits_for_fee,

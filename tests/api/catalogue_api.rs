@@ -1,3 +1,7 @@
+//! The catalogue API as citizens search it, over the demo catalogue (48
+//! procedures of two ministries, the nearest to a real one the project ships):
+//! search, filters and pages need a catalogue of that variety to mean much.
+
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -5,7 +9,7 @@ use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn search_ignores_diacritics_and_case() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let plain = app.search_codes("q=giay+phep").await;
     assert!(plain.len() >= 20, "most demo procedures are licences: {plain:?}");
     assert!(plain.contains(&"1.003410".to_owned()), "Cấp giấy phép bưu chính");
@@ -16,7 +20,7 @@ async fn search_ignores_diacritics_and_case() {
 
 #[tokio::test]
 async fn search_finds_part_of_a_word_and_needs_every_word() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let phep = app.search_codes("q=phep").await;
     assert!(phep.contains(&"1.003410".to_owned()));
     let both = app.search_codes("q=phep+buu+chinh").await;
@@ -34,7 +38,7 @@ async fn search_finds_part_of_a_word_and_needs_every_word() {
 
 #[tokio::test]
 async fn the_dd_letter_folds_to_d() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     assert_eq!(
         app.search_codes("q=doi+the+nha+bao").await,
         app.search_codes("q=%C4%90%E1%BB%95i+th%E1%BA%BB+nh%C3%A0+b%C3%A1o").await
@@ -44,7 +48,7 @@ async fn the_dd_letter_folds_to_d() {
 
 #[tokio::test]
 async fn procedures_with_the_words_in_their_name_come_first() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let mut catalogue = app.export().await;
     let template = catalogue["procedures"][0].clone();
     let mut by_text = template.clone();
@@ -63,7 +67,7 @@ async fn procedures_with_the_words_in_their_name_come_first() {
 
 #[tokio::test]
 async fn filters_narrow_the_catalogue() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let all = app.search_codes("").await;
     let cases = [
         ("agency=000.05.00.G12", "agency_code", json!("000.05.00.G12")),
@@ -87,7 +91,7 @@ async fn filters_narrow_the_catalogue() {
 
 #[tokio::test]
 async fn pages_cover_the_catalogue_once() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (_, first) = app.get_json("/api/v1/procedures?per_page=20&page=1").await;
     let total = first["total"].as_u64().unwrap();
     assert_eq!(first["pages"].as_u64().unwrap(), total.div_ceil(20));
@@ -107,7 +111,7 @@ async fn pages_cover_the_catalogue_once() {
 
 #[tokio::test]
 async fn drafts_are_hidden_and_abolished_procedures_stay_readable() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let listed = app.search_codes("").await;
     assert!(!listed.contains(&"2.001233".to_owned()), "draft listed");
     assert!(!listed.contains(&"1.000299".to_owned()), "abolished listed");
@@ -122,7 +126,7 @@ async fn drafts_are_hidden_and_abolished_procedures_stay_readable() {
 
 #[tokio::test]
 async fn a_procedure_carries_everything_an_applicant_needs() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (status, p) = app.get_json("/api/v1/procedures/1.004960").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(p["agency_name"], "Cục Tần số vô tuyến điện");
@@ -137,7 +141,7 @@ async fn a_procedure_carries_everything_an_applicant_needs() {
 
 #[tokio::test]
 async fn bad_query_values_are_refused_with_the_fields_named() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let res = app.get("/api/v1/procedures?mode=level4&page=abc&per_page=1000").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
@@ -149,7 +153,7 @@ async fn bad_query_values_are_refused_with_the_fields_named() {
 
 #[tokio::test]
 async fn agencies_and_fields_are_listed_with_their_hierarchy() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (_, agencies) = app.get_json("/api/v1/agencies").await;
     let items = agencies["items"].as_array().unwrap();
     assert!(items.len() >= 4);
@@ -163,7 +167,7 @@ async fn agencies_and_fields_are_listed_with_their_hierarchy() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_routes_that_answer() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (status, doc) = app.get_json("/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));

@@ -48,7 +48,7 @@ async fn search(
 
 #[tokio::test]
 async fn a_second_portal_process_sees_an_admins_catalogue_change_as_soon_as_it_commits() {
-    let app = TestApp::spawn_with(Options { demo: false, ..Options::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, ..Options::default() }).await;
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let _other = PortalProcess::start(dir.path(), &app.database_url, port, None).await;
@@ -84,7 +84,7 @@ async fn the_copy_in_memory_answers_as_the_database_search_does() {
     use motcua::catalogue::search::{Filter, Scope, search};
     // The same questions to the copy and to the SQL search over published procedures:
     // the same procedures in the same order, the same totals and pages.
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let refs = motcua::catalogue::store::Refs::load(&app.db).await.unwrap();
     let copy = app.state.catalogue.current(&app.db).await.unwrap();
     let filters = [

@@ -1,10 +1,12 @@
+//! The catalogue pages, over the demo catalogue (see `catalogue_api`).
+
 use reqwest::StatusCode;
 
 use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn the_catalogue_page_searches_without_diacritics() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (status, html) = app.get_html("/thu-tuc?q=giay+phep+buu+chinh").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Cấp giấy phép bưu chính"));
@@ -15,7 +17,7 @@ async fn the_catalogue_page_searches_without_diacritics() {
 
 #[tokio::test]
 async fn the_catalogue_page_filters_and_pages() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (_, html) = app.get_html("/thu-tuc?field=SHTT").await;
     assert!(html.contains("Đăng ký nhãn hiệu"));
     assert!(!html.contains("Cấp thẻ nhà báo"));
@@ -29,7 +31,7 @@ async fn the_catalogue_page_filters_and_pages() {
 
 #[tokio::test]
 async fn the_procedure_page_shows_documents_fees_and_the_way_in() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (status, html) = app.get_html("/thu-tuc/1.004227").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<h1 id=\"procedure-title\">Cấp thẻ nhà báo</h1>"));
@@ -49,7 +51,7 @@ async fn the_procedure_page_shows_documents_fees_and_the_way_in() {
 
 #[tokio::test]
 async fn every_template_the_demo_links_to_exists() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let catalogue = app.export().await;
     for p in catalogue["procedures"].as_array().unwrap() {
         for d in p["documents"].as_array().unwrap() {
@@ -62,7 +64,7 @@ async fn every_template_the_demo_links_to_exists() {
 
 #[tokio::test]
 async fn an_abolished_procedure_is_readable_but_takes_no_dossier() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (status, html) = app.get_html("/thu-tuc/1.000299").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Thủ tục đã bãi bỏ."));
@@ -71,7 +73,7 @@ async fn an_abolished_procedure_is_readable_but_takes_no_dossier() {
 
 #[tokio::test]
 async fn information_only_procedures_offer_no_online_submission() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (_, html) = app.get_html("/thu-tuc/1.004981").await;
     assert!(html.contains("Cung cấp thông tin"));
     assert!(!html.contains("/nop-ho-so"));
@@ -79,7 +81,7 @@ async fn information_only_procedures_offer_no_online_submission() {
 
 #[tokio::test]
 async fn a_draft_is_not_found_by_the_public() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (status, html) = app.get_html("/thu-tuc/2.001233").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Không tìm thấy trang"));
@@ -87,7 +89,7 @@ async fn a_draft_is_not_found_by_the_public() {
 
 #[tokio::test]
 async fn english_is_one_switch_away_and_sticks() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_demo().await;
     let (_, vi) = app.get_html("/thu-tuc").await;
     assert!(vi.contains("<html lang=\"vi\">") && vi.contains("Danh mục thủ tục hành chính"));
     assert!(vi.contains("href=\"/thu-tuc?lang=en\""));

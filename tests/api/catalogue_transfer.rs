@@ -6,14 +6,15 @@ use crate::helpers::TestApp;
 #[tokio::test]
 async fn a_catalogue_round_trips_exactly_between_portals() {
     let source = TestApp::spawn().await;
+    crate::offices::publishing(&source).await;
     let exported = source.export().await;
-    assert_eq!(exported["procedures"].as_array().unwrap().len(), 48);
+    assert_eq!(exported["procedures"].as_array().unwrap().len(), 6);
 
     let target = TestApp::spawn_empty().await;
     let res = target.import(&exported).await;
     assert_eq!(res.status(), StatusCode::OK);
     let summary: Value = res.json().await.unwrap();
-    assert_eq!(summary["procedures"], 48);
+    assert_eq!(summary["procedures"], 6);
     assert_eq!(target.export().await, exported);
 
     // Importing the same file again changes nothing visible.
@@ -24,19 +25,20 @@ async fn a_catalogue_round_trips_exactly_between_portals() {
 #[tokio::test]
 async fn an_import_with_one_bad_procedure_imports_nothing() {
     let source = TestApp::spawn().await;
+    crate::offices::publishing(&source).await;
     let mut catalogue = source.export().await;
-    catalogue["procedures"][3]["code"] = json!("not a code");
-    catalogue["procedures"][7]["fees"] = json!([{"kind": "phi", "name": "Phí", "amount_vnd": -5, "note": ""}]);
-    catalogue["procedures"][9]["agency_code"] = json!("000.99.99.G99");
+    catalogue["procedures"][1]["code"] = json!("not a code");
+    catalogue["procedures"][3]["fees"] = json!([{"kind": "phi", "name": "Phí", "amount_vnd": -5, "note": ""}]);
+    catalogue["procedures"][5]["agency_code"] = json!("000.99.99.G99");
     let target = TestApp::spawn_empty().await;
     let res = target.import(&catalogue).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = res.json().await.unwrap();
     let fields: Vec<_> =
         body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
-    assert!(fields.contains(&"procedures.3.code".to_owned()), "{fields:?}");
-    assert!(fields.contains(&"procedures.7.fees.0.amount_vnd".to_owned()), "{fields:?}");
-    assert!(fields.contains(&"procedures.9.agency_code".to_owned()), "{fields:?}");
+    assert!(fields.contains(&"procedures.1.code".to_owned()), "{fields:?}");
+    assert!(fields.contains(&"procedures.3.fees.0.amount_vnd".to_owned()), "{fields:?}");
+    assert!(fields.contains(&"procedures.5.agency_code".to_owned()), "{fields:?}");
     let after = target.export().await;
     assert_eq!(after["procedures"], json!([]));
     assert_eq!(after["agencies"], json!([]));

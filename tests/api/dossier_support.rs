@@ -145,7 +145,7 @@ pub async fn upload_count(app: &TestApp) -> u64 {
     entity::upload::Entity::find().count(&app.db).await.unwrap()
 }
 
-/// Signs `client` in as the demo official `username`.
+/// Signs `client` in as the official `username` (a test created, or the press office's).
 pub async fn official(app: &TestApp, username: &str) -> reqwest::Client {
     let client = TestApp::new_client();
     let res = app.sign_in_with(&client, username, crate::helpers::password_of(username)).await;

@@ -147,6 +147,8 @@ async fn forged_or_bad_forwarded_dossiers_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn the_mock_national_portals_form_forwards_a_dossier_with_the_demo_connection_account() {
     let app = TestApp::spawn_with_sso().await;
+    // The connection account `cargo run` registers with its demo data, and the mock's form uses.
+    motcua::national_sync::clients::register_demo(&app.db, app.now()).await.unwrap();
     let mock = app.mock.as_ref().unwrap().address.clone();
     let browser = TestApp::new_client();
     let (status, page) = crate::helpers::get_html_with(&browser, &format!("{mock}/chuyen-ho-so")).await;

@@ -37,7 +37,10 @@ pub struct TestApp {
 
 #[derive(Clone, Copy)]
 pub struct Options {
-    pub demo: bool,
+    /// The press office the test builds itself (`press_office`): most tests work in it.
+    pub press_office: bool,
+    /// The demo catalogue and demo officials, for the tests of the demo itself.
+    pub demo_catalogue: bool,
     pub sso: bool,
     /// How long the mock's authorization codes live.
     pub code_ttl_secs: u32,
@@ -51,9 +54,17 @@ pub struct Options {
     pub env: &'static [(&'static str, &'static str)],
 }
 
-/// The demo portal, no mock, mail to files, local storage, the usual limits.
-pub const DEFAULT_OPTIONS: Options =
-    Options { demo: true, sso: false, code_ttl_secs: 60, smtp: false, s3: false, small_limits: false, env: &[] };
+/// The press office, no mock, mail to files, local storage, the usual limits.
+pub const DEFAULT_OPTIONS: Options = Options {
+    press_office: true,
+    demo_catalogue: false,
+    sso: false,
+    code_ttl_secs: 60,
+    smtp: false,
+    s3: false,
+    small_limits: false,
+    env: &[],
+};
 
 impl Default for Options {
     fn default() -> Self {
@@ -62,17 +73,22 @@ impl Default for Options {
 }
 
 impl TestApp {
-    /// The portal with the demo catalogue and demo officials loaded.
+    /// The portal with the press office built in it (`press_office`).
     pub async fn spawn() -> TestApp {
         Self::spawn_with(Options::default()).await
     }
 
     /// The portal with nothing but the test admin.
     pub async fn spawn_empty() -> TestApp {
-        Self::spawn_with(Options { demo: false, ..Options::default() }).await
+        Self::spawn_with(Options { press_office: false, ..Options::default() }).await
     }
 
-    /// The demo portal with the mock national portal running beside it.
+    /// The demo catalogue and demo officials loaded, as `cargo run` shows them.
+    pub async fn spawn_demo() -> TestApp {
+        Self::spawn_with(Options { demo_catalogue: true, press_office: false, ..Options::default() }).await
+    }
+
+    /// The press office with the mock national portal running beside it.
     pub async fn spawn_with_sso() -> TestApp {
         Self::spawn_with(Options { sso: true, ..Options::default() }).await
     }
@@ -93,7 +109,7 @@ impl TestApp {
             ("MOTCUA_PUBLIC_URL", address.clone()),
             ("MOTCUA_DATA_DIR", dir.path().display().to_string()),
             ("MOTCUA_DATABASE_URL", database_url.clone()),
-            ("MOTCUA_DEMO_DATA", if options.demo { "on" } else { "off" }.to_owned()),
+            ("MOTCUA_DEMO_DATA", if options.demo_catalogue { "on" } else { "off" }.to_owned()),
             ("MOTCUA_MOCK_NATIONAL_PORTAL", "off".to_owned()),
             ("MOTCUA_NATIONAL_SYNC_URL", issuer.clone()),
             ("MOTCUA_NATIONAL_SYNC_CLIENT_SECRET", SYNC_SECRET.to_owned()),
@@ -125,6 +141,9 @@ impl TestApp {
             _dir: dir,
         };
         test_app.create_official(ADMIN, &[Role::Admin], None).await;
+        if options.press_office {
+            crate::offices::build(&test_app).await;
+        }
         let res = test_app.sign_in_with(&test_app.admin, ADMIN, PASSWORD).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "the test admin signs in");
         test_app
@@ -301,13 +320,9 @@ impl TestApp {
     }
 }
 
-/// The password of a demo official or of one a test created.
-pub fn password_of(username: &str) -> &'static str {
-    if motcua::seed::DEMO_OFFICIALS.iter().any(|(u, ..)| *u == username) {
-        motcua::seed::DEMO_PASSWORD
-    } else {
-        PASSWORD
-    }
+/// The password of an official a test created (the press office's included).
+pub fn password_of(_username: &str) -> &'static str {
+    PASSWORD
 }
 
 pub async fn get_html_with(client: &reqwest::Client, url: &str) -> (StatusCode, String) {
@@ -341,8 +356,8 @@ pub fn procedure_form(code: &str, name: &str) -> Vec<(&'static str, String)> {
     vec![
         ("code", code.to_owned()),
         ("name", name.to_owned()),
-        ("agency_code", "000.05.00.G12".into()),
-        ("field_code", "BUUCHINH".into()),
+        ("agency_code", crate::offices::UNIT.into()),
+        ("field_code", "BAOCHI".into()),
         ("online_mode", "full_online".into()),
         ("for_business", "on".into()),
         ("description", "Mô tả thủ tục thử nghiệm.".into()),

@@ -40,7 +40,7 @@ async fn journey() -> Option<Journey> {
     if !browser_available() {
         return None;
     }
-    let app = TestApp::spawn_with(Options { demo: false, ..Options::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, ..Options::default() }).await;
     ProcedureBuilder::new(PROCEDURE, AGENCY)
         .named(PROCEDURE_NAME)
         .person_form()

@@ -319,7 +319,9 @@ async fn a_walk_in_applicant_hands_a_supplement_in_at_the_counter() {
     let files = [("file.2", "hop-dong-moi.pdf", pdf(4000, "hop dong moi"))];
     let stale = [("_csrf", csrf.as_str()), ("version", "1"), ("note", "")];
     assert_eq!(post_multipart(&app, &officer, &path, &stale, &files).await.status(), StatusCode::CONFLICT);
-    app.create_official("tiepnhan.khac", &[motcua::auth::role::Role::Reception], Some("000.00.20.H26")).await;
+    crate::offices::publishing(&app).await;
+    app.create_official("tiepnhan.khac", &[motcua::auth::role::Role::Reception], Some(crate::offices::PUBLISHING))
+        .await;
     let outsider = official(&app, "tiepnhan.khac").await;
     let outsider_csrf = app.csrf_of(&outsider).await;
     let theirs = [("_csrf", outsider_csrf.as_str()), ("version", version.as_str()), ("note", "")];
@@ -525,7 +527,7 @@ async fn two_tabs_answering_one_supplement_leave_one_answer_and_only_its_files()
 #[tokio::test]
 async fn the_apology_is_offered_while_the_deadline_can_move_and_not_once_the_result_is_ready() {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let app = TestApp::spawn_with(crate::helpers::Options { demo: false, ..Default::default() }).await;
+    let app = TestApp::spawn_with(crate::helpers::Options { press_office: false, ..Default::default() }).await;
     let unit = "000.00.45.H01";
     let p = crate::builders::ProcedureBuilder::new("9.900501", unit).create(&app).await;
     crate::builders::official_with(&app, "ld.h45", &[motcua::auth::role::Role::Leader], unit).await;

@@ -43,7 +43,7 @@ async fn a_bad_address_is_refused_and_nothing_is_queued() {
 #[tokio::test]
 async fn mail_reaches_a_real_smtp_server() {
     let (Some(_), Some(maildir)) = (service("MOTCUA_TEST_SMTP"), service("MOTCUA_TEST_SMTP_MAILDIR")) else { return };
-    let app = TestApp::spawn_with(Options { demo: false, smtp: true, ..Options::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, smtp: true, ..Options::default() }).await;
     let mut token = [0u8; 6];
     getrandom::fill(&mut token).unwrap();
     let to = format!("nguoinhan-{}@example.vn", token.iter().map(|b| format!("{b:02x}")).collect::<String>());
@@ -58,7 +58,7 @@ async fn mail_reaches_a_real_smtp_server() {
 
 #[tokio::test]
 async fn an_smtp_outage_keeps_the_mail_and_shows_the_error() {
-    let app = TestApp::spawn_with(Options { demo: false, ..Options::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, ..Options::default() }).await;
     // A portal whose SMTP server is down: nothing listens on this port.
     let dead = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

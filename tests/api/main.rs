@@ -37,6 +37,7 @@ mod mail;
 mod national_catalogue;
 mod national_sync;
 mod office_rules;
+mod offices;
 mod officials;
 mod open_data;
 mod openapi_contract;

@@ -6,7 +6,12 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, location};
+use crate::helpers::{Options, TestApp, location};
+
+/// The demo catalogue, whose procedures the mock's national database holds too.
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(Options { demo_catalogue: true, press_office: false, sso: true, ..Options::default() }).await
+}
 
 async fn publish_nationally(app: &TestApp, records: Value) {
     let mock = &app.mock.as_ref().unwrap().address;
@@ -33,7 +38,7 @@ async fn procedure_name(app: &TestApp, code: &str) -> (StatusCode, Value) {
 
 #[tokio::test]
 async fn new_national_procedures_arrive_as_drafts_and_changes_as_proposals_an_admin_applies() {
-    let app = TestApp::spawn_with_sso().await;
+    let app = spawn().await;
     publish_nationally(
         &app,
         json!([
@@ -86,7 +91,7 @@ async fn new_national_procedures_arrive_as_drafts_and_changes_as_proposals_an_ad
 
 #[tokio::test]
 async fn a_dismissed_proposal_changes_nothing() {
-    let app = TestApp::spawn_with_sso().await;
+    let app = spawn().await;
     publish_nationally(&app, json!([{"MaTTHC": "1.004236", "TenTTHC": "Tên mới do cơ sở dữ liệu quốc gia đổi"}])).await;
     app.sign_in_admin().await;
     let before = motcua::catalogue::view::any(&app.db, "1.004236").await.unwrap();

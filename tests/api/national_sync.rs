@@ -122,8 +122,9 @@ pub async fn undelivered(app: &TestApp) -> u64 {
         .unwrap()
 }
 
-/// The officials of the press-publication unit (`000.02.00.G12`) in the demo catalogue.
+/// The publishing office (`offices::publishing`) and its officials.
 async fn publication_officials(app: &TestApp) -> (reqwest::Client, reqwest::Client, reqwest::Client) {
+    crate::offices::publishing(app).await;
     use motcua::auth::role::Role;
     for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist), ("ld.xb", Role::Leader)] {
         app.create_official(name, &[role], Some("000.02.00.G12")).await;

@@ -268,7 +268,8 @@ async fn a_dossier_keeps_the_procedure_as_it_was_when_submitted() {
 
 #[tokio::test]
 async fn the_applicant_downloads_the_result_only_once_the_fee_at_the_result_is_paid() {
-    let app = TestApp::spawn_with(crate::helpers::Options { demo: false, sso: true, ..Default::default() }).await;
+    let app =
+        TestApp::spawn_with(crate::helpers::Options { press_office: false, sso: true, ..Default::default() }).await;
     let unit = "000.00.38.H99";
     let p = ProcedureBuilder::new("9.900009", unit).fee("Lệ phí cấp giấy", 40_000, "at_result").create(&app).await;
     let leader = official_with(&app, "ld.tai", &[Role::Leader], unit).await;

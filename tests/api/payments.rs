@@ -316,6 +316,7 @@ async fn a_refused_dossier_gets_its_fee_back() {
 #[tokio::test]
 async fn the_fee_after_appraisal_opens_approval_once_paid() {
     let app = TestApp::spawn_with_sso().await;
+    crate::offices::publishing(&app).await;
     use motcua::auth::role::Role;
     for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist), ("ld.xb", Role::Leader)] {
         app.create_official(name, &[role], Some("000.02.00.G12")).await;
@@ -370,6 +371,7 @@ async fn the_fee_after_appraisal_opens_approval_once_paid() {
 #[tokio::test]
 async fn a_fee_due_at_submission_is_paid_before_reception_sends_the_dossier_on() {
     let app = TestApp::spawn_with_sso().await;
+    crate::offices::publishing(&app).await;
     use motcua::auth::role::Role;
     for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist)] {
         app.create_official(name, &[role], Some("000.02.00.G12")).await;
@@ -433,6 +435,7 @@ async fn a_payment_completed_after_the_refusal_is_returned() {
 #[tokio::test]
 async fn a_fee_paid_at_the_counter_is_recorded_once_and_not_counted_as_online() {
     let app = TestApp::spawn_with_sso().await;
+    crate::offices::publishing(&app).await;
     let officer = official(&app, "tiepnhan").await;
     let id = crate::reception::counter_dossier(&app, &officer).await;
     let (_, page) = get_html_with(&officer, &app.url(&format!("/can-bo/ho-so/{id}"))).await;

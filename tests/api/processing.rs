@@ -203,6 +203,7 @@ type Step<'a> = (&'a str, &'a [(&'a str, &'a str)]);
 #[tokio::test]
 async fn inter_agency_and_field_inspection_workflows_run_to_the_result() {
     let app = TestApp::spawn_with_sso().await;
+    crate::offices::publishing(&app).await;
     use motcua::auth::role::Role;
     for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist), ("ld.xb", Role::Leader)] {
         app.create_official(name, &[role], Some("000.02.00.G12")).await;
@@ -250,6 +251,7 @@ async fn inter_agency_and_field_inspection_workflows_run_to_the_result() {
 #[tokio::test]
 async fn approval_after_appraisal_waits_for_the_fee() {
     let app = TestApp::spawn_with_sso().await;
+    crate::offices::publishing(&app).await;
     use motcua::auth::role::Role;
     for (name, role) in [("tn.xb", Role::Reception), ("cv.xb", Role::Specialist)] {
         app.create_official(name, &[role], Some("000.02.00.G12")).await;

@@ -43,7 +43,7 @@ async fn applicant_id(app: &TestApp, name: &str) -> i32 {
 
 #[tokio::test]
 async fn the_applicant_rates_a_finished_dossier_once_and_may_change_it_for_a_few_days() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: true, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: true, ..Default::default() }).await;
     let unit = "000.00.40.H99";
     let p = ProcedureBuilder::new("9.900040", unit).create(&app).await;
     app.sso_sign_in("nguyen-van-an").await;
@@ -133,7 +133,7 @@ async fn the_applicant_rates_a_finished_dossier_once_and_may_change_it_for_a_few
 
 #[tokio::test]
 async fn a_rating_given_on_the_page_and_the_units_figures_name_nobody() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: true, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: true, ..Default::default() }).await;
     let unit = "000.00.41.H99";
     let p = ProcedureBuilder::new("9.900041", unit).create(&app).await;
     official_with(&app, "ld.dg", &[Role::Leader], unit).await;

@@ -186,8 +186,11 @@ async fn nobody_else_reads_a_dossier_or_its_files() {
     }
     let (_, mine) = get_html_with(&other, &app.url("/ho-so")).await;
     assert!(!mine.contains(&id));
-    // An official of another agency (Sở KH&CN Hà Nội) neither reads nor acts.
-    let elsewhere = official(&app, "canbo.hn").await;
+    // An official of another agency (the publishing office) neither reads nor acts.
+    crate::offices::publishing(&app).await;
+    let roles = [motcua::auth::role::Role::Reception, motcua::auth::role::Role::Specialist];
+    app.create_official("canbo.xb", &roles, Some(crate::offices::PUBLISHING)).await;
+    let elsewhere = official(&app, "canbo.xb").await;
     for path in [format!("/can-bo/ho-so/{id}"), format!("/can-bo/ho-so/{id}/tep/{file}")] {
         let res = elsewhere.get(app.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "another agency: {path}");

@@ -27,7 +27,7 @@ fn first_step(html: &str) -> (NaiveDateTime, NaiveDateTime) {
 
 #[tokio::test]
 async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadlines_and_dry_run() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: false, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: false, ..Default::default() }).await;
     let p = ProcedureBuilder::new("9.900401", "000.00.44.H01").create(&app).await;
     let stored = || async { entity::procedure_step_budget::Entity::find().count(&app.db).await.unwrap() };
     let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();

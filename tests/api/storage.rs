@@ -37,7 +37,7 @@ async fn an_s3_server_keeps_the_same_bytes_and_serves_them_by_presigned_url() {
     if service("MOTCUA_TEST_S3_ENDPOINT").is_none() {
         return;
     }
-    let app = TestApp::spawn_with(Options { demo: false, s3: true, ..Options::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, s3: true, ..Options::default() }).await;
     assert_eq!(app.state.storage.backend(), "s3");
     round_trip(&app).await;
     let file = app.data_dir().join("ket-qua.tmp");

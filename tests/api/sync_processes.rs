@@ -66,7 +66,7 @@ async fn assert_backlog_synced(app: &TestApp, codes: &[String]) -> i64 {
 
 #[tokio::test]
 async fn two_portal_processes_draining_one_backlog_deliver_each_event_once_in_order() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: true, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: true, ..Default::default() }).await;
     let codes = motcua::national_sync::backlog::queue(&app.db, 3000, 10, chrono::Utc::now()).await.unwrap();
     let (a, b) = (drain_process(&app, "40"), drain_process(&app, "40"));
     let (a, b) = tokio::join!(delivered_by(a), delivered_by(b));
@@ -79,7 +79,7 @@ async fn two_portal_processes_draining_one_backlog_deliver_each_event_once_in_or
 
 #[tokio::test]
 async fn a_portal_killed_mid_delivery_and_started_again_loses_and_doubles_nothing() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: true, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: true, ..Default::default() }).await;
     let mock = mock_of(&app);
     let codes = motcua::national_sync::backlog::queue(&app.db, 1500, 10, chrono::Utc::now()).await.unwrap();
     // Slow answers, so the process is killed with calls on the way.

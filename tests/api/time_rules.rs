@@ -89,7 +89,7 @@ fn kept_rules(d: &entity::dossier::Model) -> Value {
 
 #[tokio::test]
 async fn an_agency_rule_applies_to_its_new_dossiers_and_those_below_it_from_its_moment_and_to_no_other() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: true, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: true, ..Default::default() }).await;
     let (agency, sibling, child) = ("000.00.41.H01", "000.00.41.H02", "000.00.41.H03");
     let a = ProcedureBuilder::new("9.900101", agency).create(&app).await;
     ProcedureBuilder::new("9.900102", sibling).create(&app).await;
@@ -187,7 +187,7 @@ async fn an_agency_rule_applies_to_its_new_dossiers_and_those_below_it_from_its_
 
 #[tokio::test]
 async fn a_bad_rule_is_refused_with_its_reason_and_every_change_is_audited_with_before_and_after() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: false, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: false, ..Default::default() }).await;
     ProcedureBuilder::new("9.900201", "000.00.42.H01").create(&app).await;
     let stored = || async { entity::sla_rule::Entity::find().count(&app.db).await.unwrap() };
 

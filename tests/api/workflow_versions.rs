@@ -32,7 +32,7 @@ async fn saved_versions(app: &TestApp) -> u64 {
 
 #[tokio::test]
 async fn a_broken_workflow_is_refused_with_its_lines_and_reasons_and_nothing_changes() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: false, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: false, ..Default::default() }).await;
     let (versions, counted) = (saved_versions(&app).await, counter::read(&app.db, counter::WORKFLOWS).await.unwrap());
     let source = shipped_source(&app);
     // An unknown role on one line, named with that line.
@@ -62,7 +62,7 @@ async fn a_broken_workflow_is_refused_with_its_lines_and_reasons_and_nothing_cha
 
 #[tokio::test]
 async fn an_activated_version_is_used_by_every_process_once_the_counter_moves_and_an_earlier_one_comes_back() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: true, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: true, ..Default::default() }).await;
     let p = ProcedureBuilder::new("9.900301", "000.00.43.H01").create(&app).await;
     let (shipped, _) = app.state.workflows.get(KEY).unwrap();
     // A second portal process: its own memory of the workflows in use, the same database.
@@ -148,7 +148,7 @@ async fn an_activated_version_is_used_by_every_process_once_the_counter_moves_an
 
 #[tokio::test]
 async fn a_version_too_long_for_a_procedures_limit_is_not_put_to_use_for_it() {
-    let app = TestApp::spawn_with(Options { demo: false, sso: false, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: false, ..Default::default() }).await;
     let mut short = ProcedureBuilder::new("9.900302", "000.00.43.H02");
     short.days = 1;
     short.create(&app).await;
@@ -171,7 +171,7 @@ async fn a_version_too_long_for_a_procedures_limit_is_not_put_to_use_for_it() {
 #[tokio::test]
 async fn a_second_portal_process_starts_new_dossiers_on_the_activated_version_once_the_counter_moves() {
     use crate::processes::{PortalProcess, free_port};
-    let app = TestApp::spawn_with(Options { demo: false, sso: false, ..Default::default() }).await;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: false, ..Default::default() }).await;
     ProcedureBuilder::new("9.900303", "000.00.43.H03").create(&app).await;
     // The second process keeps the wall clock: this one's is set to it, so that "now" is the same moment for both.
     app.state.clock.set(chrono::Utc::now());
