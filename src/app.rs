@@ -79,6 +79,8 @@ impl AppState {
             workflows,
             workflows_in_use: Default::default(),
             catalogue: Default::default(),
+            procedures: Default::default(),
+            versions: Default::default(),
             http,
         };
         Ok(AppState {

@@ -23,6 +23,10 @@ pub struct Rules {
     pub workflows_in_use: crate::workflow_store::InUse,
     /// The published catalogue as this process keeps it (see `catalogue::published`).
     pub catalogue: std::sync::Arc<crate::catalogue::published::Cache>,
+    /// Procedures as dossiers' handling reads them (see `catalogue::views`).
+    pub procedures: crate::catalogue::views::Views,
+    /// Workflow versions this process has read (see `workflow_registry::Versions`).
+    pub versions: crate::workflow_registry::Versions,
     /// Outgoing HTTP (the payment gateway, the national SSO); never follows redirects.
     pub http: reqwest::Client,
 }

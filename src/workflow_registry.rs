@@ -72,6 +72,26 @@ pub async fn register(
 static PARSED: LazyLock<Mutex<HashMap<String, Arc<Workflow>>>> = LazyLock::new(Default::default);
 
 /// The workflow as it was in version `id`, for a dossier that started on it.
+/// The workflow versions one portal process has read, by id: a version's
+/// source never changes once saved, so it is read from the database once.
+#[derive(Default)]
+pub struct Versions {
+    held: std::sync::RwLock<HashMap<i64, Arc<Workflow>>>,
+}
+
+impl Versions {
+    pub async fn get(&self, db: &impl ConnectionTrait, id: i64) -> Result<Arc<Workflow>, AppError> {
+        if let Some(wf) = self.held.read().ok().and_then(|h| h.get(&id).cloned()) {
+            return Ok(wf);
+        }
+        let wf = version(db, id).await?;
+        if let Ok(mut held) = self.held.write() {
+            held.insert(id, wf.clone());
+        }
+        Ok(wf)
+    }
+}
+
 pub async fn version(db: &impl ConnectionTrait, id: i64) -> Result<Arc<Workflow>, AppError> {
     let row = workflow_version::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     if let Some(wf) = PARSED.lock().unwrap_or_else(|e| e.into_inner()).get(&row.content_hash) {

@@ -19,3 +19,4 @@ pub mod search;
 pub mod store;
 pub mod transfer;
 pub mod view;
+pub mod views;

@@ -63,7 +63,15 @@ pub async fn keep_current(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Resu
 /// submitted dossier keeps the version it was submitted under (the live one
 /// for a version saved before versions were kept).
 pub async fn of_dossier(db: &impl ConnectionTrait, d: &dossier::Model) -> Result<ProcedureView, AppError> {
-    let live = view::by_id(db, d.procedure_id).await?;
+    as_dossier_knows(db, d, view::by_id(db, d.procedure_id).await?).await
+}
+
+/// `live`, the procedure of `d` now, as `d` knows it (see `of_dossier`).
+pub async fn as_dossier_knows(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    live: ProcedureView,
+) -> Result<ProcedureView, AppError> {
     if d.status == DossierStatus::Draft || d.procedure_version == live.version {
         return Ok(live);
     }

@@ -9,7 +9,7 @@ use super::record::ProcedureRecord;
 use super::store::{self, Refs};
 use crate::error::AppError;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ProcedureView {
     #[serde(skip)]
     pub id: i32,

@@ -257,15 +257,40 @@ pub fn progress(d: &dossier::Model, entry: &Entry, actor: &Actor, facts: &Facts,
 
 /// Loads the facts of dossier `d` in the caller's transaction.
 pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &str) -> Result<Facts, AppError> {
-    let p = crate::catalogue::revisions::of_dossier(db, d).await?;
-    let documents = super::documents::list(db, d.id)
-        .await?
-        .into_iter()
+    let procedure = crate::catalogue::revisions::of_dossier(db, d).await?;
+    let attached = super::documents::list(db, d.id).await?;
+    let paid_vnd = crate::payment::paid_vnd(db, d.id).await?;
+    let workflow = super::process::workflow_of(db, d).await?;
+    let read = Read { procedure: &procedure, attached: &attached, paid_vnd, workflow: workflow.as_deref() };
+    load_with(db, d, public_url, read).await
+}
+
+/// What a caller already read of dossier `d` in its transaction, so that
+/// the facts do not read it again (a workflow step reads all of it first).
+pub struct Read<'a> {
+    pub procedure: &'a crate::catalogue::view::ProcedureView,
+    pub attached: &'a [super::documents::Attached],
+    /// Paid, net of refunds (`payment::paid_vnd`).
+    pub paid_vnd: i64,
+    pub workflow: Option<&'a crate::workflow::model::Workflow>,
+}
+
+/// As `load`, from what the caller read.
+pub async fn load_with(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    public_url: &str,
+    read: Read<'_>,
+) -> Result<Facts, AppError> {
+    let p = read.procedure;
+    let documents = read
+        .attached
+        .iter()
         .map(|a| DocumentFact {
             url: format!("{public_url}/ho-so/{}/tep/{}", d.public_id, a.upload_id),
-            id: a.upload_id,
-            name: a.name,
-            file_name: a.file_name,
+            id: a.upload_id.clone(),
+            name: a.name.clone(),
+            file_name: a.file_name.clone(),
             slot: a.slot,
             origin: a.origin,
             round: a.round,
@@ -279,7 +304,7 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
         .await?
         .is_some();
     let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
-    let fees_paid = due > 0 && crate::payment::owed_vnd(db, d.id, due).await? == 0;
+    let fees_paid = due > 0 && read.paid_vnd >= due;
     let rounds = supplement_round::Entity::find()
         .filter(supplement_round::Column::DossierId.eq(d.id))
         .order_by_asc(supplement_round::Column::Round)
@@ -289,11 +314,11 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
         Some(upload) => result_file(db, d, upload, public_url).await?,
         None => None,
     };
-    let step_labels = match super::process::workflow_of(db, d).await? {
+    let step_labels = match read.workflow {
         Some(wf) => wf.states.iter().map(|s| (s.key.clone(), s.label.clone())).collect(),
         None => Vec::new(),
     };
-    Ok(Facts { documents, paid_online, fees_paid, rounds, result, step_labels, ..procedure_facts(&p) })
+    Ok(Facts { documents, paid_online, fees_paid, rounds, result, step_labels, ..procedure_facts(p) })
 }
 
 /// What the records read of the procedure, the same for all its dossiers.

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::documents;
 use super::lifecycle::{self, Asked, Event, Pause, Step};
+use super::national_record;
 use super::status::DossierStatus;
 use crate::audit::Actor;
 use crate::auth::principal::Principal;
@@ -98,12 +99,29 @@ pub async fn workflow_of(
     d: &dossier::Model,
 ) -> Result<Option<std::sync::Arc<Workflow>>, AppError> {
     match d.workflow_version_id {
-        Some(id) => {
-            let wf = registry::version(db, id).await?;
-            Ok(Some(crate::workflow_store::step_budgets::applied(db, d.procedure_id, wf).await?))
-        }
+        Some(id) => with_budgets(db, d, registry::version(db, id).await?).await.map(Some),
         None => Ok(None),
     }
+}
+
+/// As `workflow_of`, the version from this process's memory (`Rules::versions`).
+pub async fn workflow_in(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    d: &dossier::Model,
+) -> Result<Option<std::sync::Arc<Workflow>>, AppError> {
+    match d.workflow_version_id {
+        Some(id) => with_budgets(db, d, rules.versions.get(db, id).await?).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn with_budgets(
+    db: &impl ConnectionTrait,
+    d: &dossier::Model,
+    wf: std::sync::Arc<Workflow>,
+) -> Result<std::sync::Arc<Workflow>, AppError> {
+    crate::workflow_store::step_budgets::applied(db, d.procedure_id, wf).await
 }
 
 /// Whether the dossier is with the officials (received, not closed) in a workflow state.
@@ -179,9 +197,12 @@ pub async fn act_as(
     if !in_processing(d) {
         return Err(AppError::Conflict("the dossier is not being processed".into()));
     }
-    let wf = workflow_of(txn, d).await?.ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
-    let p = crate::catalogue::revisions::of_dossier(txn, d).await?;
-    let facts = facts_of(txn, d, &p).await?;
+    let wf =
+        workflow_in(txn, rules, d).await?.ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
+    let p = rules.procedures.of_dossier(txn, d).await?;
+    let attached = documents::list(txn, d.id).await?;
+    let paid_vnd = crate::payment::paid_vnd(txn, d.id).await?;
+    let facts = facts_of(d, &p, &attached, paid_vnd);
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let decision = engine::decide(&wf, current, action, mine, &given.inputs(), facts).map_err(|r| match r {
         Refusal::Role => AppError::Forbidden,
@@ -216,8 +237,11 @@ pub async fn act_as(
         Some(_) => actor.clone(),
         None => actor.in_role(acting),
     };
+    // The records' facts from what the step read: nothing of the dossier read twice.
+    let read = national_record::Read { procedure: &p, attached: &attached, paid_vnd, workflow: Some(&wf) };
+    let event = Event::Step(Box::new(step));
     let (changed, note) =
-        lifecycle::change_noted(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
+        lifecycle::change_noted_with(txn, d, event, &actor, read, &rules.settings.public_url, now).await?;
     if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
         crate::payment::refund::request(txn, &changed, p.record.fee_refundable, &actor, now).await?;
     }
@@ -317,14 +341,13 @@ async fn plan_step(
     Ok(step)
 }
 
-/// What the workflow's guards read about `d` now.
-async fn facts_of(db: &impl ConnectionTrait, d: &dossier::Model, p: &ProcedureView) -> Result<Facts, AppError> {
-    let attached = documents::list(db, d.id).await?;
+/// What the workflow's guards read about `d` now, from its documents and what was paid.
+fn facts_of(d: &dossier::Model, p: &ProcedureView, attached: &[documents::Attached], paid_vnd: i64) -> Facts {
     let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
-    Ok(Facts {
-        fee_paid: crate::payment::owed_vnd(db, d.id, due).await? == 0,
-        documents_complete: documents::missing(&documents::slots(p), &attached).is_empty(),
-    })
+    Facts {
+        fee_paid: paid_vnd >= due,
+        documents_complete: documents::missing(&documents::slots(p), attached).is_empty(),
+    }
 }
 
 /// No result is issued while a fee collected before the result is unpaid,
@@ -360,9 +383,11 @@ pub async fn on_event(
     if !in_processing(d) {
         return Ok(None);
     }
-    let Some(wf) = workflow_of(txn, d).await? else { return Ok(None) };
-    let p = crate::catalogue::revisions::of_dossier(txn, d).await?;
-    let facts = facts_of(txn, d, &p).await?;
+    let Some(wf) = workflow_in(txn, rules, d).await? else { return Ok(None) };
+    let p = rules.procedures.of_dossier(txn, d).await?;
+    let attached = documents::list(txn, d.id).await?;
+    let paid_vnd = crate::payment::paid_vnd(txn, d.id).await?;
+    let facts = facts_of(d, &p, &attached, paid_vnd);
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let Some(decision) = engine::on_event(&wf, current, event, facts) else { return Ok(None) };
     money_allows(txn, d, &p, decision.to.status).await?;
@@ -371,8 +396,10 @@ pub async fn on_event(
     let actor = Actor::system(match event {
         SystemEvent::FeePaid => "đã nộp phí, lệ phí",
     });
+    let read = national_record::Read { procedure: &p, attached: &attached, paid_vnd, workflow: Some(&wf) };
+    let event = Event::Step(Box::new(step));
     let (changed, note) =
-        lifecycle::change_noted(txn, d, Event::Step(Box::new(step)), &actor, &rules.settings.public_url, now).await?;
+        lifecycle::change_noted_with(txn, d, event, &actor, read, &rules.settings.public_url, now).await?;
     effects(txn, rules, &changed, &p, decision.effects, decision.to, &note, now).await?;
     Ok(Some(changed))
 }

@@ -48,6 +48,7 @@ mod processes;
 mod processing;
 mod ratings;
 mod reception;
+mod sql_budgets;
 mod storage;
 mod sync_operator;
 mod sync_processes;

@@ -51,7 +51,33 @@ pub async fn change_noted(
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<(dossier::Model, String), AppError> {
-    let mut facts = national_record::load(txn, d, public_url).await?;
+    let facts = national_record::load(txn, d, public_url).await?;
+    apply(txn, d, event, actor, facts, public_url, now).await
+}
+
+/// As `change_noted`, from what the caller already read of `d` in `txn`.
+pub async fn change_noted_with(
+    txn: &impl ConnectionTrait,
+    d: &dossier::Model,
+    event: Event,
+    actor: &Actor,
+    read: national_record::Read<'_>,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(dossier::Model, String), AppError> {
+    let facts = national_record::load_with(txn, d, public_url, read).await?;
+    apply(txn, d, event, actor, facts, public_url, now).await
+}
+
+async fn apply(
+    txn: &impl ConnectionTrait,
+    d: &dossier::Model,
+    event: Event,
+    actor: &Actor,
+    mut facts: national_record::Facts,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(dossier::Model, String), AppError> {
     if let Event::Step(step) = &event
         && let Some(upload) = step.result_upload_id
     {
