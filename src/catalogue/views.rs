@@ -19,31 +19,57 @@ use crate::error::AppError;
 /// One process's views by procedure id, and the counter they were read at.
 #[derive(Default)]
 pub struct Views {
-    held: RwLock<(i64, HashMap<i32, Arc<ProcedureView>>)>,
+    held: RwLock<Held>,
+}
+
+#[derive(Default)]
+struct Held {
+    counter: i64,
+    by_id: HashMap<i32, Arc<ProcedureView>>,
+    /// Codes never change (catalogue invariant), so a code names one id.
+    ids: HashMap<String, i32>,
 }
 
 impl Views {
     /// Procedure `id` as the catalogue has it now.
     pub async fn live(&self, db: &impl ConnectionTrait, id: i32) -> Result<Arc<ProcedureView>, AppError> {
         let counter = change_counter::read(db, change_counter::CATALOGUE).await?;
-        if let Ok(held) = self.held.read()
-            && held.0 == counter
-            && let Some(v) = held.1.get(&id)
-        {
-            return Ok(v.clone());
+        if let Some(v) = self.held(counter, |h| h.by_id.get(&id).cloned()) {
+            return Ok(v);
         }
         // Read after the counter: at worst newer than the counter says, and read again next time.
-        let fresh = Arc::new(view::by_id(db, id).await?);
-        if let Ok(mut held) = self.held.write() {
-            if held.0 != counter {
-                if held.0 > counter {
-                    return Ok(fresh);
-                }
-                *held = (counter, HashMap::new());
+        Ok(self.keep(counter, view::by_id(db, id).await?))
+    }
+
+    /// Procedure `code` if the public may read it (as `view::public`).
+    pub async fn public(&self, db: &impl ConnectionTrait, code: &str) -> Result<Arc<ProcedureView>, AppError> {
+        let counter = change_counter::read(db, change_counter::CATALOGUE).await?;
+        let held = self.held(counter, |h| h.ids.get(code).and_then(|id| h.by_id.get(id)).cloned());
+        let v = match held {
+            Some(v) => v,
+            None => self.keep(counter, view::any(db, code).await?),
+        };
+        if v.record.status.is_public() { Ok(v) } else { Err(AppError::NotFound) }
+    }
+
+    /// What `find` finds among the views held at `counter`.
+    fn held<T>(&self, counter: i64, find: impl FnOnce(&Held) -> Option<T>) -> Option<T> {
+        self.held.read().ok().filter(|h| h.counter == counter).and_then(|h| find(&h))
+    }
+
+    /// Keeps `fresh`, read at `counter` or later; an older counter's views go.
+    fn keep(&self, counter: i64, fresh: ProcedureView) -> Arc<ProcedureView> {
+        let fresh = Arc::new(fresh);
+        if let Ok(mut held) = self.held.write()
+            && held.counter <= counter
+        {
+            if held.counter < counter {
+                *held = Held { counter, ..Held::default() };
             }
-            held.1.insert(id, fresh.clone());
+            held.ids.insert(fresh.record.code.clone(), fresh.id);
+            held.by_id.insert(fresh.id, fresh.clone());
         }
-        Ok(fresh)
+        fresh
     }
 
     /// As `revisions::of_dossier`, the live view from memory.

@@ -7,6 +7,7 @@ use entity::dossier;
 use sea_orm::ConnectionTrait;
 
 use super::lifecycle::{self, Appointment, Event};
+use super::national_record;
 use super::status::{Channel, DossierStatus};
 use crate::audit::Actor;
 use crate::catalogue::view::ProcedureView;
@@ -41,14 +42,20 @@ pub async fn receive(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    let owed = owed_with_dossier(db, d, p).await?;
+    // Read once for the fee, the workflow and the national record alike.
+    let attached = super::documents::list(db, d.id).await?;
+    let paid_vnd = crate::payment::paid_vnd(db, d.id).await?;
+    let wf = super::process::workflow_in(db, rules, d).await?;
+    let read = || national_record::Read { procedure: p, attached: &attached, paid_vnd, workflow: wf.as_deref() };
+    let owed = owed_with_dossier(d, p, paid_vnd);
     if owed > 0 && p.record.clock_waits_for_fee && d.channel == Channel::Online && d.received_at.is_none() {
         let note = format!(
             "Hồ sơ đủ điều kiện; chờ nộp phí, lệ phí {}. Thời hạn giải quyết được tính từ khi nộp.",
             crate::catalogue::model::Vnd(owed)
         );
         let event = Event::AwaitFee { note: note.clone() };
-        let waiting = lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await?;
+        let (waiting, _) =
+            lifecycle::change_noted_with(db, d, event, actor, read(), &rules.settings.public_url, now).await?;
         let extra = [("amount", crate::catalogue::model::Vnd(owed).to_string()), ("note", note)];
         mail::notify_applicant(db, rules, "dossier_payment", &waiting, p, &extra, false, now).await?;
         return Ok(waiting);
@@ -57,27 +64,25 @@ pub async fn receive(
     let due = appointment(&calendar, p, now);
     let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
     // Reception is the workflow's first step: its own deadline starts now.
-    let first_step_due = match super::process::workflow_of(db, d).await? {
+    let first_step_due = match &wf {
         Some(wf) => super::process::step_due(&calendar, &wf.states[wf.initial], p, now),
         None => None,
     };
     let appointment = Appointment { due_at: due, due_soon_at: due_soon(&calendar, p, now, time.due_soon_share) };
     let event = Event::Receive { appointment, first_step_due, note };
-    let received = lifecycle::change(db, d, event, actor, &rules.settings.public_url, now).await?;
+    let (received, _) =
+        lifecycle::change_noted_with(db, d, event, actor, read(), &rules.settings.public_url, now).await?;
     let extra = [("received_at", super::receipt::moment_vi(now)), ("due_at", super::receipt::moment_vi(due))];
     mail::notify_applicant(db, rules, "dossier_received", &received, p, &extra, true, now).await?;
     Ok(received)
 }
 
 /// What is still owed of the fees collected with the dossier.
-async fn owed_with_dossier(db: &impl ConnectionTrait, d: &dossier::Model, p: &ProcedureView) -> Result<i64, AppError> {
+fn owed_with_dossier(d: &dossier::Model, p: &ProcedureView, paid_vnd: i64) -> i64 {
     use crate::catalogue::model::FeeCollection;
     let form: serde_json::Value = serde_json::from_str(&d.form_data).unwrap_or_default();
     let due = crate::catalogue::fees::due_where(&p.record.fees, &form, |c| c == FeeCollection::Submission);
-    if due == 0 {
-        return Ok(0);
-    }
-    crate::payment::owed_vnd(db, d.id, due).await
+    (due - paid_vnd).max(0)
 }
 
 /// A fee of `d` was paid: a dossier waiting for it is received now; one in
@@ -96,8 +101,8 @@ pub async fn fee_paid(
     if !waiting {
         return super::process::on_event(db, rules, &d, SystemEvent::FeePaid, note, now).await;
     }
-    let p = crate::catalogue::revisions::of_dossier(db, &d).await?;
-    if owed_with_dossier(db, &d, &p).await? > 0 {
+    let p = rules.procedures.of_dossier(db, &d).await?;
+    if owed_with_dossier(&d, &p, crate::payment::paid_vnd(db, d.id).await?) > 0 {
         return Ok(None);
     }
     Ok(Some(receive(db, rules, &d, &p, &Actor::system("đã nộp phí, lệ phí"), now).await?))

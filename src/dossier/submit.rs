@@ -11,10 +11,10 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use super::documents::{self, Limits};
 use super::lifecycle::{self, Event, Submission};
 use super::status::{Channel, DossierStatus};
-use super::{applicant, code, draft, form_data, receive};
+use super::{applicant, code, draft, form_data, national_record, receive};
 use crate::audit::Actor;
 use crate::catalogue::eform::Schema;
-use crate::catalogue::view::{self, ProcedureView};
+use crate::catalogue::view::ProcedureView;
 use crate::context::Context;
 use crate::error::AppError;
 use crate::notify::dossier as mail;
@@ -42,12 +42,22 @@ pub async fn problems(
     p: &ProcedureView,
     limits: Limits,
 ) -> Result<Result<serde_json::Value, Vec<crate::error::FieldError>>, AppError> {
+    let attached = documents::list(db, d.id).await?;
+    problems_with(d, p, &attached, limits)
+}
+
+/// As `problems`, with the draft's documents read.
+fn problems_with(
+    d: &dossier::Model,
+    p: &ProcedureView,
+    attached: &[documents::Attached],
+    limits: Limits,
+) -> Result<Result<serde_json::Value, Vec<crate::error::FieldError>>, AppError> {
     let schema = schema_of(p)?;
     let checked = form_data::check(&schema, &draft::typed(d));
-    let attached = documents::list(db, d.id).await?;
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
-    errors.extend(documents::missing(&documents::slots(p), &attached));
-    errors.extend(documents::check_limits(&attached, 0, 0, limits));
+    errors.extend(documents::missing(&documents::slots(p), attached));
+    errors.extend(documents::check_limits(attached, 0, 0, limits));
     errors.extend(draft::result_delivery(d).err());
     Ok(if errors.is_empty() { checked } else { Err(errors) })
 }
@@ -63,11 +73,13 @@ pub async fn submit(
     if d.status != DossierStatus::Draft {
         return Ok(Submitted { dossier: d, newly: false });
     }
-    let p = view::by_id(&txn, d.procedure_id).await?;
+    // The procedure from this process's memory while the catalogue has not changed.
+    let p = ProcedureView::clone(&*state.procedures.live(&txn, d.procedure_id).await?);
     if !p.accepts_online_submission {
         return Err(AppError::Conflict("the procedure takes no dossiers now".into()));
     }
-    let data = problems(&txn, &d, &p, limits(state)).await?.map_err(AppError::Validation)?;
+    let attached = documents::list(&txn, d.id).await?;
+    let data = problems_with(&d, &p, &attached, limits(state))?.map_err(AppError::Validation)?;
     let local_day = local_time::to_local(now).date();
     // A dossier forwarded by the national portal keeps the national code (one code across channels).
     let code = match &d.code {
@@ -82,7 +94,7 @@ pub async fn submit(
     // the one an admin activated for the procedure by now, else the shipped one of its key.
     let (workflow_version, workflow_state) = match state.workflows_in_use.version_for(&txn, p.id, now).await? {
         Some(id) => {
-            let wf = crate::workflow_registry::version(&txn, id).await?;
+            let wf = state.versions.get(&txn, id).await?;
             (Some(id), Some(wf.states[wf.initial].key.clone()))
         }
         None => match state.workflows.get(&p.record.workflow_key) {
@@ -111,8 +123,12 @@ pub async fn submit(
         result_delivery: draft::result_delivery(&d).map_err(|e| AppError::Validation(vec![e]))?,
         time_rules: serde_json::to_string(&time).map_err(|e| AppError::Internal(e.into()))?,
     });
-    let mut submitted = match lifecycle::change(&txn, &d, event, actor, &state.settings.public_url, now).await {
-        Ok(submitted) => submitted,
+    // The records' facts from what was read above (a draft is in no workflow step yet).
+    let paid_vnd = crate::payment::paid_vnd(&txn, d.id).await?;
+    let read = national_record::Read { procedure: &p, attached: &attached, paid_vnd, workflow: None };
+    let url = &state.settings.public_url;
+    let mut submitted = match lifecycle::change_noted_with(&txn, &d, event, actor, read, url, now).await {
+        Ok((submitted, _)) => submitted,
         Err(AppError::Conflict(_)) => {
             // Another request submitted it first (PostgreSQL lets both read
             // the draft): that one's dossier is the answer to this one too.

@@ -14,7 +14,6 @@ use crate::audit::Actor;
 use crate::catalogue::model::AgencyLevel;
 use crate::catalogue::store::Refs;
 use crate::catalogue::transfer::{self, Catalogue};
-use crate::catalogue::view;
 use crate::digest;
 use crate::error::AppError;
 
@@ -44,7 +43,7 @@ pub async fn procedures(
 }
 
 pub async fn procedure(state: Data<AppState>, code: Path<String>) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(view::public(&state.db, &code).await?))
+    Ok(HttpResponse::Ok().json(&*state.procedures.public(&state.db, &code).await?))
 }
 
 #[derive(Serialize)]

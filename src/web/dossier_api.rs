@@ -21,7 +21,6 @@ use super::render::client_ip;
 use crate::app::AppState;
 use crate::audit::Actor;
 use crate::auth::accounts;
-use crate::catalogue::view as procedure_view;
 use crate::dossier::applicant::Details;
 use crate::dossier::documents;
 use crate::dossier::draft::{self, NewDossier};
@@ -150,7 +149,7 @@ pub async fn create(
     let key = idempotency_key(&req)?;
     let (code, edits) = read_submission(&req, payload, &state).await?;
     let hash = fingerprint(&code, &edits);
-    let p = procedure_view::public(&state.db, &code).await?;
+    let p = state.procedures.public(&state.db, &code).await?;
     if !p.accepts_online_submission {
         return Err(AppError::Conflict("the procedure takes no dossiers now".into()));
     }

@@ -17,7 +17,7 @@ use super::multipart_form;
 use super::render::{Ui, see_other};
 use super::{csrf, eform_view, error_summary};
 use crate::auth::accounts;
-use crate::catalogue::view::{self as procedure_view, ProcedureView};
+use crate::catalogue::view::ProcedureView;
 use crate::documents::store;
 use crate::dossier::applicant::{self, Details};
 use crate::dossier::documents::{self, Slot};
@@ -111,13 +111,17 @@ async fn edit_page(
 }
 
 async fn accepting(ui: &Ui, code: &str) -> Result<ProcedureView, AppError> {
-    let p = procedure_view::public(&ui.state.db, code).await?;
-    if p.accepts_online_submission { Ok(p) } else { Err(AppError::Conflict("procedure_closed".into())) }
+    let p = ui.state.procedures.public(&ui.state.db, code).await?;
+    if p.accepts_online_submission {
+        Ok(ProcedureView::clone(&p))
+    } else {
+        Err(AppError::Conflict("procedure_closed".into()))
+    }
 }
 
 /// The entry point of an online dossier: the e-form, pre-filled.
 pub async fn start_page(ui: Ui, code: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let p = procedure_view::public(&ui.state.db, &code).await?;
+    let p = ui.state.procedures.public(&ui.state.db, &code).await?;
     if !p.accepts_online_submission {
         let mut ctx = ui.context();
         ctx.insert("p", &p);

@@ -6,7 +6,6 @@ use super::catalogue_query::CatalogueQuery;
 use super::render::Ui;
 use crate::catalogue::model::{ApplicantType, OnlineMode};
 use crate::catalogue::store::Refs;
-use crate::catalogue::view;
 use crate::error::AppError;
 
 pub async fn home(ui: Ui) -> Result<HttpResponse, AppError> {
@@ -40,9 +39,9 @@ pub async fn catalogue(ui: Ui, query: web::Query<CatalogueQuery>) -> Result<Http
 }
 
 pub async fn procedure(ui: Ui, code: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let view = view::public(&ui.state.db, &code).await?;
+    let view = ui.state.procedures.public(&ui.state.db, &code).await?;
     let mut ctx = ui.context();
-    ctx.insert("p", &view);
+    ctx.insert("p", &*view);
     ctx.insert("decimal_days", &view.record.time_limit.days_text(ui.lang == crate::i18n::Lang::Vi));
     ui.render("public/procedure.html", &ctx)
 }

@@ -17,7 +17,7 @@ use super::render::{Ui, see_other};
 use super::{csrf, eform_view, error_summary};
 use crate::auth::role::Role;
 use crate::catalogue::model::ProcedureStatus;
-use crate::catalogue::view::{self as procedure_view, ProcedureView};
+use crate::catalogue::view::ProcedureView;
 use crate::dossier::applicant::Details;
 use crate::dossier::documents;
 use crate::dossier::draft::{self, NewDossier, RESULT_DELIVERY};
@@ -233,14 +233,14 @@ pub async fn counter_choose(ui: Ui) -> Result<HttpResponse, AppError> {
 }
 
 async fn counter_procedure(ui: &Ui, code: &str) -> Result<ProcedureView, AppError> {
-    let p = procedure_view::public(&ui.state.db, code).await?;
+    let p = ui.state.procedures.public(&ui.state.db, code).await?;
     if ui.principal()?.unit_id != Some(p.agency_id) {
         return Err(AppError::Forbidden);
     }
     if p.record.status != ProcedureStatus::Published {
         return Err(AppError::Conflict("procedure_closed".into()));
     }
-    Ok(p)
+    Ok(ProcedureView::clone(&p))
 }
 
 /// The applicant's details the counter form asks for, each an input of that id.

@@ -2,6 +2,7 @@
 //! in memory (`catalogue::published`): a change an admin makes through one
 //! process is seen by another as soon as it commits, because the change moves
 //! the catalogue's counter in its own transaction; nothing waits for a timer.
+//! The same holds for the procedures a process keeps (`catalogue::views`).
 
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
@@ -62,6 +63,9 @@ async fn a_second_portal_process_sees_an_admins_catalogue_change_as_soon_as_it_c
     let before = before.expect("an ETag");
     let (status, _, _) = search(&client, &other, "dong bo ban sao", Some(&before)).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED, "nothing changed: the browser's copy stands");
+    // Its page is not found either; the other process now holds the draft's view in memory.
+    let procedure = format!("{other}/api/v1/procedures/9.770001");
+    assert_eq!(client.get(&procedure).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 
     // The admin publishes it (and renames its agency) through the first process; the other
     // process answers its next request with the change, without any wait.
@@ -76,6 +80,14 @@ async fn a_second_portal_process_sees_an_admins_catalogue_change_as_soon_as_it_c
     // The page of the other process too.
     let page = client.get(format!("{other}/thu-tuc?q=dong+bo+ban+sao")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Cấp phép thử đồng bộ bản sao"), "the catalogue page lists it");
+    // The procedure itself, as the other process keeps it (`catalogue::views`): published, renamed.
+    let read = || async { client.get(&procedure).send().await.unwrap().json::<Value>().await.unwrap() };
+    assert_eq!(read().await["agency_name"], "Sở kiểm thử đã đổi tên");
+    let res = app.import(&catalogue("Cấp phép thử đồng bộ, tên mới", "Sở kiểm thử đã đổi tên", "published")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(read().await["name"], "Cấp phép thử đồng bộ, tên mới", "the other process's next read");
+    let page = client.get(format!("{other}/thu-tuc/9.770001")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Cấp phép thử đồng bộ, tên mới"), "and its page");
 }
 
 #[tokio::test]

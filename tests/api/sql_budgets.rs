@@ -86,5 +86,7 @@ async fn an_online_submission_sends_a_bounded_number_of_statements() {
     assert!(most <= BUDGET_SUBMISSION, "a submission sent {most} statements, over {BUDGET_SUBMISSION}: {counts:?}");
 }
 
-/// Statements a submission may send (63 before issue 21's cuts).
-const BUDGET_SUBMISSION: u32 = 63;
+/// Statements a submission may send: 63 before issue 21, 41 since it reads
+/// the procedure from memory and passes on what it read (the first
+/// submission of a process reads the procedure: 48).
+const BUDGET_SUBMISSION: u32 = 48;
