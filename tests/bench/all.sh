@@ -17,7 +17,7 @@ LOG=${LOG:-target/bench-$(date +%Y%m%d-%H%M%S).log}
 mkdir -p target
 cargo build --release --quiet
 
-ALL="ceilings catalogue submissions workflow_actions deadline_sweep sync_drain dashboard"
+ALL="ceilings catalogue submissions workflow_actions instructions deadline_sweep sync_drain dashboard"
 for bench in ${ONLY:-$ALL}; do
   echo "== $bench" | tee -a "$LOG"
   if ! bash "tests/bench/$bench.sh" >>"$LOG" 2>&1; then

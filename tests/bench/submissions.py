@@ -8,6 +8,7 @@ peak memory (VmHWM). Standard library only.
 """
 import http.cookiejar
 import json
+import os
 import re
 import sys
 import threading
@@ -102,6 +103,22 @@ def worker(portal, index, deadline, latencies, errors):
             errors.append((status, answer[:200]))
 
 
+def cpu_seconds(pid=None):
+    """CPU time (user + system) of this process (all its threads), or of process `pid`."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_shares(pid, since, elapsed):
+    """Each side's CPU over the run, in % of one core: the load generator shares the machine's cores."""
+    mine, portal = cpu_seconds(), cpu_seconds(pid)
+    return {"generator_cpu_pct": round(100 * (mine - since[0]) / elapsed), "portal_cpu_pct": round(100 * (portal - since[1]) / elapsed)}
+
+
 def peak_memory_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -117,6 +134,7 @@ def main():
     latencies, errors = [], []
     deadline = time.monotonic() + seconds
     started = time.monotonic()
+    since = (cpu_seconds(), cpu_seconds(pid))
     threads = [threading.Thread(target=worker, args=(portal, i, deadline, latencies, errors)) for i in range(workers)]
     for t in threads:
         t.start()
@@ -129,7 +147,7 @@ def main():
         "workers": workers, "submitted": len(latencies), "errors": len(errors), "seconds": round(elapsed, 1),
         "per_second": round(len(latencies) / elapsed, 1), "p50_ms": round(pick(0.50), 1), "p99_ms": round(pick(0.99), 1),
         "peak_rss_mib": round(peak_memory_kib(pid) / 1024, 1),
-        "sql_per_request": mean_statements(),
+        "sql_per_request": mean_statements(), **cpu_shares(pid, since, elapsed),
         "first_errors": [f"{s} {b!r}" for s, b in errors[:3]],
     }))
 

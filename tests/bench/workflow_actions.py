@@ -20,7 +20,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from submissions import client, fetch, multipart as submission_multipart, sign_in  # noqa: E402
+from submissions import client, cpu_seconds, cpu_shares, fetch, multipart as submission_multipart, sign_in  # noqa: E402
 
 PASSWORD = "motcua-demo"
 
@@ -127,6 +127,7 @@ def main():
     latencies, errors = [], []
     deadline = time.monotonic() + seconds
     started = time.monotonic()
+    since = (cpu_seconds(), cpu_seconds(pid))
     threads = [threading.Thread(target=worker, args=(portal, officials, ids[i::workers], deadline, latencies, errors))
                for i in range(workers)]
     for t in threads:
@@ -142,7 +143,7 @@ def main():
         "workers": workers, "dossiers": count, "actions": len(latencies), "errors": len(errors),
         "seconds": round(elapsed, 1), "per_second": round(len(latencies) / elapsed, 1),
         "p50_ms": round(pick(0.50), 1), "p99_ms": round(pick(0.99), 1), "peak_rss_mib": round(rss / 1024, 1),
-        "sql_per_request": mean_statements(),
+        "sql_per_request": mean_statements(), **cpu_shares(pid, since, elapsed),
         "first_errors": [f"{s} {b!r}" for s, b in errors[:3]],
     }))
 
