@@ -42,11 +42,46 @@ pub async fn receive(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    // Read once for the fee, the workflow and the national record alike.
     let attached = super::documents::list(db, d.id).await?;
     let paid_vnd = crate::payment::paid_vnd(db, d.id).await?;
+    let (time, calendar) = crate::sla_rules::of_dossier::of(db, &rules.settings, d).await?;
+    receive_known(
+        db,
+        rules,
+        d,
+        p,
+        actor,
+        Known { attached: &attached, paid_vnd, time: &time, calendar: &calendar },
+        now,
+    )
+    .await
+}
+
+/// What the caller of `receive_known` read of the dossier in its transaction.
+pub struct Known<'a> {
+    pub attached: &'a [super::documents::Attached],
+    pub paid_vnd: i64,
+    /// The dossier's time rules and office calendar (`sla_rules::of_dossier::of`).
+    pub time: &'a crate::sla::rules::TimeRules,
+    pub calendar: &'a Calendar,
+}
+
+/// As `receive`, from what the caller read: a submission received on the
+/// spot reads nothing twice (its transaction holds the agency's day
+/// sequence until it commits, so every statement saved there counts twice).
+pub async fn receive_known(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    actor: &Actor,
+    known: Known<'_>,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
+    let Known { attached, paid_vnd, time, calendar } = known;
+    // Read once for the fee, the workflow and the national record alike.
     let wf = super::process::workflow_in(db, rules, d).await?;
-    let read = || national_record::Read { procedure: p, attached: &attached, paid_vnd, workflow: wf.as_deref() };
+    let read = || national_record::Read { procedure: p, attached, paid_vnd, workflow: wf.as_deref() };
     let owed = owed_with_dossier(d, p, paid_vnd);
     if owed > 0 && p.record.clock_waits_for_fee && d.channel == Channel::Online && d.received_at.is_none() {
         let note = format!(
@@ -60,15 +95,14 @@ pub async fn receive(
         mail::notify_applicant(db, rules, "dossier_payment", &waiting, p, &extra, false, now).await?;
         return Ok(waiting);
     }
-    let (time, calendar) = crate::sla_rules::of_dossier::of(db, &rules.settings, d).await?;
-    let due = appointment(&calendar, p, now);
+    let due = appointment(calendar, p, now);
     let note = format!("Hẹn trả kết quả: {}", super::receipt::moment_vi(due));
     // Reception is the workflow's first step: its own deadline starts now.
     let first_step_due = match &wf {
-        Some(wf) => super::process::step_due(&calendar, &wf.states[wf.initial], p, now),
+        Some(wf) => super::process::step_due(calendar, &wf.states[wf.initial], p, now),
         None => None,
     };
-    let appointment = Appointment { due_at: due, due_soon_at: due_soon(&calendar, p, now, time.due_soon_share) };
+    let appointment = Appointment { due_at: due, due_soon_at: due_soon(calendar, p, now, time.due_soon_share) };
     let event = Event::Receive { appointment, first_step_due, note };
     let (received, _) =
         lifecycle::change_noted_with(db, d, event, actor, read(), &rules.settings.public_url, now).await?;

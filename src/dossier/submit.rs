@@ -80,12 +80,6 @@ pub async fn submit(
     }
     let attached = documents::list(&txn, d.id).await?;
     let data = problems_with(&d, &p, &attached, limits(state))?.map_err(AppError::Validation)?;
-    let local_day = local_time::to_local(now).date();
-    // A dossier forwarded by the national portal keeps the national code (one code across channels).
-    let code = match &d.code {
-        Some(given) => given.clone(),
-        None => code::allocate(&txn, &p.record.agency_code, local_day).await?.as_str().to_owned(),
-    };
     let address = match d.applicant_address.as_str() {
         "" => applicant::address_in(&schema_of(&p)?, &data).unwrap_or_default(),
         known => known.to_owned(),
@@ -111,6 +105,16 @@ pub async fn submit(
         Some(id) => entity::account::Entity::find_by_id(id).one(&txn).await?.is_some_and(|a| a.vneid_verified),
         None => false,
     };
+    let paid_vnd = crate::payment::paid_vnd(&txn, d.id).await?;
+    // The code last: allocating it locks the agency's sequence of the day until this
+    // transaction commits, so every submission of the agency that day waits for
+    // what follows; everything that can be read before is read above.
+    let local_day = local_time::to_local(now).date();
+    // A dossier forwarded by the national portal keeps the national code (one code across channels).
+    let code = match &d.code {
+        Some(given) => given.clone(),
+        None => code::allocate(&txn, &p.record.agency_code, local_day).await?.as_str().to_owned(),
+    };
     let event = Event::Submit(Submission {
         code: code.clone(),
         form_data: data.to_string(),
@@ -124,7 +128,6 @@ pub async fn submit(
         time_rules: serde_json::to_string(&time).map_err(|e| AppError::Internal(e.into()))?,
     });
     // The records' facts from what was read above (a draft is in no workflow step yet).
-    let paid_vnd = crate::payment::paid_vnd(&txn, d.id).await?;
     let read = national_record::Read { procedure: &p, attached: &attached, paid_vnd, workflow: None };
     let url = &state.settings.public_url;
     let mut submitted = match lifecycle::change_noted_with(&txn, &d, event, actor, read, url, now).await {
@@ -148,7 +151,8 @@ pub async fn submit(
     let counter = submitted.channel == Channel::Counter;
     if counter || p.record.auto_receive {
         let receiver = if counter { actor.clone() } else { Actor::system("tiếp nhận tự động") };
-        submitted = receive::receive(&txn, state, &submitted, &p, &receiver, now).await?;
+        let known = receive::Known { attached: &attached, paid_vnd, time: &time, calendar: &cal };
+        submitted = receive::receive_known(&txn, state, &submitted, &p, &receiver, known, now).await?;
     }
     txn.commit().await?;
     tracing::info!(dossier.code = %code, procedure = %p.record.code, "dossier submitted");
