@@ -8,8 +8,8 @@
 
 use chrono::NaiveDate;
 use entity::dossier_sequence;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 use crate::error::AppError;
 
@@ -52,25 +52,21 @@ impl std::fmt::Display for DossierCode {
 /// transaction that records the dossier (see `db::begin_write`).
 pub async fn allocate(db: &impl ConnectionTrait, agency: &str, day: NaiveDate) -> Result<DossierCode, AppError> {
     let key = day.format("%Y-%m-%d").to_string();
-    dossier_sequence::Entity::insert(dossier_sequence::ActiveModel {
+    // One statement: the day's first code makes the row, later ones count on in it.
+    // It takes the row lock until commit; a concurrent submission waits here.
+    let next = Expr::col((dossier_sequence::Entity, dossier_sequence::Column::Last)).add(1);
+    let row = dossier_sequence::Entity::insert(dossier_sequence::ActiveModel {
         agency_code: Set(agency.to_owned()),
-        day: Set(key.clone()),
-        last: Set(0),
+        day: Set(key),
+        last: Set(1),
     })
-    .on_conflict_do_nothing_on([dossier_sequence::Column::AgencyCode, dossier_sequence::Column::Day])
-    .exec(db)
+    .on_conflict(
+        OnConflict::columns([dossier_sequence::Column::AgencyCode, dossier_sequence::Column::Day])
+            .value(dossier_sequence::Column::Last, next)
+            .to_owned(),
+    )
+    .exec_with_returning(db)
     .await?;
-    // The update takes the row lock; a concurrent reception waits here.
-    dossier_sequence::Entity::update_many()
-        .col_expr(dossier_sequence::Column::Last, Expr::col(dossier_sequence::Column::Last).add(1))
-        .filter(dossier_sequence::Column::AgencyCode.eq(agency))
-        .filter(dossier_sequence::Column::Day.eq(&key))
-        .exec(db)
-        .await?;
-    let row = dossier_sequence::Entity::find_by_id((agency.to_owned(), key))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("dossier sequence row vanished")))?;
     let sequence = u32::try_from(row.last).map_err(|_| AppError::Internal(anyhow::anyhow!("bad sequence")))?;
     Ok(DossierCode::new(agency, day, sequence))
 }
