@@ -32,25 +32,22 @@ struct Key {
     ordering_key: Option<String>,
 }
 
-/// An earlier message of the same key that still has to go (or is dead) holds this one back.
-fn held_back_by_earlier() -> sea_orm::sea_query::SimpleExpr {
-    let p = Alias::new("earlier");
-    Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from_as(outbox::Entity, p.clone())
-            .and_where(Expr::col((p.clone(), outbox::Column::Topic)).equals((outbox::Entity, outbox::Column::Topic)))
-            .and_where(
-                Expr::col((p.clone(), outbox::Column::OrderingKey))
-                    .equals((outbox::Entity, outbox::Column::OrderingKey)),
-            )
-            .and_where(Expr::col((p.clone(), outbox::Column::Id)).lt(Expr::col((outbox::Entity, outbox::Column::Id))))
-            .and_where(
-                Expr::col((p, outbox::Column::Status))
-                    .is_in([OutboxStatus::Pending.as_str(), OutboxStatus::Dead.as_str()]),
-            )
-            .to_owned(),
-    )
+/// The first undelivered message of each key of `topic` (pending or dead):
+/// only a key's first may go out. One grouping over the undelivered rows —
+/// linear in the backlog whatever the planner believes about the table (a
+/// correlated "no earlier one" test went quadratic on a table not yet
+/// analysed: 1.7 s for 3,000 rows).
+fn first_of_each_key(topic: &str) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .expr(Expr::col(outbox::Column::Id).min())
+        .from(outbox::Entity)
+        .and_where(Expr::col(outbox::Column::Topic).eq(topic))
+        .and_where(
+            Expr::col(outbox::Column::Status).is_in([OutboxStatus::Pending.as_str(), OutboxStatus::Dead.as_str()]),
+        )
+        .and_where(Expr::col(outbox::Column::OrderingKey).is_not_null())
+        .group_by_col(outbox::Column::OrderingKey)
+        .to_owned()
 }
 
 fn leased_now(now: DateTime<Utc>) -> sea_orm::sea_query::SimpleExpr {
@@ -88,7 +85,7 @@ pub async fn claim(
         .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .filter(outbox::Column::OrderingKey.is_not_null())
-        .filter(held_back_by_earlier().not())
+        .filter(outbox::Column::Id.in_subquery(first_of_each_key(topic)))
         .filter(leased_now(now).not())
         .order_by_asc(outbox::Column::Id)
         .limit(keys)
