@@ -16,7 +16,8 @@ DB=motcua_bench_submit
 ADMIN_URL=${ADMIN_URL:-postgres://motcua:motcua@127.0.0.1:5432/postgres}
 DB_URL="${ADMIN_URL%/*}/$DB"
 
-cargo build --release --quiet
+BIN=${BIN:-target/release/motcua}   # another build's binary: a before/after pair
+[ "$BIN" = target/release/motcua ] && cargo build --release --quiet
 PIDS=""
 trap 'kill $PIDS 2>/dev/null; psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null' EXIT
 
@@ -32,7 +33,7 @@ run() {
     env+=(MOTCUA_STORAGE=s3 MOTCUA_S3_ENDPOINT="http://127.0.0.1:$S3_PORT" MOTCUA_S3_BUCKET=motcua-bench
       MOTCUA_S3_PATH_STYLE=on MOTCUA_S3_REGION=us-east-1 MOTCUA_S3_ACCESS_KEY_ID=bench MOTCUA_S3_SECRET_ACCESS_KEY=bench)
   fi
-  env "${env[@]}" target/release/motcua serve >/dev/null 2>"$data/portal.log" &
+  env "${env[@]}" "$BIN" serve >/dev/null 2>"$data/portal.log" &
   local server=$!
   PIDS="$PIDS $server"
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done

@@ -16,12 +16,13 @@ DB=motcua_bench_steps
 ADMIN_URL=${ADMIN_URL:-postgres://motcua:motcua@127.0.0.1:5432/postgres}
 DB_URL="${ADMIN_URL%/*}/$DB"
 
-cargo build --release --quiet
+BIN=${BIN:-target/release/motcua}   # another build's binary: a before/after pair
+[ "$BIN" = target/release/motcua ] && cargo build --release --quiet
 psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 data=$(mktemp -d)
 MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$data" MOTCUA_LOG=warn MOTCUA_WORKERS=off MOTCUA_SERVER_TIMING=on \
   MOTCUA_LISTEN="127.0.0.1:$PORT" MOTCUA_MOCK_NATIONAL_PORTAL_LISTEN="127.0.0.1:$MOCK_PORT" \
-  target/release/motcua serve >/dev/null 2>"$data/portal.log" &
+  "$BIN" serve >/dev/null 2>"$data/portal.log" &
 server=$!
 trap 'kill $server 2>/dev/null; psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
