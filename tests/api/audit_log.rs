@@ -12,7 +12,7 @@ async fn sign_ins_failures_and_admin_changes_are_recorded() {
     app.sign_in_with(&app.client, "lanhdao", "khong-dung-mat-khau").await;
     app.sign_in_with(&app.client, "lanhdao", password_of("lanhdao")).await;
     assert_eq!(
-        app.post_form_with(&app.admin, "/quan-tri/thu-tuc/1.004227/bai-bo", &[]).await.status(),
+        app.post_form_with(app.admin().await, "/quan-tri/thu-tuc/1.004227/bai-bo", &[]).await.status(),
         StatusCode::SEE_OTHER
     );
     let fields = [
@@ -21,7 +21,10 @@ async fn sign_ins_failures_and_admin_changes_are_recorded() {
         ("parent_code", "000.00.00.G12"),
         ("level", "central"),
     ];
-    assert_eq!(app.post_form_with(&app.admin, "/quan-tri/co-quan", &fields).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.post_form_with(app.admin().await, "/quan-tri/co-quan", &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
 
     let failed = app.audit_page("sign_in_failed").await;
     assert!(failed.contains("lanhdao") && failed.contains("127.0.0.1"), "who tried, from where: {failed}");
@@ -38,7 +41,7 @@ async fn a_role_change_is_recorded_with_before_and_after() {
     let id = app.create_official("thu.ky", &[motcua::auth::role::Role::Reception], Some("000.01.00.G12")).await;
     let res = app
         .post_form_with(
-            &app.admin,
+            app.admin().await,
             &format!("/quan-tri/can-bo/{id}"),
             &[("full_name", "Thư ký"), ("unit_code", "000.01.00.G12"), ("roles", "specialist"), ("active", "on")],
         )

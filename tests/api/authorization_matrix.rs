@@ -94,7 +94,7 @@ async fn every_route_gives_every_persona_exactly_its_access() {
     let mut failures = Vec::new();
     for who in personas {
         let client = match who {
-            Persona::Admin => app.admin.clone(),
+            Persona::Admin => app.admin().await.clone(),
             _ => TestApp::new_client(),
         };
         match who {

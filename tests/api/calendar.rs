@@ -8,7 +8,7 @@ use crate::helpers::{TestApp, decode_entities, get_html_with};
 #[tokio::test]
 async fn a_holiday_added_by_an_admin_moves_the_next_appointment() {
     let app = TestApp::spawn_with_sso().await;
-    let (_, page) = get_html_with(&app.admin, &app.url("/quan-tri/lich-lam-viec")).await;
+    let (_, page) = get_html_with(app.admin().await, &app.url("/quan-tri/lich-lam-viec")).await;
     assert!(page.contains("2026-02-17") && page.contains("TB 9441/TB-BNV"), "seeded from the official notice");
     assert!(page.contains("2027-01-01"), "next year is there too");
 
@@ -28,7 +28,7 @@ async fn a_holiday_added_by_an_admin_moves_the_next_appointment() {
     // The admin declares that day a holiday; a bad date is refused first.
     let bad = app
         .post_form_with(
-            &app.admin,
+            app.admin().await,
             "/quan-tri/lich-lam-viec",
             &[("day", "31/02/2027"), ("kind", "holiday"), ("name", "X")],
         )
@@ -38,7 +38,7 @@ async fn a_holiday_added_by_an_admin_moves_the_next_appointment() {
     let day = before.date().format("%Y-%m-%d").to_string();
     let res = app
         .post_form_with(
-            &app.admin,
+            app.admin().await,
             "/quan-tri/lich-lam-viec",
             &[("day", &day), ("kind", "holiday"), ("name", "Nghỉ đột xuất"), ("source", "Quyết định thử nghiệm")],
         )
@@ -57,8 +57,8 @@ async fn a_holiday_added_by_an_admin_moves_the_next_appointment() {
     assert_eq!(due(dossier_json(&app, &app.client, &first).await), before);
 
     // Removing it again; an unknown day is not found.
-    let res = app.post_form_with(&app.admin, &format!("/quan-tri/lich-lam-viec/{day}/xoa"), &[]).await;
+    let res = app.post_form_with(app.admin().await, &format!("/quan-tri/lich-lam-viec/{day}/xoa"), &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = app.post_form_with(&app.admin, "/quan-tri/lich-lam-viec/1999-01-01/xoa", &[]).await;
+    let res = app.post_form_with(app.admin().await, "/quan-tri/lich-lam-viec/1999-01-01/xoa", &[]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

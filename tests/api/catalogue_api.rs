@@ -182,7 +182,7 @@ async fn the_openapi_document_describes_routes_that_answer() {
             continue; // needs a dossier: see dossiers::the_public_lookup_shows_status_and_dates_but_no_personal_data
         }
         let concrete = path.replace("{code}", "1.004227").replace("{id}", "khong-co");
-        let res = app.admin.get(app.url(&concrete)).send().await.unwrap();
+        let res = app.admin().await.get(app.url(&concrete)).send().await.unwrap();
         if get.get("security").is_some() {
             assert_ne!(res.status(), StatusCode::NOT_FOUND, "{concrete} is documented but not served");
         } else {

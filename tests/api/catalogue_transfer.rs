@@ -49,7 +49,8 @@ async fn an_import_without_the_csrf_header_or_with_a_wrong_one_is_refused_and_ch
     let source = TestApp::spawn().await;
     let exported = source.export().await;
     let target = TestApp::spawn_empty().await;
-    let put = || target.admin.put(target.url("/api/v1/admin/catalogue")).json(&exported);
+    let admin = target.admin().await;
+    let put = || admin.put(target.url("/api/v1/admin/catalogue")).json(&exported);
     assert_eq!(put().send().await.unwrap().status(), StatusCode::FORBIDDEN, "no header");
     let forged = put().header("X-CSRF-Token", "forged").send().await.unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN, "a wrong token");
@@ -64,8 +65,8 @@ async fn a_large_catalogue_is_read_whole() {
     let body = format!(
         r#"{{"format": "motcua-catalogue", "version": 1,{padding}"agencies": [], "fields": [], "procedures": []}}"#
     );
-    let token = app.csrf_of(&app.admin).await;
-    let put = app.admin.put(app.url("/api/v1/admin/catalogue")).header("X-CSRF-Token", token);
+    let token = app.csrf_of(app.admin().await).await;
+    let put = app.admin().await.put(app.url("/api/v1/admin/catalogue")).header("X-CSRF-Token", token);
     let res = put.header("content-type", "application/json").body(body).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }

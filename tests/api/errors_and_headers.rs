@@ -30,9 +30,10 @@ async fn api_errors_are_problem_details() {
 #[tokio::test]
 async fn a_malformed_json_body_is_a_problem_not_a_crash() {
     let app = TestApp::spawn_empty().await;
-    let token = app.csrf_of(&app.admin).await;
+    let token = app.csrf_of(app.admin().await).await;
     let res = app
-        .admin
+        .admin()
+        .await
         .put(app.url("/api/v1/admin/catalogue"))
         .header("X-CSRF-Token", token)
         .header("content-type", "application/json")

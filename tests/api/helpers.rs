@@ -25,8 +25,8 @@ pub struct TestApp {
     pub address: String,
     /// The browser of the person under test.
     pub client: reqwest::Client,
-    /// Another browser, signed in as the test admin.
-    pub admin: reqwest::Client,
+    /// Another browser, signed in as the test admin on first use (`admin`).
+    admin_session: tokio::sync::OnceCell<reqwest::Client>,
     pub db: DatabaseConnection,
     pub state: actix_web::web::Data<motcua::app::AppState>,
     /// The mock national portal, when the test asked for one.
@@ -133,7 +133,7 @@ impl TestApp {
         let test_app = TestApp {
             address,
             client: Self::new_client(),
-            admin: Self::new_client(),
+            admin_session: tokio::sync::OnceCell::new(),
             db: app.state.db.clone(),
             state: app.state,
             mock,
@@ -144,8 +144,6 @@ impl TestApp {
         if options.press_office {
             crate::offices::build(&test_app).await;
         }
-        let res = test_app.sign_in_with(&test_app.admin, ADMIN, PASSWORD).await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "the test admin signs in");
         test_app
     }
 
@@ -226,6 +224,19 @@ impl TestApp {
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} signs in");
     }
 
+    /// Another browser, signed in as the test admin: signed in on first use,
+    /// since most tests never need it (a sign-in is an argon2 verification).
+    pub async fn admin(&self) -> &reqwest::Client {
+        self.admin_session
+            .get_or_init(|| async {
+                let client = Self::new_client();
+                let res = self.sign_in_with(&client, ADMIN, PASSWORD).await;
+                assert_eq!(res.status(), StatusCode::SEE_OTHER, "the test admin signs in");
+                client
+            })
+            .await
+    }
+
     /// Signs this test's browser in as the test admin.
     pub async fn sign_in_admin(&self) {
         self.sign_in_official(ADMIN).await;
@@ -287,15 +298,15 @@ impl TestApp {
     }
 
     pub async fn export(&self) -> Value {
-        let res = self.admin.get(self.url("/api/v1/admin/catalogue")).send().await.expect("request");
+        let res = self.admin().await.get(self.url("/api/v1/admin/catalogue")).send().await.expect("request");
         assert_eq!(res.status(), StatusCode::OK);
         res.json().await.expect("catalogue JSON")
     }
 
     /// The admin puts a catalogue, as the admin pages' script would (with the CSRF header).
     pub async fn import(&self, catalogue: &Value) -> Response {
-        let token = self.csrf_of(&self.admin).await;
-        let put = self.admin.put(self.url("/api/v1/admin/catalogue")).header("X-CSRF-Token", token);
+        let token = self.csrf_of(self.admin().await).await;
+        let put = self.admin().await.put(self.url("/api/v1/admin/catalogue")).header("X-CSRF-Token", token);
         put.json(catalogue).send().await.expect("request")
     }
 
@@ -307,7 +318,8 @@ impl TestApp {
 
     /// The audit log page for one action, as the test admin sees it.
     pub async fn audit_page(&self, action: &str) -> String {
-        let (status, html) = get_html_with(&self.admin, &self.url(&format!("/quan-tri/nhat-ky?action={action}"))).await;
+        let (status, html) =
+            get_html_with(self.admin().await, &self.url(&format!("/quan-tri/nhat-ky?action={action}"))).await;
         assert_eq!(status, StatusCode::OK);
         html
     }

@@ -10,11 +10,11 @@ use crate::helpers::TestApp;
 async fn old_delivered_mail_goes_and_pending_mail_stays() {
     let app = TestApp::spawn_empty().await;
     for to in ["a@example.vn", "b@example.vn"] {
-        let res = app.post_form_with(&app.admin, "/quan-tri/thu-dien-tu", &[("to", to)]).await;
+        let res = app.post_form_with(app.admin().await, "/quan-tri/thu-dien-tu", &[("to", to)]).await;
         assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
     }
     assert_eq!(app.drain_outbox().await, 2);
-    let res = app.post_form_with(&app.admin, "/quan-tri/thu-dien-tu", &[("to", "c@example.vn")]).await;
+    let res = app.post_form_with(app.admin().await, "/quan-tri/thu-dien-tu", &[("to", "c@example.vn")]).await;
     assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
     assert_eq!(
         motcua::outbox::purge_delivered(&app.db, app.now() - Duration::days(30)).await.unwrap(),

@@ -7,12 +7,12 @@ use crate::helpers::{Options, TestApp, decode_entities};
 use crate::services::service;
 
 async fn queue_test_mail(app: &TestApp, to: &str) {
-    let res = app.post_form_with(&app.admin, "/quan-tri/thu-dien-tu", &[("to", to)]).await;
+    let res = app.post_form_with(app.admin().await, "/quan-tri/thu-dien-tu", &[("to", to)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
 async fn mail_page(app: &TestApp) -> String {
-    crate::helpers::get_html_with(&app.admin, &app.url("/quan-tri/thu-dien-tu")).await.1
+    crate::helpers::get_html_with(app.admin().await, &app.url("/quan-tri/thu-dien-tu")).await.1
 }
 
 #[tokio::test]
@@ -34,7 +34,7 @@ async fn a_queued_mail_is_written_as_a_file_by_default() {
 #[tokio::test]
 async fn a_bad_address_is_refused_and_nothing_is_queued() {
     let app = TestApp::spawn_empty().await;
-    let res = app.post_form_with(&app.admin, "/quan-tri/thu-dien-tu", &[("to", "khong phai dia chi")]).await;
+    let res = app.post_form_with(app.admin().await, "/quan-tri/thu-dien-tu", &[("to", "khong phai dia chi")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(decode_entities(&res.text().await.unwrap()).contains("Địa chỉ thư điện tử không hợp lệ."));
     assert_eq!(app.drain_outbox().await, 0);

@@ -40,7 +40,7 @@ async fn every_status_the_api_answers_to_probes_is_documented() {
     app.sso_sign_in("nguyen-van-an").await;
     let (_, doc) = app.get_json("/api/v1/openapi.json").await;
     let anonymous = TestApp::new_client();
-    let clients = [("anyone", &anonymous), ("applicant", &app.client), ("admin", &app.admin)];
+    let clients = [("anyone", &anonymous), ("applicant", &app.client), ("admin", app.admin().await)];
     let mut failures = Vec::new();
     for (method, path) in documented_routes(&doc) {
         let declared: Vec<String> =

@@ -80,7 +80,7 @@ async fn an_abandoned_order_is_asked_about_and_closed_before_a_new_one_and_payin
     let (_, list) = get_html_with(&reception, &app.url("/can-bo/thanh-toan")).await;
     assert!(list.contains("Thanh toán thừa (hoàn trả): 100.000 đ"), "officials see it");
     let day = motcua::sla::local_time::to_local(app.now()).date();
-    let (_, report) = get_html_with(&app.admin, &app.url(&format!("/quan-tri/doi-soat?day={day}"))).await;
+    let (_, report) = get_html_with(app.admin().await, &app.url(&format!("/quan-tri/doi-soat?day={day}"))).await;
     let row = &report[report.find("data-status=\"overpaid\"").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains("<td>1</td>") && row.contains("100.000 đ"), "{row}");

@@ -163,7 +163,7 @@ async fn a_dossier_fee_is_paid_end_to_end_with_its_e_receipt() {
     let reception = official(&app, "tiepnhan").await;
     let (_, list) = get_html_with(&reception, &app.url("/can-bo/thanh-toan")).await;
     assert!(list.contains(&p.txn_ref));
-    let (_, report) = get_html_with(&app.admin, &app.url("/quan-tri/doi-soat")).await;
+    let (_, report) = get_html_with(app.admin().await, &app.url("/quan-tri/doi-soat")).await;
     let paid_row = &report[report.find("data-status=\"paid\"").unwrap()..];
     let paid_row = &paid_row[..paid_row.find("</tr>").unwrap()];
     assert!(paid_row.contains("<td>1</td>") && paid_row.contains("100.000 đ"), "{paid_row}");

@@ -32,7 +32,7 @@ async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadl
     let stored = || async { entity::procedure_step_budget::Entity::find().count(&app.db).await.unwrap() };
     let cal = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
     let dry_run = "/quan-tri/quy-trinh/mot-cua-3-buoc?procedure=9.900401&path=chuyen_tham_dinh";
-    let (_, html) = get_html_with(&app.admin, &app.url(dry_run)).await;
+    let (_, html) = get_html_with(app.admin().await, &app.url(dry_run)).await;
     let (at, due) = first_step(&html);
     assert_eq!(cal.working_minutes_between(at, due), 6 * cal.minutes_per_day(), "the workflow's 60 % of ten days");
 
@@ -42,7 +42,9 @@ async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadl
         ("1,3", "days", "tròn hoặc nửa ngày"),
         ("0", "hours", "số giờ làm việc tròn"),
     ] {
-        let res = app.post_form_with(&app.admin, PAGE, &[("budget.tham_dinh", amount), ("unit.tham_dinh", unit)]).await;
+        let res = app
+            .post_form_with(app.admin().await, PAGE, &[("budget.tham_dinh", amount), ("unit.tham_dinh", unit)])
+            .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{amount} {unit}");
         let html = decode_entities(&res.text().await.unwrap());
         assert!(html.contains(message), "{amount} {unit}: {message}");
@@ -57,9 +59,9 @@ async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadl
         ("budget.phe_duyet", "4"),
         ("unit.phe_duyet", "hours"),
     ];
-    assert_eq!(app.post_form_with(&app.admin, PAGE, &fields).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.post_form_with(app.admin().await, PAGE, &fields).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(stored().await, 2);
-    let (_, html) = get_html_with(&app.admin, &app.url(PAGE)).await;
+    let (_, html) = get_html_with(app.admin().await, &app.url(PAGE)).await;
     assert!(html.contains("value=\"3,5\"") && html.contains("value=\"4\""), "the page shows them");
     let entry = entity::audit_log::Entity::find()
         .filter(entity::audit_log::Column::Action.eq("procedure.step_budgets"))
@@ -72,7 +74,7 @@ async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadl
     assert_eq!(detail["after"], serde_json::json!([["tham_dinh", {"Days": 3.5}], ["phe_duyet", {"Hours": 4.0}]]));
 
     // The dry run follows them.
-    let (_, html) = get_html_with(&app.admin, &app.url(dry_run)).await;
+    let (_, html) = get_html_with(app.admin().await, &app.url(dry_run)).await;
     let (at, due) = first_step(&html);
     assert_eq!(cal.working_minutes_between(at, due), 7 * cal.minutes_per_day() / 2);
 
@@ -100,10 +102,10 @@ async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadl
         }
     }
     let edit = "/quan-tri/thu-tuc/9.900401/sua";
-    let res = app.post_form_with(&app.admin, edit, &crate::helpers::as_pairs(&form)).await;
+    let res = app.post_form_with(app.admin().await, edit, &crate::helpers::as_pairs(&form)).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("ngắn hơn tổng thời hạn riêng của các bước"));
     form.iter_mut().filter(|(k, _)| *k == "time_limit_days").for_each(|(_, v)| *v = "6".into());
-    let res = app.post_form_with(&app.admin, edit, &crate::helpers::as_pairs(&form)).await;
+    let res = app.post_form_with(app.admin().await, edit, &crate::helpers::as_pairs(&form)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }

@@ -41,7 +41,7 @@ pub async fn file_online(app: &TestApp, procedure: &str, n: usize) -> String {
 }
 
 async fn save_rules(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
-    app.post_form_with(&app.admin, PAGE, fields).await
+    app.post_form_with(app.admin().await, PAGE, fields).await
 }
 
 /// Hà Nội wall-clock `h:00` on `day`, as UTC.
@@ -118,7 +118,7 @@ async fn an_agency_rule_applies_to_its_new_dossiers_and_those_below_it_from_its_
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let day = tomorrow.format("%Y-%m-%d").to_string();
     let fields = [("ma", agency), ("day", day.as_str()), ("kind", "holiday"), ("name", "Ngày hội địa phương")];
-    let res = app.post_form_with(&app.admin, &format!("{PAGE}/ngay"), &fields).await;
+    let res = app.post_form_with(app.admin().await, &format!("{PAGE}/ngay"), &fields).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     // New dossiers: the agency's and its child unit's follow the rule and skip the day off; the sibling's do not.
@@ -176,8 +176,8 @@ async fn an_agency_rule_applies_to_its_new_dossiers_and_those_below_it_from_its_
 
     // The page says what a procedure of the child unit ends up with and where each rule comes from.
     let admin = crate::helpers::ADMIN;
-    app.sign_in_with(&app.admin, admin, crate::helpers::password_of(admin)).await;
-    let (status, html) = get_html_with(&app.admin, &app.url(&format!("{PAGE}?cap=procedure&ma=9.900103"))).await;
+    app.sign_in_with(app.admin().await, admin, crate::helpers::password_of(admin)).await;
+    let (status, html) = get_html_with(app.admin().await, &app.url(&format!("{PAGE}?cap=procedure&ma=9.900103"))).await;
     assert_eq!(status, StatusCode::OK);
     let row = html.split("<tr>").find(|r| r.contains("Thời hạn tiếp nhận hồ sơ trực tuyến")).unwrap();
     assert!(row.contains("<td>4</td>") && row.contains(&format!("Sở thử nghiệm {agency}")), "{row}");
@@ -250,6 +250,6 @@ async fn a_bad_rule_is_refused_with_its_reason_and_every_change_is_audited_with_
     );
     let first: Value = serde_json::from_str(&entries[0].detail).unwrap();
     assert_eq!(first["before"], json!({}), "nothing was set before the first");
-    let (_, html) = get_html_with(&app.admin, &app.url(&format!("{PAGE}?cap=procedure&ma=9.900201"))).await;
+    let (_, html) = get_html_with(app.admin().await, &app.url(&format!("{PAGE}?cap=procedure&ma=9.900201"))).await;
     assert!(html.contains("11:30") && html.contains("Các phiên bản đã lưu"));
 }

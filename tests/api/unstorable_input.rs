@@ -36,7 +36,7 @@ async fn a_nul_in_any_path_parameter_or_query_of_any_route_is_a_400() {
             cases.push(with_params(route.path, "x%1By"));
         }
         for path in cases {
-            let status = app.admin.request(method.clone(), app.url(&path)).send().await.unwrap().status();
+            let status = app.admin().await.request(method.clone(), app.url(&path)).send().await.unwrap().status();
             if status != StatusCode::BAD_REQUEST {
                 failures.push(format!("{} {path}: {status}", route.method));
             }
@@ -114,10 +114,11 @@ async fn a_nul_in_json_or_multipart_text_is_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let admin_token = app.csrf_of(&app.admin).await;
+    let admin_token = app.csrf_of(app.admin().await).await;
     let catalogue = r#"{"format": "motcua-catalogue", "version": 1, "agencies": [{"code": "A\u0000"}]}"#;
     let res = app
-        .admin
+        .admin()
+        .await
         .put(app.url("/api/v1/admin/catalogue"))
         .header("X-CSRF-Token", admin_token)
         .header("content-type", "application/json")

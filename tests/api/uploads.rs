@@ -121,7 +121,7 @@ async fn nobody_else_reads_an_applicants_document() {
     assert!(theirs.contains("\"total\":0"));
     assert_eq!(TestApp::new_client().get(app.url(&path)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
-        app.admin.get(app.url(&path)).send().await.unwrap().status(),
+        app.admin().await.get(app.url(&path)).send().await.unwrap().status(),
         StatusCode::FORBIDDEN,
         "not even an admin"
     );

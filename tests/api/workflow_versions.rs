@@ -23,7 +23,7 @@ fn shipped_source(app: &TestApp) -> String {
 }
 
 async fn save(app: &TestApp, key: &str, source: &str) -> reqwest::Response {
-    app.post_form_with(&app.admin, &format!("/quan-tri/quy-trinh/{key}/sua"), &[("source", source)]).await
+    app.post_form_with(app.admin().await, &format!("/quan-tri/quy-trinh/{key}/sua"), &[("source", source)]).await
 }
 
 async fn saved_versions(app: &TestApp) -> u64 {
@@ -82,7 +82,7 @@ async fn an_activated_version_is_used_by_every_process_once_the_counter_moves_an
     let activate = async |version: i64, from: String| {
         let path = format!("/quan-tri/quy-trinh/{KEY}/phien-ban/{version}/ap-dung");
         let fields = [("procedures", "9.900301"), ("effective_from", from.as_str())];
-        app.post_form_with(&app.admin, &path, &fields).await
+        app.post_form_with(app.admin().await, &path, &fields).await
     };
     let res = activate(id, String::new()).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -92,10 +92,10 @@ async fn an_activated_version_is_used_by_every_process_once_the_counter_moves_an
     let query = |path: &str| {
         format!("{page}?{}", serde_urlencoded::to_string([("procedure", "9.900301"), ("path", path)]).unwrap())
     };
-    let (status, _) = get_html_with(&app.admin, &app.url(&query("chuyen_tham_dinh"))).await;
+    let (status, _) = get_html_with(app.admin().await, &app.url(&query("chuyen_tham_dinh"))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(entity::workflow_version::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap().tried_at.is_none());
-    let (status, html) = get_html_with(&app.admin, &app.url(&query(TO_THE_END))).await;
+    let (status, html) = get_html_with(app.admin().await, &app.url(&query(TO_THE_END))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Thẩm định hồ sơ (bản mới)"), "the dry run is of the new version");
     assert_eq!(activate(id, String::new()).await.status(), StatusCode::SEE_OTHER);
@@ -157,13 +157,13 @@ async fn a_version_too_long_for_a_procedures_limit_is_not_put_to_use_for_it() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = location(&res);
     let query = serde_urlencoded::to_string([("procedure", "9.900302"), ("path", TO_THE_END)]).unwrap();
-    let (status, _) = get_html_with(&app.admin, &app.url(&format!("{page}?{query}"))).await;
+    let (status, _) = get_html_with(app.admin().await, &app.url(&format!("{page}?{query}"))).await;
     assert_eq!(status, StatusCode::OK);
     let path = format!("{page}/ap-dung");
-    let res = app.post_form_with(&app.admin, &path, &[("procedures", "9.900302"), ("effective_from", "")]).await;
+    let res = app.post_form_with(app.admin().await, &path, &[("procedures", "9.900302"), ("effective_from", "")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("Tổng thời hạn các bước của quy trình vượt thời hạn giải quyết"));
-    let res = app.post_form_with(&app.admin, &path, &[("procedures", "9.999999"), ("effective_from", "")]).await;
+    let res = app.post_form_with(app.admin().await, &path, &[("procedures", "9.999999"), ("effective_from", "")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(entity::workflow_activation::Entity::find().count(&app.db).await.unwrap(), 0);
 }
@@ -200,10 +200,10 @@ async fn a_second_portal_process_starts_new_dossiers_on_the_activated_version_on
     let page = location(&res);
     let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
     let query = serde_urlencoded::to_string([("procedure", "9.900303"), ("path", TO_THE_END)]).unwrap();
-    assert_eq!(get_html_with(&app.admin, &app.url(&format!("{page}?{query}"))).await.0, StatusCode::OK);
+    assert_eq!(get_html_with(app.admin().await, &app.url(&format!("{page}?{query}"))).await.0, StatusCode::OK);
     let fields = [("procedures", "9.900303"), ("effective_from", "")];
     assert_eq!(
-        app.post_form_with(&app.admin, &format!("{page}/ap-dung"), &fields).await.status(),
+        app.post_form_with(app.admin().await, &format!("{page}/ap-dung"), &fields).await.status(),
         StatusCode::SEE_OTHER
     );
 
