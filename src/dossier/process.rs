@@ -199,10 +199,8 @@ pub async fn act_as(
     }
     let wf =
         workflow_in(txn, rules, d).await?.ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
-    let p = rules.procedures.of_dossier(txn, d).await?;
-    let attached = documents::list(txn, d.id).await?;
-    let paid_vnd = crate::payment::paid_vnd(txn, d.id).await?;
-    let facts = facts_of(d, &p, &attached, paid_vnd);
+    let seen = Seen::read(txn, rules, d).await?;
+    let (p, facts) = (&seen.procedure, seen.facts(d));
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let decision = engine::decide(&wf, current, action, mine, &given.inputs(), facts).map_err(|r| match r {
         Refusal::Role => AppError::Forbidden,
@@ -229,8 +227,8 @@ pub async fn act_as(
     }
     let given = &given;
 
-    money_allows(txn, d, &p, to.status).await?;
-    let step = plan_step(txn, rules, d, &p, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
+    money_allows(d, p, to.status, seen.paid_vnd)?;
+    let step = plan_step(txn, rules, d, p, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
     // The role the step was taken in, for the history and the control slip.
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
     let actor = match &actor.role {
@@ -238,14 +236,14 @@ pub async fn act_as(
         None => actor.in_role(acting),
     };
     // The records' facts from what the step read: nothing of the dossier read twice.
-    let read = national_record::Read { procedure: &p, attached: &attached, paid_vnd, workflow: Some(&wf) };
+    let read = seen.record(&wf);
     let event = Event::Step(Box::new(step));
     let (changed, note) =
         lifecycle::change_noted_with(txn, d, event, &actor, read, &rules.settings.public_url, now).await?;
     if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
         crate::payment::refund::request(txn, &changed, p.record.fee_refundable, &actor, now).await?;
     }
-    effects(txn, rules, &changed, &p, decision.effects, to, &note, now).await?;
+    effects(txn, rules, &changed, p, decision.effects, to, &note, now).await?;
     Ok(changed)
 }
 
@@ -341,29 +339,54 @@ async fn plan_step(
     Ok(step)
 }
 
-/// What the workflow's guards read about `d` now, from its documents and what was paid.
-fn facts_of(d: &dossier::Model, p: &ProcedureView, attached: &[documents::Attached], paid_vnd: i64) -> Facts {
-    let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
-    Facts {
-        fee_paid: paid_vnd >= due,
-        documents_complete: documents::missing(&documents::slots(p), attached).is_empty(),
+/// What a step reads of the dossier, once: its guards, the fee check and
+/// its national record all take it from here.
+struct Seen {
+    procedure: ProcedureView,
+    attached: Vec<documents::Attached>,
+    /// Paid, net of refunds.
+    paid_vnd: i64,
+}
+
+impl Seen {
+    async fn read(txn: &impl ConnectionTrait, rules: &Rules, d: &dossier::Model) -> Result<Seen, AppError> {
+        Ok(Seen {
+            procedure: rules.procedures.of_dossier(txn, d).await?,
+            attached: documents::list(txn, d.id).await?,
+            paid_vnd: crate::payment::paid_vnd(txn, d.id).await?,
+        })
+    }
+
+    /// What the workflow's guards read about `d` now.
+    fn facts(&self, d: &dossier::Model) -> Facts {
+        let p = &self.procedure;
+        let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
+        Facts {
+            fee_paid: self.paid_vnd >= due,
+            documents_complete: documents::missing(&documents::slots(p), &self.attached).is_empty(),
+        }
+    }
+
+    /// The same, for the national record of the step under `wf`.
+    fn record<'a>(&'a self, wf: &'a Workflow) -> national_record::Read<'a> {
+        national_record::Read {
+            procedure: &self.procedure,
+            attached: &self.attached,
+            paid_vnd: self.paid_vnd,
+            workflow: Some(wf),
+        }
     }
 }
 
 /// No result is issued while a fee collected before the result is unpaid,
 /// and none is handed over while any fee is (REGULATIONS §2.1 item 12).
-async fn money_allows(
-    db: &impl ConnectionTrait,
-    d: &dossier::Model,
-    p: &ProcedureView,
-    to: DossierStatus,
-) -> Result<(), AppError> {
+fn money_allows(d: &dossier::Model, p: &ProcedureView, to: DossierStatus, paid_vnd: i64) -> Result<(), AppError> {
     let due = match to {
         DossierStatus::ResultReady => crate::catalogue::fees::due_before_result(&p.record.fees, &d.form_data),
         DossierStatus::Returned => crate::catalogue::fees::due_for(&p.record.fees, &d.form_data),
         _ => return Ok(()),
     };
-    if due > 0 && crate::payment::owed_vnd(db, d.id, due).await? > 0 {
+    if paid_vnd < due {
         return Err(AppError::Conflict("not yet: fee_unpaid".into()));
     }
     Ok(())
@@ -384,23 +407,21 @@ pub async fn on_event(
         return Ok(None);
     }
     let Some(wf) = workflow_in(txn, rules, d).await? else { return Ok(None) };
-    let p = rules.procedures.of_dossier(txn, d).await?;
-    let attached = documents::list(txn, d.id).await?;
-    let paid_vnd = crate::payment::paid_vnd(txn, d.id).await?;
-    let facts = facts_of(d, &p, &attached, paid_vnd);
+    let seen = Seen::read(txn, rules, d).await?;
+    let (p, facts) = (&seen.procedure, seen.facts(d));
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let Some(decision) = engine::on_event(&wf, current, event, facts) else { return Ok(None) };
-    money_allows(txn, d, &p, decision.to.status).await?;
+    money_allows(d, p, decision.to.status, seen.paid_vnd)?;
     let given = Given { note: note.to_owned(), ..Default::default() };
-    let step = plan_step(txn, rules, d, &p, &decision, &given, None, now).await?;
+    let step = plan_step(txn, rules, d, p, &decision, &given, None, now).await?;
     let actor = Actor::system(match event {
         SystemEvent::FeePaid => "đã nộp phí, lệ phí",
     });
-    let read = national_record::Read { procedure: &p, attached: &attached, paid_vnd, workflow: Some(&wf) };
+    let read = seen.record(&wf);
     let event = Event::Step(Box::new(step));
     let (changed, note) =
         lifecycle::change_noted_with(txn, d, event, &actor, read, &rules.settings.public_url, now).await?;
-    effects(txn, rules, &changed, &p, decision.effects, decision.to, &note, now).await?;
+    effects(txn, rules, &changed, p, decision.effects, decision.to, &note, now).await?;
     Ok(Some(changed))
 }
 

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Options, TestApp};
 use crate::processes::{PortalProcess, free_port};
+use crate::sql_budgets::statements;
 
 fn catalogue(name: &str, agency_name: &str, status: &str) -> Value {
     json!({
@@ -125,12 +126,6 @@ async fn the_copy_in_memory_answers_as_the_database_search_does() {
         }
     }
     assert_eq!(compared, 8 * 5 * 3);
-}
-
-/// The statements behind a response, as `Server-Timing` tells them.
-fn statements(res: &reqwest::Response) -> u32 {
-    let header = res.headers().get("server-timing").expect("Server-Timing").to_str().unwrap();
-    header.split("desc=\"").nth(1).and_then(|d| d.split(' ').next()).and_then(|n| n.parse().ok()).expect(header)
 }
 
 #[tokio::test]
