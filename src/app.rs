@@ -38,6 +38,8 @@ pub struct AppState {
     discovery: OnceCell<Discovery>,
     /// The SSO's ID-token signing keys, from its JWKS.
     pub sso_keys: crate::auth::id_token::KeyCache,
+    /// Public pages kept rendered (see `web::public_pages`).
+    pub pages: web::public_pages::Pages,
 }
 
 impl std::ops::Deref for AppState {
@@ -91,6 +93,8 @@ impl AppState {
             mailer,
             discovery: OnceCell::new(),
             sso_keys: Default::default(),
+            // The templates `load_templates` read: the same directory.
+            pages: web::public_pages::Pages::new(web::public_pages::build_digest(&assets_dir(), &crate::i18n::SOURCES)),
         })
     }
 

@@ -39,12 +39,13 @@ pub struct Texts {
     en_json: serde_json::Value,
 }
 
+/// The texts as written, Vietnamese then English.
+pub const SOURCES: [&str; 2] = [include_str!("i18n/vi.toml"), include_str!("i18n/en.toml")];
+
 impl Texts {
     pub fn load() -> Result<Self, String> {
-        let vi: BTreeMap<String, String> =
-            toml::from_str(include_str!("i18n/vi.toml")).map_err(|e| format!("src/i18n/vi.toml: {e}"))?;
-        let en: BTreeMap<String, String> =
-            toml::from_str(include_str!("i18n/en.toml")).map_err(|e| format!("src/i18n/en.toml: {e}"))?;
+        let vi: BTreeMap<String, String> = toml::from_str(SOURCES[0]).map_err(|e| format!("src/i18n/vi.toml: {e}"))?;
+        let en: BTreeMap<String, String> = toml::from_str(SOURCES[1]).map_err(|e| format!("src/i18n/en.toml: {e}"))?;
         let to_json = |m: &BTreeMap<String, String>| serde_json::to_value(m).unwrap_or_default();
         Ok(Texts { vi_json: to_json(&vi), en_json: to_json(&en), vi, en })
     }

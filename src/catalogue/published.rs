@@ -12,7 +12,10 @@
 use std::sync::{Arc, RwLock};
 
 use entity::procedure;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use super::model::{ApplicantType, OnlineMode, ProcedureStatus};
 use super::search::{Filter, MAX_PER_PAGE, MAX_TERMS, Page, SUMMARY_COLUMNS, Summary, SummaryRow};
@@ -58,16 +61,23 @@ struct Row {
 }
 
 /// Where each process keeps its copy.
-#[derive(Default)]
 pub struct Cache {
     held: RwLock<Option<Arc<Published>>>,
+    counter: change_counter::Shared,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache { held: RwLock::default(), counter: change_counter::Shared::new(change_counter::CATALOGUE) }
+    }
 }
 
 impl Cache {
     /// The published catalogue: the copy held while the counter has not
-    /// moved, else a fresh one read now.
-    pub async fn current(&self, db: &impl ConnectionTrait) -> Result<Arc<Published>, AppError> {
-        let counter = change_counter::read(db, change_counter::CATALOGUE).await?;
+    /// moved, else a fresh one read now. Outside any transaction: the
+    /// counter's read is shared with the requests waiting for it.
+    pub async fn current(&self, db: &DatabaseConnection) -> Result<Arc<Published>, AppError> {
+        let counter = self.counter.read(db).await?;
         let held = self.held.read().ok().and_then(|h| h.clone());
         if let Some(held) = held.filter(|h| h.counter == counter) {
             return Ok(held);

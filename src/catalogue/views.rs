@@ -10,16 +10,23 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use entity::dossier;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::view::{self, ProcedureView};
 use crate::change_counter;
 use crate::error::AppError;
 
 /// One process's views by procedure id, and the counter they were read at.
-#[derive(Default)]
 pub struct Views {
     held: RwLock<Held>,
+    /// For reads outside a transaction (`public`).
+    counter: change_counter::Shared,
+}
+
+impl Default for Views {
+    fn default() -> Self {
+        Views { held: RwLock::default(), counter: change_counter::Shared::new(change_counter::CATALOGUE) }
+    }
 }
 
 #[derive(Default)]
@@ -41,15 +48,21 @@ impl Views {
         Ok(self.keep(counter, view::by_id(db, id).await?))
     }
 
-    /// Procedure `code` if the public may read it (as `view::public`).
-    pub async fn public(&self, db: &impl ConnectionTrait, code: &str) -> Result<Arc<ProcedureView>, AppError> {
-        let counter = change_counter::read(db, change_counter::CATALOGUE).await?;
+    /// Procedure `code` if the public may read it (as `view::public`); outside any
+    /// transaction, sharing the counter's read with the requests waiting for it.
+    pub async fn public(&self, db: &DatabaseConnection, code: &str) -> Result<Arc<ProcedureView>, AppError> {
+        Ok(self.public_at(db, code).await?.1)
+    }
+
+    /// As `public`, with the catalogue version (change counter) it was read at.
+    pub async fn public_at(&self, db: &DatabaseConnection, code: &str) -> Result<(i64, Arc<ProcedureView>), AppError> {
+        let counter = self.counter.read(db).await?;
         let held = self.held(counter, |h| h.ids.get(code).and_then(|id| h.by_id.get(id)).cloned());
         let v = match held {
             Some(v) => v,
             None => self.keep(counter, view::any(db, code).await?),
         };
-        if v.record.status.is_public() { Ok(v) } else { Err(AppError::NotFound) }
+        if v.record.status.is_public() { Ok((counter, v)) } else { Err(AppError::NotFound) }
     }
 
     /// What `find` finds among the views held at `counter`.

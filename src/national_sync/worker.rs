@@ -25,6 +25,9 @@ pub const SEQ_FIELD: &str = "SoThuTuCapNhat";
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Report {
+    /// Dossiers (ordering keys) whose due events this pass took on: a pass can
+    /// take some and run out of time before sending them, which is not "done".
+    pub claimed: usize,
     pub delivered: usize,
     /// Attempts that failed and will be retried.
     pub failed: usize,
@@ -99,7 +102,7 @@ pub async fn run_once(
     let claimed =
         ordered::claim(db, TOPIC, holder, settings.batch as u64, settings.batch as u64 * 10, lease, now).await?;
     let keys: Vec<String> = claimed.iter().map(|c| c.key.clone()).collect();
-    let mut report = Report::default();
+    let mut report = Report { claimed: keys.len(), ..Report::default() };
     let mut queues: Vec<VecDeque<Event>> = Vec::with_capacity(claimed.len());
     for c in claimed {
         let mut queue = VecDeque::new();
@@ -247,7 +250,14 @@ pub async fn drain(
         if r == Report::default() {
             return Ok(total);
         }
-        tracing::info!(delivered = r.delivered, failed = r.failed, dead = r.dead, "national sync pass");
+        tracing::info!(
+            claimed = r.claimed,
+            delivered = r.delivered,
+            failed = r.failed,
+            dead = r.dead,
+            "national sync pass"
+        );
+        total.claimed += r.claimed;
         total.delivered += r.delivered;
         total.failed += r.failed;
         total.dead += r.dead;

@@ -9,7 +9,7 @@ use super::admin_form::FormValues;
 use super::catalogue_query::CatalogueQuery;
 use super::form::FormData;
 use super::render::{Ui, see_other};
-use crate::catalogue::model::{OnlineMode, ProcedureStatus, TimeUnit};
+use crate::catalogue::model::{ProcedureStatus, TimeUnit};
 use crate::catalogue::record::ProcedureRecord;
 use crate::catalogue::search::{self, Scope};
 use crate::catalogue::store::Refs;
@@ -42,13 +42,7 @@ async fn form_page(
 ) -> Result<HttpResponse, AppError> {
     let refs = Refs::load(&ui.state.db).await?;
     let mut ctx = ui.form_context();
-    let mut agencies: Vec<_> = refs.agencies.values().map(|a| (&a.code, &a.name)).collect();
-    agencies.sort();
-    let mut fields: Vec<_> = refs.fields.values().map(|f| (&f.code, &f.name)).collect();
-    fields.sort_by(|a, b| a.1.cmp(b.1));
-    ctx.insert("agencies", &agencies);
-    ctx.insert("fields", &fields);
-    ctx.insert("modes", &OnlineMode::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>());
+    super::catalogue_query::insert_choices(&mut ctx, &refs);
     ctx.insert("units", &TimeUnit::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>());
     let workflows: Vec<(&String, &String)> = ui
         .state

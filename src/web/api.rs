@@ -34,8 +34,7 @@ pub async fn procedures(
     let parsed = query.parse()?;
     let published = state.catalogue.current(&state.db).await?;
     let etag = format!("\"c{}-{}\"", published.counter, &digest::sha256_hex(request.query_string().as_bytes())[..16]);
-    let asked = request.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if asked.split(',').any(|t| t.trim().trim_start_matches("W/") == etag) {
+    if super::public_pages::matches_etag(&request, &etag) {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
     }
     let page = published.search(&parsed.filter, parsed.page, parsed.per_page);

@@ -5,7 +5,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::model::{ApplicantType, OnlineMode, ProcedureStatus};
 use crate::catalogue::search::{Filter, MAX_PER_PAGE};
+use crate::catalogue::store::Refs;
 use crate::error::{AppError, FieldError};
+
+/// What a page's agency, field and mode choices list: agencies by code, fields by name.
+pub fn insert_choices(ctx: &mut tera::Context, refs: &Refs) {
+    let mut agencies: Vec<_> = refs.agencies.values().map(|a| (&a.code, &a.name)).collect();
+    agencies.sort();
+    let mut fields: Vec<_> = refs.fields.values().map(|f| (&f.code, &f.name)).collect();
+    fields.sort_by(|a, b| a.1.cmp(b.1));
+    ctx.insert("agencies", &agencies);
+    ctx.insert("fields", &fields);
+    ctx.insert("modes", &OnlineMode::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>());
+}
 
 pub const PAGE_SIZE: u64 = 20;
 

@@ -40,6 +40,7 @@ pub mod open_data;
 pub mod payments;
 pub mod processing;
 pub mod public;
+pub mod public_pages;
 pub mod ratings;
 pub mod reception;
 pub mod render;
