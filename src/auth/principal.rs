@@ -1,6 +1,7 @@
 //! The signed-in person as the rest of the portal sees them.
 
-use entity::{account, account_role};
+use entity::{account, account_role, ended_session};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
@@ -49,15 +50,46 @@ pub async fn load(db: &impl ConnectionTrait, id: i32) -> Result<Option<Principal
     from_account(db, account).await.map(Some)
 }
 
+/// As `load`, in one statement, unless the session whose id hashes to
+/// `ended_hash` is recorded as ended (`auth::sessions`): what every request
+/// of a signed-in person asks.
+pub async fn load_for_session(
+    db: &impl ConnectionTrait,
+    id: i32,
+    ended_hash: &str,
+) -> Result<Option<Principal>, AppError> {
+    let ended = Query::select()
+        .expr(Expr::val(1))
+        .from(ended_session::Entity)
+        .and_where(Expr::col((ended_session::Entity, ended_session::Column::SidHash)).eq(ended_hash))
+        .to_owned();
+    let found = account::Entity::find_by_id(id)
+        .filter(account::Column::Active.eq(true))
+        .filter(Expr::exists(ended).not())
+        .find_with_related(account_role::Entity)
+        .all(db)
+        .await?;
+    let Some((account, roles)) = found.into_iter().next() else { return Ok(None) };
+    of_account(account, &roles).map(Some)
+}
+
 pub async fn from_account(db: &impl ConnectionTrait, account: account::Model) -> Result<Principal, AppError> {
+    let roles = if account.kind == AccountKind::Official.as_str() {
+        account_role::Entity::find().filter(account_role::Column::AccountId.eq(account.id)).all(db).await?
+    } else {
+        Vec::new()
+    };
+    of_account(account, &roles)
+}
+
+/// The person of `account` with its role rows (an official's; none for applicants).
+fn of_account(account: account::Model, rows: &[account_role::Model]) -> Result<Principal, AppError> {
     let kind =
         AccountKind::parse(&account.kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad account kind")))?;
     let roles = match kind {
         AccountKind::Citizen => vec![Role::Citizen],
         AccountKind::Business => vec![Role::Business],
         AccountKind::Official => {
-            let rows =
-                account_role::Entity::find().filter(account_role::Column::AccountId.eq(account.id)).all(db).await?;
             let mut roles: Vec<Role> =
                 rows.iter().filter_map(|r| Role::parse(&r.role)).filter(|r| r.is_staff()).collect();
             roles.sort_by_key(|r| r.as_str());

@@ -11,7 +11,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::error::AppError;
 
-fn hash(sid: &str) -> String {
+/// How an ended session's id is kept.
+pub fn hash(sid: &str) -> String {
     crate::digest::sha256_hex(sid.as_bytes())
 }
 
@@ -25,10 +26,6 @@ pub async fn end(
     let row = ended_session::ActiveModel { sid_hash: Set(hash(sid)), ended_at: Set(now), expires_at: Set(expires_at) };
     ended_session::Entity::insert(row).on_conflict_do_nothing_on([ended_session::Column::SidHash]).exec(db).await?;
     Ok(())
-}
-
-pub async fn is_ended(db: &impl ConnectionTrait, sid: &str) -> Result<bool, AppError> {
-    Ok(ended_session::Entity::find_by_id(hash(sid)).one(db).await?.is_some())
 }
 
 /// Drops the records of sessions that have expired by `now` (housekeeping).

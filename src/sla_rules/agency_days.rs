@@ -2,8 +2,6 @@
 //! national calendar (a provincial holiday, a worked Saturday), kept by
 //! admins with an audit entry for each change.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::agency_day;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -11,25 +9,6 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::audit::{self, Actor};
 use crate::error::AppError;
 use crate::sla::DayKind;
-
-/// The special days of the agencies of `chain` (the root first): a day set
-/// for an agency nearer the end wins over one set higher up.
-pub async fn of_chain(db: &impl ConnectionTrait, chain: &[i32]) -> Result<BTreeMap<NaiveDate, DayKind>, AppError> {
-    if chain.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    let rows = agency_day::Entity::find().filter(agency_day::Column::AgencyId.is_in(chain.to_vec())).all(db).await?;
-    let mut days = BTreeMap::new();
-    for agency in chain {
-        for row in rows.iter().filter(|r| r.agency_id == *agency) {
-            if let (Ok(day), Some(kind)) = (NaiveDate::parse_from_str(&row.day, "%Y-%m-%d"), DayKind::parse(&row.kind))
-            {
-                days.insert(day, kind);
-            }
-        }
-    }
-    Ok(days)
-}
 
 /// The days set for `agency` itself.
 pub async fn of_agency(db: &impl ConnectionTrait, agency: i32) -> Result<Vec<agency_day::Model>, AppError> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::dossier;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use crate::config::Settings;
 use crate::error::AppError;
@@ -33,8 +33,7 @@ pub fn defaults(settings: &Settings) -> TimeRules {
     }
 }
 
-/// The rules and the calendar of a dossier of `procedure` at `agency` submitted at `at`
-/// (the agency tree read once, for both).
+/// The rules and the calendar of a dossier of `procedure` at `agency` submitted at `at`.
 pub async fn for_new_dossier(
     db: &impl ConnectionTrait,
     settings: &Settings,
@@ -45,7 +44,7 @@ pub async fn for_new_dossier(
     let versions = super::store::versions(db).await?;
     let chain = super::store::chain(db, agency).await?;
     let (rules, _) = resolve(&defaults(settings), &versions, &chain, procedure, at);
-    let cal = calendar_of_chain(db, &rules, &chain).await?;
+    let cal = calendar_with(&rules, special_days(db, agency).await?)?;
     Ok((rules, cal))
 }
 
@@ -61,17 +60,48 @@ pub async fn calendar_for(
     rules: &TimeRules,
     agency: Option<i32>,
 ) -> Result<Calendar, AppError> {
-    let chain = match agency {
-        Some(agency) => super::store::chain(db, agency).await?,
-        None => Vec::new(),
+    let special = match agency {
+        Some(agency) => special_days(db, agency).await?,
+        None => crate::work_calendar::special_days(db).await?,
     };
-    calendar_of_chain(db, rules, &chain).await
+    calendar_with(rules, special)
 }
 
-/// The calendar under `rules` for the agency at the end of `chain` (the root first).
-async fn calendar_of_chain(db: &impl ConnectionTrait, rules: &TimeRules, chain: &[i32]) -> Result<Calendar, AppError> {
-    let mut special: BTreeMap<NaiveDate, DayKind> = crate::work_calendar::special_days(db).await?;
-    special.extend(super::agency_days::of_chain(db, chain).await?);
+#[derive(FromQueryResult)]
+struct SpecialDay {
+    day: String,
+    kind: String,
+}
+
+/// The special days `agency` keeps, in one statement (a workflow step and a
+/// submission ask it each time): the national days, then those of each
+/// agency above it from the root down, then its own, so that the nearest
+/// agency's word on a day wins.
+async fn special_days(db: &impl ConnectionTrait, agency: i32) -> Result<BTreeMap<NaiveDate, DayKind>, AppError> {
+    let backend = db.get_database_backend();
+    let param = if backend == DbBackend::Postgres { "$1" } else { "?" };
+    // `up` counts the steps above `agency`; bounded, so a loop in the data cannot hang a step.
+    let sql = format!(
+        "WITH RECURSIVE chain(id, parent_id, up) AS ( \
+           SELECT id, parent_id, 0 FROM agency WHERE id = {param} \
+           UNION ALL \
+           SELECT a.id, a.parent_id, chain.up + 1 FROM agency a JOIN chain ON a.id = chain.parent_id \
+           WHERE chain.up < 64) \
+         SELECT day, kind, 1000 AS up FROM work_calendar \
+         UNION ALL \
+         SELECT d.day, d.kind, chain.up FROM agency_day d JOIN chain ON d.agency_id = chain.id \
+         ORDER BY up DESC"
+    );
+    let rows =
+        SpecialDay::find_by_statement(Statement::from_sql_and_values(backend, sql, [agency.into()])).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Some((NaiveDate::parse_from_str(&r.day, "%Y-%m-%d").ok()?, DayKind::parse(&r.kind)?)))
+        .collect())
+}
+
+/// The calendar under `rules` with `special` days.
+fn calendar_with(rules: &TimeRules, special: BTreeMap<NaiveDate, DayKind>) -> Result<Calendar, AppError> {
     let broken = |what: &str| AppError::Internal(anyhow::anyhow!("the time rules' {what} do not read"));
     let sessions = rules.sessions().ok_or_else(|| broken("office hours"))?;
     let rest = rules.rest().ok_or_else(|| broken("rest days"))?;

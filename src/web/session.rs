@@ -96,11 +96,8 @@ pub async fn current(
         forget(session);
         return Ok(None);
     }
-    if sessions::is_ended(db, &stored.sid).await? {
-        forget(session);
-        return Ok(None);
-    }
-    let Some(who) = principal::load(db, stored.account_id).await? else {
+    // Ended, gone or disabled: one statement tells.
+    let Some(who) = principal::load_for_session(db, stored.account_id, &sessions::hash(&stored.sid)).await? else {
         forget(session);
         return Ok(None);
     };

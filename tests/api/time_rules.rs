@@ -253,3 +253,54 @@ async fn a_bad_rule_is_refused_with_its_reason_and_every_change_is_audited_with_
     let (_, html) = get_html_with(app.admin().await, &app.url(&format!("{PAGE}?cap=procedure&ma=9.900201"))).await;
     assert!(html.contains("11:30") && html.contains("Các phiên bản đã lưu"));
 }
+
+#[tokio::test]
+async fn an_agencys_own_day_wins_over_the_days_above_it_and_over_the_national_calendar() {
+    use motcua::sla_rules::{calendar_for, defaults};
+    // The press office (000.01.00.G12) lies below the ministry (000.00.00.G12).
+    let app = TestApp::spawn().await;
+    let id_of = |code: &'static str| {
+        let db = app.db.clone();
+        async move {
+            entity::agency::Entity::find()
+                .filter(entity::agency::Column::Code.eq(code))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let (ministry, office) = (id_of("000.00.00.G12").await, id_of("000.01.00.G12").await);
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // 30/4/2027, a Friday, is a national holiday; 14 and 15/6/2027 are an ordinary Monday and Tuesday.
+    for (agency, on, kind) in [
+        ("000.00.00.G12", "2027-06-14", "holiday"),
+        ("000.00.00.G12", "2027-06-15", "holiday"),
+        ("000.01.00.G12", "2027-04-30", "extra_working_day"),
+        ("000.01.00.G12", "2027-06-15", "extra_working_day"),
+    ] {
+        let fields = [("ma", agency), ("day", on), ("kind", kind), ("name", "Ngày riêng của đơn vị")];
+        let res = app.post_form_with(app.admin().await, &format!("{PAGE}/ngay"), &fields).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{agency} {on}");
+    }
+    let rules = defaults(&app.state.settings);
+    let works = |cal: &motcua::sla::Calendar, on: &str| cal.is_working_day(day(on));
+    let national = calendar_for(&app.db, &rules, None).await.unwrap();
+    let above = calendar_for(&app.db, &rules, Some(ministry)).await.unwrap();
+    let below = calendar_for(&app.db, &rules, Some(office)).await.unwrap();
+    assert_eq!(
+        [works(&national, "2027-04-30"), works(&national, "2027-06-14"), works(&national, "2027-06-15")],
+        [false, true, true]
+    );
+    assert_eq!(
+        [works(&above, "2027-04-30"), works(&above, "2027-06-14"), works(&above, "2027-06-15")],
+        [false, false, false]
+    );
+    // The office: its own working day over the national holiday and over the ministry's day off;
+    // the ministry's other day off reaches it.
+    assert_eq!(
+        [works(&below, "2027-04-30"), works(&below, "2027-06-14"), works(&below, "2027-06-15")],
+        [true, false, true]
+    );
+}
