@@ -13,6 +13,9 @@ string_enum! {
     }
 }
 
+/// How a ZIP file begins.
+const ZIP: &[u8] = b"PK\x03\x04";
+
 impl DocumentKind {
     pub fn content_type(self) -> &'static str {
         match self {
@@ -32,6 +35,11 @@ impl DocumentKind {
         }
     }
 
+    /// Whether `head` leaves the kind to the file's last bytes (a ZIP's directory).
+    pub fn needs_tail(head: &[u8]) -> bool {
+        head.starts_with(ZIP)
+    }
+
     /// What `head` (the first bytes) and `tail` (the last bytes, where a ZIP
     /// keeps its directory) say the file is; `None` for anything else.
     pub fn detect(head: &[u8], tail: &[u8]) -> Option<DocumentKind> {
@@ -41,7 +49,7 @@ impl DocumentKind {
             Some(DocumentKind::Jpeg)
         } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
             Some(DocumentKind::Png)
-        } else if head.starts_with(b"PK\x03\x04") && contains(tail, b"word/document.xml") {
+        } else if head.starts_with(ZIP) && contains(tail, b"word/document.xml") {
             Some(DocumentKind::Docx)
         } else {
             None

@@ -26,9 +26,13 @@ pub enum ReceiveError {
     Io(#[from] std::io::Error),
 }
 
+/// What is written to the temporary file at once: a usual scan (a few
+/// hundred KB) in one write, not one per piece of the request body.
+const WRITE_BUFFER: usize = 256 * 1024;
+
 pub struct Receiving {
     temp: tempfile::NamedTempFile,
-    out: tokio::fs::File,
+    out: tokio::io::BufWriter<tokio::fs::File>,
     size: u64,
     limit: u64,
     hasher: Sha256,
@@ -40,7 +44,7 @@ impl Receiving {
     pub fn start(dir: &std::path::Path, limit: u64) -> Result<Receiving, ReceiveError> {
         std::fs::create_dir_all(dir)?;
         let temp = tempfile::Builder::new().prefix("upload-").tempfile_in(dir)?;
-        let out = tokio::fs::File::from_std(temp.reopen()?);
+        let out = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(temp.reopen()?));
         Ok(Receiving { temp, out, size: 0, limit, hasher: Sha256::new(), head: Vec::with_capacity(HEAD_BYTES) })
     }
 
@@ -70,9 +74,12 @@ impl Receiving {
             return Err(ReceiveError::Empty);
         }
         let mut tail = Vec::new();
-        let mut reader = tokio::fs::File::open(self.temp.path()).await?;
-        reader.seek(std::io::SeekFrom::Start(self.size.saturating_sub(TAIL_BYTES))).await?;
-        reader.read_to_end(&mut tail).await?;
+        // Only a ZIP (a Word document?) is told by its end: the file is read again for it alone.
+        if DocumentKind::needs_tail(&self.head) {
+            let mut reader = tokio::fs::File::open(self.temp.path()).await?;
+            reader.seek(std::io::SeekFrom::Start(self.size.saturating_sub(TAIL_BYTES))).await?;
+            reader.read_to_end(&mut tail).await?;
+        }
         let kind = DocumentKind::detect(&self.head, &tail).ok_or(ReceiveError::UnsupportedType)?;
         let path = self.temp.into_temp_path();
         let received = Received {

@@ -30,6 +30,9 @@ impl LocalStore {
         }
     }
 
+    /// Stores the file at `source` as `key`. The source must not be written
+    /// again: on the same file system it becomes the object itself (a second
+    /// name for it, not a copy: a submission's files are written once).
     pub async fn put_file(&self, key: &str, source: &Path) -> Result<(), StorageError> {
         let target = self.path(key);
         if let Some(parent) = target.parent() {
@@ -37,7 +40,10 @@ impl LocalStore {
         }
         let partial =
             target.with_extension(format!("partial-{}", crate::random::token().map_err(std::io::Error::other)?));
-        tokio::fs::copy(source, &partial).await?;
+        if tokio::fs::hard_link(source, &partial).await.is_err() {
+            // Another file system (or one without links): a copy.
+            tokio::fs::copy(source, &partial).await?;
+        }
         tokio::fs::File::open(&partial).await?.sync_all().await?;
         tokio::fs::rename(&partial, &target).await?;
         Ok(())

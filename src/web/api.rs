@@ -2,7 +2,7 @@
 //! document it serves. Errors come back as problem+json.
 
 use actix_web::http::header::{self, ContentType};
-use actix_web::web::{Data, Json, Path, Query};
+use actix_web::web::{Bytes, Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -37,8 +37,18 @@ pub async fn procedures(
     if super::public_pages::matches_etag(&request, &etag) {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
     }
-    let page = published.search(&parsed.filter, parsed.page, parsed.per_page);
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(page))
+    // The answer is the query's and the catalogue's alone: made once per catalogue version.
+    let key = format!("api|{}", request.query_string());
+    let body = match state.pages.kept(published.counter, &key) {
+        Some(body) => body,
+        None => {
+            let page = published.search(&parsed.filter, parsed.page, parsed.per_page);
+            let body = Bytes::from(serde_json::to_vec(&page).map_err(|e| AppError::Internal(e.into()))?);
+            state.pages.keep(published.counter, key, body.clone());
+            body
+        }
+    };
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).content_type(ContentType::json()).body(body))
 }
 
 pub async fn procedure(state: Data<AppState>, code: Path<String>) -> Result<HttpResponse, AppError> {

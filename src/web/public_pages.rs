@@ -9,7 +9,8 @@
 //!
 //! Each kept page has an `ETag` naming all of that, so a browser or a cache
 //! asking again (`If-None-Match`) gets `304 Not Modified` until the
-//! catalogue changes.
+//! catalogue changes. The API's catalogue search keeps its answers here too
+//! (`kept`, `keep`): they depend on the query and the catalogue alone.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -84,13 +85,14 @@ impl Pages {
         Ok(r.content_type("text/html; charset=utf-8").body(page))
     }
 
-    fn kept(&self, counter: i64, key: &str) -> Option<Bytes> {
+    /// The answer kept under `key` at catalogue version `counter`, if any.
+    pub fn kept(&self, counter: i64, key: &str) -> Option<Bytes> {
         let held = self.held.lock().ok()?;
         (held.counter == counter).then(|| held.pages.get(key).cloned()).flatten()
     }
 
-    /// Keeps `page`, rendered at `counter`; the pages of an older counter go.
-    fn keep(&self, counter: i64, key: String, page: Bytes) {
+    /// Keeps `page`, made at `counter`; the answers of an older counter go.
+    pub fn keep(&self, counter: i64, key: String, page: Bytes) {
         let Ok(mut held) = self.held.lock() else { return };
         if held.counter > counter {
             return;
