@@ -5,6 +5,7 @@
 # loopback on the same machine as the portal, so both share its cores.
 #
 #   bash tests/bench/catalogue.sh            # needs wrk (apt-get install wrk) and PostgreSQL
+#   BIN=/tmp/motcua-before bash tests/bench/catalogue.sh   # another build's binary: a before/after pair
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/bench/lib.sh
@@ -15,13 +16,14 @@ DB=motcua_bench
 ADMIN_URL=${ADMIN_URL:-postgres://motcua:motcua@127.0.0.1:5432/postgres}
 DB_URL="${ADMIN_URL%/*}/$DB"
 
-cargo build --release --quiet
+BIN=${BIN:-target/release/motcua}
+[ "$BIN" = target/release/motcua ] && cargo build --release --quiet
 psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 export MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$(mktemp -d)" MOTCUA_LOG=warn MOTCUA_LISTEN="127.0.0.1:$PORT" MOTCUA_SERVER_TIMING=on
-target/release/motcua seed >/dev/null
-target/release/motcua seed --synthetic 2000 >/dev/null
+"$BIN" seed >/dev/null
+"$BIN" seed --synthetic 2000 >/dev/null
 echo "procedures: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM procedure') (published: $(psql "$DB_URL" -tAc "SELECT count(*) FROM procedure WHERE status = 'published'"))"
-target/release/motcua serve >/dev/null &
+"$BIN" serve >/dev/null &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
@@ -40,8 +42,11 @@ run() {
   printf '| %s | `%s` | %s | %s | %s |\n' "$name" "$path" "$rps" "$p50" "$p99"
   if [ -z "${STATIC:-}" ]; then
     STATIC="$rps req/s, p99 $p99 (static file)"
+    STATIC_RPS=$rps
   else
-    figure "catalogue: $name" "$rps req/s, p50 $p50, p99 $p99, ${sql:-?} SQL statements each" "$STATIC" "${3:-—}"
+    local share
+    share=$(awk -v a="$rps" -v b="$STATIC_RPS" 'BEGIN {printf "%.0f", 100 * a / b}')
+    figure "catalogue: $name" "$rps req/s ($share % of the static file), p50 $p50, p99 $p99, ${sql:-?} SQL statements each" "$STATIC" "${3:-—}"
   fi
 }
 
@@ -54,3 +59,6 @@ run "API filters, page 5" "/api/v1/procedures?field=SHTT&mode=full_online&page=5
 run "API procedure detail" "/api/v1/procedures/1.004227"
 run "catalogue page search" "/thu-tuc?q=giay+phep" "≥ 25 % of the static file, p99 ≤ 30 ms (issue 21)"
 run "catalogue page, all" "/thu-tuc"
+peak=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$SERVER/status")
+echo "memory of the portal: $peak MiB peak (VmHWM)"
+figure "memory of the portal under the catalogue loads" "$peak MiB peak (VmHWM)" "—" "≤ 150 MiB (issue 21)"
