@@ -259,9 +259,9 @@ pub fn progress(d: &dossier::Model, entry: &Entry, actor: &Actor, facts: &Facts,
 pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &str) -> Result<Facts, AppError> {
     let procedure = crate::catalogue::revisions::of_dossier(db, d).await?;
     let attached = super::documents::list(db, d.id).await?;
-    let paid_vnd = crate::payment::paid_vnd(db, d.id).await?;
+    let paid = crate::payment::paid(db, d.id).await?;
     let workflow = super::process::workflow_of(db, d).await?;
-    let read = Read { procedure: &procedure, attached: &attached, paid_vnd, workflow: workflow.as_deref() };
+    let read = Read { procedure: &procedure, attached: &attached, paid, workflow: workflow.as_deref() };
     load_with(db, d, public_url, read).await
 }
 
@@ -270,8 +270,8 @@ pub async fn load(db: &impl ConnectionTrait, d: &dossier::Model, public_url: &st
 pub struct Read<'a> {
     pub procedure: &'a crate::catalogue::view::ProcedureView,
     pub attached: &'a [super::documents::Attached],
-    /// Paid, net of refunds (`payment::paid_vnd`).
-    pub paid_vnd: i64,
+    /// What was paid (`payment::paid`).
+    pub paid: crate::payment::Paid,
     pub workflow: Option<&'a crate::workflow::model::Workflow>,
 }
 
@@ -296,15 +296,9 @@ pub async fn load_with(
             round: a.round,
         })
         .collect();
-    let paid_online = entity::payment::Entity::find()
-        .filter(entity::payment::Column::DossierId.eq(d.id))
-        .filter(entity::payment::Column::Status.eq(crate::payment::PaymentStatus::Paid.as_str()))
-        .filter(entity::payment::Column::Method.eq(entity::payment::PaymentMethod::Gateway))
-        .one(db)
-        .await?
-        .is_some();
+    let paid_online = read.paid.online;
     let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
-    let fees_paid = due > 0 && read.paid_vnd >= due;
+    let fees_paid = due > 0 && read.paid.vnd >= due;
     let rounds = supplement_round::Entity::find()
         .filter(supplement_round::Column::DossierId.eq(d.id))
         .order_by_asc(supplement_round::Column::Round)

@@ -227,7 +227,7 @@ pub async fn act_as(
     }
     let given = &given;
 
-    money_allows(d, p, to.status, seen.paid_vnd)?;
+    money_allows(d, p, to.status, seen.paid.vnd)?;
     let step = plan_step(txn, rules, d, p, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
     // The role the step was taken in, for the history and the control slip.
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
@@ -344,8 +344,7 @@ async fn plan_step(
 struct Seen {
     procedure: ProcedureView,
     attached: Vec<documents::Attached>,
-    /// Paid, net of refunds.
-    paid_vnd: i64,
+    paid: crate::payment::Paid,
 }
 
 impl Seen {
@@ -353,7 +352,7 @@ impl Seen {
         Ok(Seen {
             procedure: rules.procedures.of_dossier(txn, d).await?,
             attached: documents::list(txn, d.id).await?,
-            paid_vnd: crate::payment::paid_vnd(txn, d.id).await?,
+            paid: crate::payment::paid(txn, d.id).await?,
         })
     }
 
@@ -362,7 +361,7 @@ impl Seen {
         let p = &self.procedure;
         let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
         Facts {
-            fee_paid: self.paid_vnd >= due,
+            fee_paid: self.paid.vnd >= due,
             documents_complete: documents::missing(&documents::slots(p), &self.attached).is_empty(),
         }
     }
@@ -372,7 +371,7 @@ impl Seen {
         national_record::Read {
             procedure: &self.procedure,
             attached: &self.attached,
-            paid_vnd: self.paid_vnd,
+            paid: self.paid,
             workflow: Some(wf),
         }
     }
@@ -411,7 +410,7 @@ pub async fn on_event(
     let (p, facts) = (&seen.procedure, seen.facts(d));
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let Some(decision) = engine::on_event(&wf, current, event, facts) else { return Ok(None) };
-    money_allows(d, p, decision.to.status, seen.paid_vnd)?;
+    money_allows(d, p, decision.to.status, seen.paid.vnd)?;
     let given = Given { note: note.to_owned(), ..Default::default() };
     let step = plan_step(txn, rules, d, p, &decision, &given, None, now).await?;
     let actor = Actor::system(match event {

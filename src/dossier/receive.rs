@@ -42,25 +42,30 @@ pub async fn receive(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
+    let paid = crate::payment::paid(db, d.id).await?;
+    receive_paid(db, rules, d, p, actor, paid, now).await
+}
+
+/// As `receive`, with what was paid as the caller read it.
+async fn receive_paid(
+    db: &impl ConnectionTrait,
+    rules: &Rules,
+    d: &dossier::Model,
+    p: &ProcedureView,
+    actor: &Actor,
+    paid: crate::payment::Paid,
+    now: DateTime<Utc>,
+) -> Result<dossier::Model, AppError> {
     let attached = super::documents::list(db, d.id).await?;
-    let paid_vnd = crate::payment::paid_vnd(db, d.id).await?;
     let (time, calendar) = crate::sla_rules::of_dossier::of(db, &rules.settings, d).await?;
-    receive_known(
-        db,
-        rules,
-        d,
-        p,
-        actor,
-        Known { attached: &attached, paid_vnd, time: &time, calendar: &calendar },
-        now,
-    )
-    .await
+    receive_known(db, rules, d, p, actor, Known { attached: &attached, paid, time: &time, calendar: &calendar }, now)
+        .await
 }
 
 /// What the caller of `receive_known` read of the dossier in its transaction.
 pub struct Known<'a> {
     pub attached: &'a [super::documents::Attached],
-    pub paid_vnd: i64,
+    pub paid: crate::payment::Paid,
     /// The dossier's time rules and office calendar (`sla_rules::of_dossier::of`).
     pub time: &'a crate::sla::rules::TimeRules,
     pub calendar: &'a Calendar,
@@ -78,11 +83,11 @@ pub async fn receive_known(
     known: Known<'_>,
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    let Known { attached, paid_vnd, time, calendar } = known;
+    let Known { attached, paid, time, calendar } = known;
     // Read once for the fee, the workflow and the national record alike.
     let wf = super::process::workflow_in(db, rules, d).await?;
-    let read = || national_record::Read { procedure: p, attached, paid_vnd, workflow: wf.as_deref() };
-    let owed = owed_with_dossier(d, p, paid_vnd);
+    let read = || national_record::Read { procedure: p, attached, paid, workflow: wf.as_deref() };
+    let owed = owed_with_dossier(d, p, paid.vnd);
     if owed > 0 && p.record.clock_waits_for_fee && d.channel == Channel::Online && d.received_at.is_none() {
         let note = format!(
             "Hồ sơ đủ điều kiện; chờ nộp phí, lệ phí {}. Thời hạn giải quyết được tính từ khi nộp.",
@@ -136,8 +141,9 @@ pub async fn fee_paid(
         return super::process::on_event(db, rules, &d, SystemEvent::FeePaid, note, now).await;
     }
     let p = rules.procedures.of_dossier(db, &d).await?;
-    if owed_with_dossier(&d, &p, crate::payment::paid_vnd(db, d.id).await?) > 0 {
+    let paid = crate::payment::paid(db, d.id).await?;
+    if owed_with_dossier(&d, &p, paid.vnd) > 0 {
         return Ok(None);
     }
-    Ok(Some(receive(db, rules, &d, &p, &Actor::system("đã nộp phí, lệ phí"), now).await?))
+    Ok(Some(receive_paid(db, rules, &d, &p, &Actor::system("đã nộp phí, lệ phí"), paid, now).await?))
 }

@@ -105,7 +105,7 @@ pub async fn submit(
         Some(id) => entity::account::Entity::find_by_id(id).one(&txn).await?.is_some_and(|a| a.vneid_verified),
         None => false,
     };
-    let paid_vnd = crate::payment::paid_vnd(&txn, d.id).await?;
+    let paid = crate::payment::paid(&txn, d.id).await?;
     // The code last: allocating it locks the agency's sequence of the day until this
     // transaction commits, so every submission of the agency that day waits for
     // what follows; everything that can be read before is read above.
@@ -128,7 +128,7 @@ pub async fn submit(
         time_rules: serde_json::to_string(&time).map_err(|e| AppError::Internal(e.into()))?,
     });
     // The records' facts from what was read above (a draft is in no workflow step yet).
-    let read = national_record::Read { procedure: &p, attached: &attached, paid_vnd, workflow: None };
+    let read = national_record::Read { procedure: &p, attached: &attached, paid, workflow: None };
     let url = &state.settings.public_url;
     let mut submitted = match lifecycle::change_noted_with(&txn, &d, event, actor, read, url, now).await {
         Ok((submitted, _)) => submitted,
@@ -151,7 +151,7 @@ pub async fn submit(
     let counter = submitted.channel == Channel::Counter;
     if counter || p.record.auto_receive {
         let receiver = if counter { actor.clone() } else { Actor::system("tiếp nhận tự động") };
-        let known = receive::Known { attached: &attached, paid_vnd, time: &time, calendar: &cal };
+        let known = receive::Known { attached: &attached, paid, time: &time, calendar: &cal };
         submitted = receive::receive_known(&txn, state, &submitted, &p, &receiver, known, now).await?;
     }
     txn.commit().await?;

@@ -36,18 +36,36 @@ pub async fn of_dossier(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Ve
         .await?)
 }
 
-/// What has been paid (and not refunded) for the dossier, in đồng.
-pub async fn paid_vnd(db: &impl ConnectionTrait, dossier_id: i64) -> Result<i64, AppError> {
+/// What has been paid for a dossier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Paid {
+    /// Paid and not refunded, in đồng.
+    pub vnd: i64,
+    /// Whether any of it was paid online, through the gateway (the national record tells).
+    pub online: bool,
+}
+
+/// What has been paid for the dossier, in one statement.
+pub async fn paid(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Paid, AppError> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back, on both engines.
-    let paid: Option<i64> = payment::Entity::find()
+    let paid: Option<(i64, i32)> = payment::Entity::find()
         .select_only()
-        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_vnd - refunded_vnd), 0) AS BIGINT)"), "paid")
+        .column_as(Expr::cust("CAST(COALESCE(SUM(amount_vnd - refunded_vnd), 0) AS BIGINT)"), "vnd")
+        .column_as(
+            Expr::cust("CAST(COALESCE(MAX(CASE WHEN method = 'gateway' THEN 1 ELSE 0 END), 0) AS INTEGER)"),
+            "online",
+        )
         .filter(payment::Column::DossierId.eq(dossier_id))
         .filter(payment::Column::Status.eq(PaymentStatus::Paid.as_str()))
         .into_tuple()
         .one(db)
         .await?;
-    Ok(paid.unwrap_or(0))
+    Ok(paid.map_or_else(Paid::default, |(vnd, online)| Paid { vnd, online: online == 1 }))
+}
+
+/// What has been paid (and not refunded) for the dossier, in đồng.
+pub async fn paid_vnd(db: &impl ConnectionTrait, dossier_id: i64) -> Result<i64, AppError> {
+    Ok(paid(db, dossier_id).await?.vnd)
 }
 
 /// The dossier's open (pending) payment: at most one (a unique index says so).

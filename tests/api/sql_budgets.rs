@@ -55,10 +55,11 @@ async fn a_workflow_step_sends_a_bounded_number_of_statements() {
 
 /// Statements a workflow step may send: 34 before issue 21; 20 once the
 /// step passed on what it read and kept procedures and workflow versions in
-/// memory; 16 since the session is checked in one statement (not three) and
-/// the office calendar read in one (not three). The first step of a process
-/// also reads the procedure and the workflow version: 22.
-const BUDGET_STEP: u32 = 22;
+/// memory; 15 since the session is checked in one statement (not three), the
+/// office calendar read in one (not three) and what was paid in one (not
+/// two). The first step of a process also reads the procedure and the
+/// workflow version: 21.
+const BUDGET_STEP: u32 = 21;
 
 /// The submission load of `tests/bench/submissions.py`: one multipart
 /// request with the e-form and two files, through the API.
@@ -89,7 +90,8 @@ async fn an_online_submission_sends_a_bounded_number_of_statements() {
 }
 
 /// Statements a submission may send: 63 before issue 21; 37 once it read
-/// the procedure from memory and passed on what it read; 35 since the
-/// session and the calendar take one statement each. The first submission
-/// of a process also reads the procedure: 42.
-const BUDGET_SUBMISSION: u32 = 42;
+/// the procedure from memory and passed on what it read; 33 since the
+/// session, the calendar and what was paid take one statement each (what
+/// was paid read once for submitting and receiving). The first submission
+/// of a process also reads the procedure: 40.
+const BUDGET_SUBMISSION: u32 = 40;
