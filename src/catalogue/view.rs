@@ -8,6 +8,7 @@ use super::model::{OnlineMode, ProcedureStatus};
 use super::record::ProcedureRecord;
 use super::store::{self, Refs};
 use crate::error::AppError;
+use crate::workflow::model::Budget;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProcedureView {
@@ -25,6 +26,11 @@ pub struct ProcedureView {
     /// Whether an applicant may start a dossier online now.
     pub accepts_online_submission: bool,
     pub version: i32,
+    /// The procedure's own step budgets, (workflow key, step, budget)
+    /// (`workflow_store::step_budgets`): read with the procedure, so that a
+    /// step finds them in the view kept under the catalogue's counter.
+    #[serde(skip)]
+    pub step_budgets: Vec<(String, String, Budget)>,
 }
 
 /// A procedure the public may read: published or abolished, never a draft.
@@ -70,6 +76,7 @@ async fn of_model(db: &impl ConnectionTrait, model: entity::procedure::Model) ->
         accepts_online_submission: record.status == ProcedureStatus::Published
             && record.online_mode != OnlineMode::Information,
         version: model.version,
+        step_budgets: crate::workflow_store::step_budgets::all_of(db, model.id).await?,
         record,
     })
 }

@@ -99,29 +99,26 @@ pub async fn workflow_of(
     d: &dossier::Model,
 ) -> Result<Option<std::sync::Arc<Workflow>>, AppError> {
     match d.workflow_version_id {
-        Some(id) => with_budgets(db, d, registry::version(db, id).await?).await.map(Some),
+        Some(id) => {
+            let wf = registry::version(db, id).await?;
+            crate::workflow_store::step_budgets::applied_read(db, d.procedure_id, wf).await.map(Some)
+        }
         None => Ok(None),
     }
 }
 
-/// As `workflow_of`, the version from this process's memory (`Rules::versions`).
+/// As `workflow_of`, the version from this process's memory (`Rules::versions`)
+/// with the step budgets of `p`, the dossier's procedure as the caller read it.
 pub async fn workflow_in(
     db: &impl ConnectionTrait,
     rules: &Rules,
     d: &dossier::Model,
+    p: &ProcedureView,
 ) -> Result<Option<std::sync::Arc<Workflow>>, AppError> {
     match d.workflow_version_id {
-        Some(id) => with_budgets(db, d, rules.versions.get(db, id).await?).await.map(Some),
+        Some(id) => Ok(Some(crate::workflow_store::step_budgets::applied(p, rules.versions.get(db, id).await?))),
         None => Ok(None),
     }
-}
-
-async fn with_budgets(
-    db: &impl ConnectionTrait,
-    d: &dossier::Model,
-    wf: std::sync::Arc<Workflow>,
-) -> Result<std::sync::Arc<Workflow>, AppError> {
-    crate::workflow_store::step_budgets::applied(db, d.procedure_id, wf).await
 }
 
 /// Whether the dossier is with the officials (received, not closed) in a workflow state.
@@ -197,9 +194,10 @@ pub async fn act_as(
     if !in_processing(d) {
         return Err(AppError::Conflict("the dossier is not being processed".into()));
     }
-    let wf =
-        workflow_in(txn, rules, d).await?.ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
     let seen = Seen::read(txn, rules, d).await?;
+    let wf = workflow_in(txn, rules, d, &seen.procedure)
+        .await?
+        .ok_or_else(|| AppError::Conflict("the dossier has no workflow".into()))?;
     let (p, facts) = (&seen.procedure, seen.facts(d));
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let decision = engine::decide(&wf, current, action, mine, &given.inputs(), facts).map_err(|r| match r {
@@ -405,8 +403,8 @@ pub async fn on_event(
     if !in_processing(d) {
         return Ok(None);
     }
-    let Some(wf) = workflow_in(txn, rules, d).await? else { return Ok(None) };
     let seen = Seen::read(txn, rules, d).await?;
+    let Some(wf) = workflow_in(txn, rules, d, &seen.procedure).await? else { return Ok(None) };
     let (p, facts) = (&seen.procedure, seen.facts(d));
     let current = d.workflow_state.as_deref().unwrap_or_default();
     let Some(decision) = engine::on_event(&wf, current, event, facts) else { return Ok(None) };

@@ -85,7 +85,7 @@ pub async fn receive_known(
 ) -> Result<dossier::Model, AppError> {
     let Known { attached, paid, time, calendar } = known;
     // Read once for the fee, the workflow and the national record alike.
-    let wf = super::process::workflow_in(db, rules, d).await?;
+    let wf = super::process::workflow_in(db, rules, d, p).await?;
     let read = || national_record::Read { procedure: p, attached, paid, workflow: wf.as_deref() };
     let owed = owed_with_dossier(d, p, paid.vnd);
     if owed > 0 && p.record.clock_waits_for_fee && d.channel == Channel::Online && d.received_at.is_none() {

@@ -14,6 +14,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use crate::audit::{self, Actor};
 use crate::catalogue::model::{TimeLimit, TimeUnit};
+use crate::catalogue::view::ProcedureView;
 use crate::error::{AppError, FieldError};
 use crate::workflow::model::{Budget, Clock, Workflow};
 
@@ -25,23 +26,47 @@ pub async fn of(db: &impl ConnectionTrait, procedure: i32, key: &str) -> Result<
         .order_by_asc(row::Column::StateKey)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let budget = match r.unit.as_str() {
-                "days" => Budget::Days(r.amount),
-                "hours" => Budget::Hours(r.amount),
-                _ => return None,
-            };
-            Some((r.state_key, budget))
-        })
-        .collect())
+    Ok(rows.into_iter().filter_map(|r| Some((r.state_key.clone(), budget(&r)?))).collect())
 }
 
-/// `wf` with procedure `procedure`'s budgets in place; `wf` itself when it sets none.
-pub async fn applied(db: &impl ConnectionTrait, procedure: i32, wf: Arc<Workflow>) -> Result<Arc<Workflow>, AppError> {
+/// Every budget procedure `procedure` sets, as (workflow key, step, budget), for its view.
+pub async fn all_of(db: &impl ConnectionTrait, procedure: i32) -> Result<Vec<(String, String, Budget)>, AppError> {
+    let rows = row::Entity::find()
+        .filter(row::Column::ProcedureId.eq(procedure))
+        .order_by_asc(row::Column::WorkflowKey)
+        .order_by_asc(row::Column::StateKey)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|r| Some((r.workflow_key.clone(), r.state_key.clone(), budget(&r)?))).collect())
+}
+
+fn budget(r: &row::Model) -> Option<Budget> {
+    match r.unit.as_str() {
+        "days" => Some(Budget::Days(r.amount)),
+        "hours" => Some(Budget::Hours(r.amount)),
+        _ => None,
+    }
+}
+
+/// `wf` with procedure `p`'s own budgets (from its view) in place; `wf` itself when it sets none.
+pub fn applied(p: &ProcedureView, wf: Arc<Workflow>) -> Arc<Workflow> {
+    let own: Vec<(String, Budget)> =
+        p.step_budgets.iter().filter(|(key, _, _)| *key == wf.key).map(|(_, state, b)| (state.clone(), *b)).collect();
+    with_own(wf, &own)
+}
+
+/// As `applied`, reading procedure `procedure`'s budgets from the database.
+pub async fn applied_read(
+    db: &impl ConnectionTrait,
+    procedure: i32,
+    wf: Arc<Workflow>,
+) -> Result<Arc<Workflow>, AppError> {
     let own = of(db, procedure, &wf.key).await?;
-    Ok(if own.is_empty() { wf } else { Arc::new(wf.with_budgets(&own)) })
+    Ok(with_own(wf, &own))
+}
+
+fn with_own(wf: Arc<Workflow>, own: &[(String, Budget)]) -> Arc<Workflow> {
+    if own.is_empty() { wf } else { Arc::new(wf.with_budgets(own)) }
 }
 
 /// Whether `wf`, with procedure `procedure`'s own step budgets in place, fits `limit_days` along every way.
@@ -130,6 +155,8 @@ pub async fn save(
     if !rows.is_empty() {
         row::Entity::insert_many(rows).exec_without_returning(db).await?;
     }
+    // They live in the procedure's view each process keeps (`catalogue::views`).
+    crate::change_counter::bump(db, crate::change_counter::CATALOGUE).await?;
     let shown = |b: &[(String, Budget)]| serde_json::to_value(b).unwrap_or_default();
     let detail = serde_json::json!({"workflow": wf.key, "before": shown(&before), "after": shown(set)});
     audit::record(db, actor, "procedure.step_budgets", &p.code, detail, now).await

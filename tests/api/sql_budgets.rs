@@ -55,10 +55,10 @@ async fn a_workflow_step_sends_a_bounded_number_of_statements() {
 
 /// Statements a workflow step may send: 34 before issue 21; 20 once the
 /// step passed on what it read and kept procedures and workflow versions in
-/// memory; 15 since the session is checked in one statement (not three), the
-/// office calendar read in one (not three) and what was paid in one (not
-/// two). The first step of a process also reads the procedure and the
-/// workflow version: 21.
+/// memory; 14 since the session is checked in one statement (not three), the
+/// office calendar read in one (not three), what was paid in one (not two)
+/// and the procedure's own step budgets come with its view (none). The first
+/// step of a process also reads the procedure and the workflow version: 21.
 const BUDGET_STEP: u32 = 21;
 
 /// The submission load of `tests/bench/submissions.py`: one multipart
@@ -90,8 +90,9 @@ async fn an_online_submission_sends_a_bounded_number_of_statements() {
 }
 
 /// Statements a submission may send: 63 before issue 21; 37 once it read
-/// the procedure from memory and passed on what it read; 33 since the
+/// the procedure from memory and passed on what it read; 32 since the
 /// session, the calendar and what was paid take one statement each (what
-/// was paid read once for submitting and receiving). The first submission
-/// of a process also reads the procedure: 40.
+/// was paid read once for submitting and receiving) and the step budgets
+/// come with the procedure. The first submission of a process also reads the
+/// procedure: 40.
 const BUDGET_SUBMISSION: u32 = 40;

@@ -52,6 +52,17 @@ async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadl
     }
     assert_eq!(stored().await, 0);
 
+    // A dossier entering appraisal now is due in the workflow's six days (and this process now
+    // keeps the procedure's view: the budgets saved next must reach it all the same).
+    official_with(&app, "tn.h44", &[Role::Reception], "000.00.44.H01").await;
+    let reception = official(&app, "tn.h44").await;
+    let before = DossierBuilder::in_step(&p, "tiep_nhan", "received").insert_complete(&app, 2).await;
+    let res = act(&app, &reception, &before.public_id, "chuyen_tham_dinh", &[], None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let before = state_of(&app, &before.public_id).await;
+    let (entered, due) = (to_local(before.step_started_at.unwrap()), to_local(before.step_due_at.unwrap()));
+    assert_eq!(cal.working_minutes_between(entered, due), 6 * cal.minutes_per_day());
+
     // Appraisal three working days and a half, approval four working hours.
     let fields = [
         ("budget.tham_dinh", "3,5"),
@@ -79,9 +90,7 @@ async fn a_procedures_own_step_budgets_must_fit_its_limit_and_set_its_step_deadl
     assert_eq!(cal.working_minutes_between(at, due), 7 * cal.minutes_per_day() / 2);
 
     // So does a dossier: its appraisal is due three and a half working days after it enters it.
-    official_with(&app, "tn.h44", &[Role::Reception], "000.00.44.H01").await;
     let d = DossierBuilder::in_step(&p, "tiep_nhan", "received").insert_complete(&app, 1).await;
-    let reception = official(&app, "tn.h44").await;
     let res = act(&app, &reception, &d.public_id, "chuyen_tham_dinh", &[], None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let d = state_of(&app, &d.public_id).await;
