@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::dossier;
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::config::Settings;
 use crate::error::AppError;
@@ -79,18 +79,13 @@ struct SpecialDay {
 /// agency's word on a day wins.
 async fn special_days(db: &impl ConnectionTrait, agency: i32) -> Result<BTreeMap<NaiveDate, DayKind>, AppError> {
     let backend = db.get_database_backend();
-    let param = if backend == DbBackend::Postgres { "$1" } else { "?" };
-    // `up` counts the steps above `agency`; bounded, so a loop in the data cannot hang a step.
+    // The national days above every agency (`up` past the chain's bound), the agency's own last.
     let sql = format!(
-        "WITH RECURSIVE chain(id, parent_id, up) AS ( \
-           SELECT id, parent_id, 0 FROM agency WHERE id = {param} \
-           UNION ALL \
-           SELECT a.id, a.parent_id, chain.up + 1 FROM agency a JOIN chain ON a.id = chain.parent_id \
-           WHERE chain.up < 64) \
-         SELECT day, kind, 1000 AS up FROM work_calendar \
+        "{}SELECT day, kind, 1000 AS up FROM work_calendar \
          UNION ALL \
          SELECT d.day, d.kind, chain.up FROM agency_day d JOIN chain ON d.agency_id = chain.id \
-         ORDER BY up DESC"
+         ORDER BY up DESC",
+        super::store::chain_cte(backend)
     );
     let rows =
         SpecialDay::find_by_statement(Statement::from_sql_and_values(backend, sql, [agency.into()])).all(db).await?;

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::sla_rule;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryOrder, Statement,
+};
 
 use crate::audit::{self, Actor};
 use crate::error::{AppError, FieldError};
@@ -34,19 +36,42 @@ pub async fn versions(db: &impl ConnectionTrait) -> Result<Vec<Version>, AppErro
         .collect())
 }
 
+/// `WITH RECURSIVE chain(id, parent_id, up)`: the agency the statement's
+/// first parameter names (`up` 0) and each agency above it (`up` the steps
+/// up). Bounded, so a loop in the data cannot hang a submission or a step.
+pub fn chain_cte(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => CHAIN_CTE_PG,
+        _ => CHAIN_CTE,
+    }
+}
+
+const CHAIN_CTE: &str = "WITH RECURSIVE chain(id, parent_id, up) AS ( \
+    SELECT id, parent_id, 0 FROM agency WHERE id = ? \
+    UNION ALL \
+    SELECT a.id, a.parent_id, chain.up + 1 FROM agency a JOIN chain ON a.id = chain.parent_id WHERE chain.up < 64) ";
+const CHAIN_CTE_PG: &str = "WITH RECURSIVE chain(id, parent_id, up) AS ( \
+    SELECT id, parent_id, 0 FROM agency WHERE id = $1 \
+    UNION ALL \
+    SELECT a.id, a.parent_id, chain.up + 1 FROM agency a JOIN chain ON a.id = chain.parent_id WHERE chain.up < 64) ";
+
+#[derive(FromQueryResult)]
+struct ChainRow {
+    id: i32,
+}
+
 /// The agency tree above and including `agency`, the root first.
 pub async fn chain(db: &impl ConnectionTrait, agency: i32) -> Result<Vec<i32>, AppError> {
-    let all: Vec<(i32, Option<i32>)> =
-        entity::agency::Entity::find().all(db).await?.into_iter().map(|a| (a.id, a.parent_id)).collect();
-    let mut chain = Vec::new();
-    let mut current = Some(agency);
-    // Bounded: a loop in the data must not hang a submission.
-    while let Some(id) = current
-        && chain.len() < 64
-        && !chain.contains(&id)
-    {
-        chain.push(id);
-        current = all.iter().find(|(a, _)| *a == id).and_then(|(_, parent)| *parent);
+    let backend = db.get_database_backend();
+    let sql = format!("{}SELECT id FROM chain ORDER BY up", chain_cte(backend));
+    let rows =
+        ChainRow::find_by_statement(Statement::from_sql_and_values(backend, sql, [agency.into()])).all(db).await?;
+    // Walked up from `agency`; a loop in the data repeats agencies up to the bound: each counts once, where first met.
+    let mut chain: Vec<i32> = Vec::with_capacity(rows.len());
+    for r in rows {
+        if !chain.contains(&r.id) {
+            chain.push(r.id);
+        }
     }
     chain.reverse();
     Ok(chain)

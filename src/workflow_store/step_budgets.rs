@@ -20,13 +20,12 @@ use crate::workflow::model::{Budget, Clock, Workflow};
 
 /// The budgets procedure `procedure` sets for the steps of workflow `key`.
 pub async fn of(db: &impl ConnectionTrait, procedure: i32, key: &str) -> Result<Vec<(String, Budget)>, AppError> {
-    let rows = row::Entity::find()
-        .filter(row::Column::ProcedureId.eq(procedure))
-        .filter(row::Column::WorkflowKey.eq(key))
-        .order_by_asc(row::Column::StateKey)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().filter_map(|r| Some((r.state_key.clone(), budget(&r)?))).collect())
+    Ok(for_key(&all_of(db, procedure).await?, key))
+}
+
+/// Of `all` (as `all_of` gives them), the budgets for the steps of workflow `key`.
+fn for_key(all: &[(String, String, Budget)], key: &str) -> Vec<(String, Budget)> {
+    all.iter().filter(|(k, _, _)| k == key).map(|(_, state, b)| (state.clone(), *b)).collect()
 }
 
 /// Every budget procedure `procedure` sets, as (workflow key, step, budget), for its view.
@@ -50,8 +49,7 @@ fn budget(r: &row::Model) -> Option<Budget> {
 
 /// `wf` with procedure `p`'s own budgets (from its view) in place; `wf` itself when it sets none.
 pub fn applied(p: &ProcedureView, wf: Arc<Workflow>) -> Arc<Workflow> {
-    let own: Vec<(String, Budget)> =
-        p.step_budgets.iter().filter(|(key, _, _)| *key == wf.key).map(|(_, state, b)| (state.clone(), *b)).collect();
+    let own = for_key(&p.step_budgets, &wf.key);
     with_own(wf, &own)
 }
 

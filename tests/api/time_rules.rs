@@ -259,19 +259,8 @@ async fn an_agencys_own_day_wins_over_the_days_above_it_and_over_the_national_ca
     use motcua::sla_rules::{calendar_for, defaults};
     // The press office (000.01.00.G12) lies below the ministry (000.00.00.G12).
     let app = TestApp::spawn().await;
-    let id_of = |code: &'static str| {
-        let db = app.db.clone();
-        async move {
-            entity::agency::Entity::find()
-                .filter(entity::agency::Column::Code.eq(code))
-                .one(&db)
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        }
-    };
-    let (ministry, office) = (id_of("000.00.00.G12").await, id_of("000.01.00.G12").await);
+    let refs = motcua::catalogue::store::Refs::load(&app.db).await.unwrap();
+    let (ministry, office) = (refs.agencies["000.00.00.G12"].id, refs.agencies["000.01.00.G12"].id);
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     // 30/4/2027, a Friday, is a national holiday; 14 and 15/6/2027 are an ordinary Monday and Tuesday.
     for (agency, on, kind) in [
