@@ -31,6 +31,7 @@ mod m20261206_000025_statistics_scan;
 mod m20261206_000026_workflows_in_portal;
 mod m20261206_000027_procedure_step_budget;
 mod m20261207_000028_catalogue_counter;
+mod m20261207_000029_assignee_load;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000026_workflows_in_portal::Migration),
             Box::new(m20261206_000027_procedure_step_budget::Migration),
             Box::new(m20261207_000028_catalogue_counter::Migration),
+            Box::new(m20261207_000029_assignee_load::Migration),
         ]
     }
 }
