@@ -299,11 +299,18 @@ pub async fn load_with(
     let paid_online = read.paid.online;
     let due = crate::catalogue::fees::due_for(&p.record.fees, &d.form_data);
     let fees_paid = due > 0 && read.paid.vnd >= due;
-    let rounds = supplement_round::Entity::find()
-        .filter(supplement_round::Column::DossierId.eq(d.id))
-        .order_by_asc(supplement_round::Column::Round)
-        .all(db)
-        .await?;
+    // A round is only ever opened with the count moved (lifecycle `ask`): a
+    // dossier never asked for papers has none to read.
+    let rounds = match d.supplement_count {
+        0 => Vec::new(),
+        _ => {
+            supplement_round::Entity::find()
+                .filter(supplement_round::Column::DossierId.eq(d.id))
+                .order_by_asc(supplement_round::Column::Round)
+                .all(db)
+                .await?
+        }
+    };
     let result = match d.result_upload_id {
         Some(upload) => result_file(db, d, upload, public_url).await?,
         None => None,

@@ -33,6 +33,23 @@ pub async fn enqueue(
     Ok(row.id)
 }
 
+/// As `enqueue` for several messages of one topic and key, in one statement:
+/// their ids keep the order given, which is the order they are delivered in.
+pub async fn enqueue_all(
+    db: &impl ConnectionTrait,
+    topic: &str,
+    ordering_key: Option<&str>,
+    payloads: &[serde_json::Value],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if payloads.is_empty() {
+        return Ok(());
+    }
+    let rows = payloads.iter().map(|p| pending(topic, ordering_key.map(str::to_owned), p.to_string(), now));
+    outbox::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}
+
 /// A new message due now, not yet written.
 pub fn pending(topic: &str, ordering_key: Option<String>, payload: String, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox::ActiveModel {

@@ -75,15 +75,12 @@ pub(super) async fn execute(
     if before.finished_at.is_none() && after.finished_at.is_some() {
         crate::dossier::facts::processing_ended(txn, before.id).await?;
     }
-    let key = after.code.clone();
-    for message in &plan.sync {
-        let payload = serde_json::json!({
-            "service": message.service,
-            "seq": entry.seq,
-            "data": [message.payload],
-        });
-        crate::outbox::enqueue(txn, national_record::TOPIC, key.as_deref(), &payload, now).await?;
-    }
+    let payloads: Vec<_> = plan
+        .sync
+        .iter()
+        .map(|message| serde_json::json!({ "service": message.service, "seq": entry.seq, "data": [message.payload] }))
+        .collect();
+    crate::outbox::enqueue_all(txn, national_record::TOPIC, after.code.as_deref(), &payloads, now).await?;
     Ok(written)
 }
 
