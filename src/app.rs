@@ -82,6 +82,7 @@ impl AppState {
             workflows_in_use: Default::default(),
             catalogue: Default::default(),
             procedures: Default::default(),
+            time: Default::default(),
             versions: Default::default(),
             http,
         };

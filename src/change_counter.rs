@@ -12,7 +12,9 @@ use entity::change_counter;
 
 /// The workflows in use: versions saved and activations.
 pub const WORKFLOWS: &str = "workflows";
-/// The catalogue: procedures, agencies, fields.
+/// The catalogue: procedures, agencies, fields; and what a dossier's
+/// clock reads with them: the time-rule versions and the special days (see
+/// `sla_rules::kept`).
 pub const CATALOGUE: &str = "catalogue";
 
 pub async fn read(db: &impl ConnectionTrait, name: &str) -> Result<i64, AppError> {

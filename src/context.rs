@@ -25,6 +25,8 @@ pub struct Rules {
     pub catalogue: std::sync::Arc<crate::catalogue::published::Cache>,
     /// Procedures as dossiers' handling reads them (see `catalogue::views`).
     pub procedures: crate::catalogue::views::Views,
+    /// Time-rule versions and office calendars, kept under the catalogue's counter (see `sla_rules::kept`).
+    pub time: crate::sla_rules::kept::Kept,
     /// Workflow versions this process has read (see `workflow_registry::Versions`).
     pub versions: crate::workflow_registry::Versions,
     /// Outgoing HTTP (the payment gateway, the national SSO); never follows redirects.

@@ -44,6 +44,8 @@ pub async fn seed_if_empty(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Res
         updated_at: Set(now),
     });
     work_calendar::Entity::insert_many(rows).exec(db).await?;
+    // Kept calendars and rules are read under the catalogue counter (`sla_rules::kept`).
+    crate::change_counter::bump(db, crate::change_counter::CATALOGUE).await?;
     Ok(true)
 }
 
@@ -93,6 +95,8 @@ pub async fn save(
     })
     .exec(db)
     .await?;
+    // Kept calendars and rules are read under the catalogue counter (`sla_rules::kept`).
+    crate::change_counter::bump(db, crate::change_counter::CATALOGUE).await?;
     audit::record(db, actor, "calendar.save", &key, serde_json::json!({"kind": kind, "name": name}), now).await
 }
 
@@ -101,5 +105,7 @@ pub async fn remove(db: &impl ConnectionTrait, actor: &Actor, day: &str, now: Da
     if removed.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
+    // Kept calendars and rules are read under the catalogue counter (`sla_rules::kept`).
+    crate::change_counter::bump(db, crate::change_counter::CATALOGUE).await?;
     audit::record(db, actor, "calendar.remove", day, serde_json::json!({}), now).await
 }

@@ -40,12 +40,18 @@ struct Held {
 impl Views {
     /// Procedure `id` as the catalogue has it now.
     pub async fn live(&self, db: &impl ConnectionTrait, id: i32) -> Result<Arc<ProcedureView>, AppError> {
+        Ok(self.live_at(db, id).await?.1)
+    }
+
+    /// As `live`, with the catalogue version (change counter) it was read at:
+    /// what else the caller keeps under the counter is read at the same one.
+    pub async fn live_at(&self, db: &impl ConnectionTrait, id: i32) -> Result<(i64, Arc<ProcedureView>), AppError> {
         let counter = change_counter::read(db, change_counter::CATALOGUE).await?;
         if let Some(v) = self.held(counter, |h| h.by_id.get(&id).cloned()) {
-            return Ok(v);
+            return Ok((counter, v));
         }
         // Read after the counter: at worst newer than the counter says, and read again next time.
-        Ok(self.keep(counter, view::by_id(db, id).await?))
+        Ok((counter, self.keep(counter, view::by_id(db, id).await?)))
     }
 
     /// Procedure `code` if the public may read it (as `view::public`); outside any
@@ -87,7 +93,16 @@ impl Views {
 
     /// As `revisions::of_dossier`, the live view from memory.
     pub async fn of_dossier(&self, db: &impl ConnectionTrait, d: &dossier::Model) -> Result<ProcedureView, AppError> {
-        let live = self.live(db, d.procedure_id).await?;
-        super::revisions::as_dossier_knows(db, d, (*live).clone()).await
+        Ok(self.of_dossier_at(db, d).await?.1)
+    }
+
+    /// As `of_dossier`, with the catalogue version it was read at (see `live_at`).
+    pub async fn of_dossier_at(
+        &self,
+        db: &impl ConnectionTrait,
+        d: &dossier::Model,
+    ) -> Result<(i64, ProcedureView), AppError> {
+        let (counter, live) = self.live_at(db, d.procedure_id).await?;
+        Ok((counter, super::revisions::as_dossier_knows(db, d, (*live).clone()).await?))
     }
 }

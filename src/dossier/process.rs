@@ -226,7 +226,7 @@ pub async fn act_as(
     let given = &given;
 
     money_allows(d, p, to.status, seen.paid.vnd)?;
-    let step = plan_step(txn, rules, d, p, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
+    let step = plan_step(txn, rules, d, &seen, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
     // The role the step was taken in, for the history and the control slip.
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
     let actor = match &actor.role {
@@ -253,14 +253,14 @@ async fn plan_step(
     db: &impl ConnectionTrait,
     rules: &Rules,
     d: &dossier::Model,
-    p: &ProcedureView,
+    seen: &Seen,
     decision: &engine::Decision<'_>,
     given: &Given,
     partner: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Step, AppError> {
-    let (from, to) = (decision.from, decision.to);
-    let (time, cal) = crate::sla_rules::of_dossier::of(db, &rules.settings, d).await?;
+    let (from, to, p) = (decision.from, decision.to, &seen.procedure);
+    let (time, cal) = rules.time.of(db, &rules.settings, d, seen.catalogue).await?;
     let mut due = d.due_at;
     let mut soon = d.due_soon_at;
     let mut pause = Pause::Keep;
@@ -341,14 +341,18 @@ async fn plan_step(
 /// its national record all take it from here.
 struct Seen {
     procedure: ProcedureView,
+    /// The catalogue version the procedure was read at: the calendar is read at it too.
+    catalogue: i64,
     attached: Vec<documents::Attached>,
     paid: crate::payment::Paid,
 }
 
 impl Seen {
     async fn read(txn: &impl ConnectionTrait, rules: &Rules, d: &dossier::Model) -> Result<Seen, AppError> {
+        let (catalogue, procedure) = rules.procedures.of_dossier_at(txn, d).await?;
         Ok(Seen {
-            procedure: rules.procedures.of_dossier(txn, d).await?,
+            procedure,
+            catalogue,
             attached: documents::list(txn, d.id).await?,
             paid: crate::payment::paid(txn, d.id).await?,
         })
@@ -410,7 +414,7 @@ pub async fn on_event(
     let Some(decision) = engine::on_event(&wf, current, event, facts) else { return Ok(None) };
     money_allows(d, p, decision.to.status, seen.paid.vnd)?;
     let given = Given { note: note.to_owned(), ..Default::default() };
-    let step = plan_step(txn, rules, d, p, &decision, &given, None, now).await?;
+    let step = plan_step(txn, rules, d, &seen, &decision, &given, None, now).await?;
     let actor = Actor::system(match event {
         SystemEvent::FeePaid => "đã nộp phí, lệ phí",
     });

@@ -74,7 +74,8 @@ pub async fn submit(
         return Ok(Submitted { dossier: d, newly: false });
     }
     // The procedure from this process's memory while the catalogue has not changed.
-    let p = ProcedureView::clone(&*state.procedures.live(&txn, d.procedure_id).await?);
+    let (catalogue, p) = state.procedures.live_at(&txn, d.procedure_id).await?;
+    let p = ProcedureView::clone(&p);
     if !p.accepts_online_submission {
         return Err(AppError::Conflict("the procedure takes no dossiers now".into()));
     }
@@ -98,7 +99,7 @@ pub async fn submit(
     };
     // The time rules in force now for this procedure at this agency: the dossier keeps them.
     let (time, cal) =
-        crate::sla_rules::of_dossier::for_new_dossier(&txn, &state.settings, d.agency_id, d.procedure_id, now).await?;
+        state.time.for_new_dossier(&txn, &state.settings, d.agency_id, d.procedure_id, now, catalogue).await?;
     let accept_due = super::policy::accept_due(&cal, &time, now);
     // QĐ 766 indicator 4.5 reads whether the applicant's account was verified with VNeID.
     let vneid_verified = match d.applicant_id {

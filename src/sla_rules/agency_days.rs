@@ -41,6 +41,8 @@ pub async fn save(
     })
     .exec(db)
     .await?;
+    // Kept calendars and rules are read under the catalogue counter (`sla_rules::kept`).
+    crate::change_counter::bump(db, crate::change_counter::CATALOGUE).await?;
     let detail = serde_json::json!({"before": before.map(|b| (b.kind, b.name)), "after": (kind.as_str(), name)});
     audit::record(db, actor, "agency_day.save", &format!("agency:{agency}:{key}"), detail, now).await
 }
@@ -57,6 +59,8 @@ pub async fn remove(
         return Err(AppError::NotFound);
     };
     agency_day::Entity::delete_by_id((agency, day.to_owned())).exec(db).await?;
+    // Kept calendars and rules are read under the catalogue counter (`sla_rules::kept`).
+    crate::change_counter::bump(db, crate::change_counter::CATALOGUE).await?;
     let detail = serde_json::json!({"before": (before.kind, before.name), "after": null});
     audit::record(db, actor, "agency_day.remove", &format!("agency:{agency}:{day}"), detail, now).await
 }

@@ -7,6 +7,7 @@
 //! rules are and how they resolve is pure, in `sla::rules`.
 
 pub mod agency_days;
+pub mod kept;
 pub mod of_dossier;
 pub mod store;
 

@@ -77,7 +77,10 @@ struct SpecialDay {
 /// submission ask it each time): the national days, then those of each
 /// agency above it from the root down, then its own, so that the nearest
 /// agency's word on a day wins.
-async fn special_days(db: &impl ConnectionTrait, agency: i32) -> Result<BTreeMap<NaiveDate, DayKind>, AppError> {
+pub(super) async fn special_days(
+    db: &impl ConnectionTrait,
+    agency: i32,
+) -> Result<BTreeMap<NaiveDate, DayKind>, AppError> {
     let backend = db.get_database_backend();
     // The national days above every agency (`up` past the chain's bound), the agency's own last.
     let sql = format!(
@@ -96,7 +99,7 @@ async fn special_days(db: &impl ConnectionTrait, agency: i32) -> Result<BTreeMap
 }
 
 /// The calendar under `rules` with `special` days.
-fn calendar_with(rules: &TimeRules, special: BTreeMap<NaiveDate, DayKind>) -> Result<Calendar, AppError> {
+pub(super) fn calendar_with(rules: &TimeRules, special: BTreeMap<NaiveDate, DayKind>) -> Result<Calendar, AppError> {
     let broken = |what: &str| AppError::Internal(anyhow::anyhow!("the time rules' {what} do not read"));
     let sessions = rules.sessions().ok_or_else(|| broken("office hours"))?;
     let rest = rules.rest().ok_or_else(|| broken("rest days"))?;

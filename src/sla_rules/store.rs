@@ -117,6 +117,8 @@ pub async fn save(
     }
     .insert(db)
     .await?;
+    // Kept calendars and rules are read under the catalogue counter (`sla_rules::kept`).
+    crate::change_counter::bump(db, crate::change_counter::CATALOGUE).await?;
     let detail = serde_json::json!({"effective_from": effective_from, "before": before, "after": set});
     audit::record(db, actor, "sla_rule.save", &target, detail, now).await
 }

@@ -293,3 +293,43 @@ async fn an_agencys_own_day_wins_over_the_days_above_it_and_over_the_national_ca
         [true, false, true]
     );
 }
+
+/// A portal process keeps each agency's special days under the catalogue's
+/// counter (`sla_rules::kept`): a day off saved after it read them must still
+/// count for the next step it takes, with no wait.
+#[tokio::test]
+async fn a_day_off_saved_after_a_step_counts_for_the_next_step_of_the_same_process() {
+    use crate::builders::DossierBuilder;
+    use crate::dossier_support::act;
+    let app = TestApp::spawn_with(Options { press_office: false, sso: false, ..Default::default() }).await;
+    let agency = "000.00.45.H01";
+    let p = ProcedureBuilder::new("9.900451", agency).create(&app).await;
+    official_with(&app, "tn.h45", &[Role::Reception], agency).await;
+    let reception = official(&app, "tn.h45").await;
+    let national = motcua::work_calendar::load(&app.db, &app.state.settings.office_hours).await.unwrap();
+    let appraisal_days = |d: &entity::dossier::Model| {
+        let (entered, due) = (to_local(d.step_started_at.unwrap()), to_local(d.step_due_at.unwrap()));
+        national.working_minutes_between(entered, due) / national.minutes_per_day()
+    };
+
+    // Sent to appraisal now: due in the workflow's six working days (and the agency's days are now kept).
+    let first = DossierBuilder::in_step(&p, "tiep_nhan", "received").insert_complete(&app, 1).await;
+    let res = act(&app, &reception, &first.public_id, "chuyen_tham_dinh", &[], None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(appraisal_days(&state_of(&app, &first.public_id).await), 6);
+
+    // The agency rests on the next working day.
+    let today = to_local(app.now()).date();
+    let day = next_working(&app, today, None).await.format("%Y-%m-%d").to_string();
+    let fields = [("ma", agency), ("day", day.as_str()), ("kind", "holiday"), ("name", "Ngày nghỉ riêng của sở")];
+    let res = app.post_form_with(app.admin().await, &format!("{PAGE}/ngay"), &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // The next dossier sent to appraisal is due a national working day later: the agency's day is not worked.
+    let second = DossierBuilder::in_step(&p, "tiep_nhan", "received").insert_complete(&app, 2).await;
+    let res = act(&app, &reception, &second.public_id, "chuyen_tham_dinh", &[], None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(appraisal_days(&state_of(&app, &second.public_id).await), 7, "the day off saved is counted");
+    // The first dossier's due time stays as it was set.
+    assert_eq!(appraisal_days(&state_of(&app, &first.public_id).await), 6);
+}
