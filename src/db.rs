@@ -69,3 +69,9 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     })
     .await
 }
+
+/// The `i`-th (from 1) bound value's placeholder in raw SQL, numbered on both
+/// engines so a value may appear anywhere in the text.
+pub fn placeholder(backend: sea_orm::DbBackend, i: usize) -> String {
+    if backend == sea_orm::DbBackend::Postgres { format!("${i}") } else { format!("?{i}") }
+}

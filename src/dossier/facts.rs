@@ -63,10 +63,6 @@ fn supplement_seconds(backend: DbBackend) -> String {
     )
 }
 
-fn placeholder(backend: DbBackend, i: usize) -> String {
-    if backend == DbBackend::Postgres { format!("${i}") } else { format!("?{i}") }
-}
-
 async fn set(
     db: &impl ConnectionTrait,
     sets: &[(&str, String)],
@@ -81,7 +77,7 @@ async fn set(
 }
 
 async fn refresh(db: &impl ConnectionTrait, sets: &[(&str, String)], dossier_id: i64) -> Result<(), AppError> {
-    let filter = format!("id = {}", placeholder(db.get_database_backend(), 1));
+    let filter = format!("id = {}", crate::db::placeholder(db.get_database_backend(), 1));
     set(db, sets, &filter, vec![dossier_id.into()]).await
 }
 
@@ -91,11 +87,11 @@ pub async fn synced(db: &impl ConnectionTrait, codes: &[String], now: DateTime<U
         return Ok(());
     }
     let backend = db.get_database_backend();
-    let list = (2..codes.len() + 2).map(|i| placeholder(backend, i)).collect::<Vec<_>>().join(", ");
+    let list = (2..codes.len() + 2).map(|i| crate::db::placeholder(backend, i)).collect::<Vec<_>>().join(", ");
     let mut values: Vec<Value> = vec![now.into()];
     values.extend(codes.iter().map(|c| Value::from(c.clone())));
     let filter = format!("code IN ({list}) AND synced_at IS NULL");
-    set(db, &[("synced_at", placeholder(backend, 1))], &filter, values).await
+    set(db, &[("synced_at", crate::db::placeholder(backend, 1))], &filter, values).await
 }
 
 /// A payment of dossier `dossier_id` was settled or changed.
@@ -131,6 +127,7 @@ pub async fn recompute(db: &impl ConnectionTrait, from: i64, to: i64) -> Result<
         ("rating_answers", rating_answers(backend).to_owned()),
         ("supplement_seconds", supplement_seconds(backend)),
     ];
-    let filter = format!("id >= {} AND id <= {}", placeholder(backend, 1), placeholder(backend, 2));
+    let filter =
+        format!("id >= {} AND id <= {}", crate::db::placeholder(backend, 1), crate::db::placeholder(backend, 2));
     set(db, &sets, &filter, vec![from.into(), to.into()]).await
 }

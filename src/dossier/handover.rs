@@ -17,7 +17,8 @@ use crate::context::{Context, Rules};
 use crate::error::{AppError, FieldError};
 use crate::workflow::model::State;
 
-/// Tells the next handler of `d`, now in step `to`.
+/// Tells the next handler of `d`, now in step `to`; `known`, the holder's row if the caller read it.
+#[allow(clippy::too_many_arguments)]
 pub async fn notify_next(
     db: &impl ConnectionTrait,
     rules: &Rules,
@@ -25,10 +26,13 @@ pub async fn notify_next(
     p: &ProcedureView,
     to: &State,
     note: &str,
+    known: Option<&account::Model>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let code = d.code.clone().unwrap_or_default();
     let recipients = match (d.assignee_id, to.role) {
+        // The step that chose the holder read their row.
+        (Some(holder), _) if known.is_some_and(|a| a.id == holder) => known.into_iter().cloned().collect(),
         (Some(holder), _) => account::Entity::find_by_id(holder).one(db).await?.into_iter().collect(),
         (None, Some(role)) => super::officials::with_role(db, d.agency_id, role).await?,
         (None, None) => Vec::new(),
@@ -142,7 +146,7 @@ pub async fn reassign(
     let txn = crate::db::begin_write(&state.db).await?;
     let event = Event::Reassign { to, note: note.clone() };
     let changed = lifecycle::change(&txn, d, event, &actor.in_role("leader"), &state.settings.public_url, now).await?;
-    notify_next(&txn, state, &changed, &p, step, &note, now).await?;
+    notify_next(&txn, state, &changed, &p, step, &note, None, now).await?;
     txn.commit().await?;
     Ok(changed)
 }

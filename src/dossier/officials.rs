@@ -1,9 +1,9 @@
 //! The officials of a unit who can work a workflow role.
 
 use chrono::{DateTime, Utc};
-use entity::{account, account_role, dossier};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entity::{account, account_role};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
 
 use crate::auth::role::Role;
 use crate::error::AppError;
@@ -39,38 +39,31 @@ fn of_unit_in_role(unit: i32, staff: Role) -> sea_orm::Select<account::Entity> {
 
 /// The official of `unit` working `role` with the least work due soonest:
 /// the fewest open dossiers whose step is due by `horizon`, then the fewest
-/// open dossiers, then the lowest id (a stable choice). One query.
+/// open dossiers, then the lowest id (a stable choice). One query, which
+/// gives the official's row (the step's notice and mail go to them).
+///
+/// A role one official works (a unit's one leader, often) is theirs
+/// without counting: the counts read every open dossier they hold. A `CASE`
+/// runs its subquery only when taken; the candidates are counted once.
 pub async fn least_loaded(
     db: &impl ConnectionTrait,
     unit: i32,
     role: WfRole,
     horizon: DateTime<Utc>,
-) -> Result<Option<i32>, AppError> {
+) -> Result<Option<account::Model>, AppError> {
     let Some(staff) = staff_role(role) else { return Ok(None) };
-    let held = || {
-        Query::select()
-            .expr(Expr::col((dossier::Entity, dossier::Column::Id)).count())
-            .from(dossier::Entity)
-            .and_where(
-                Expr::col((dossier::Entity, dossier::Column::AssigneeId))
-                    .equals((account::Entity, account::Column::Id)),
-            )
-            .and_where(Expr::col((dossier::Entity, dossier::Column::ClosedAt)).is_null())
-            .to_owned()
-    };
-    let mut soon = held();
-    soon.and_where(Expr::col((dossier::Entity, dossier::Column::StepDueAt)).lte(horizon));
-    let sub = |q: sea_orm::sea_query::SelectStatement| Expr::SubQuery(None, Box::new(q.into_sub_query_statement()));
-    Ok(of_unit_in_role(unit, staff)
-        .select_only()
-        .column(account::Column::Id)
-        .expr_as(sub(soon), "due_soon")
-        .expr_as(sub(held()), "open")
-        .order_by_asc(Expr::col("due_soon"))
-        .order_by_asc(Expr::col("open"))
-        .order_by_asc(account::Column::Id)
-        .into_tuple::<(i32, i64, i64)>()
-        .one(db)
-        .await?
-        .map(|(id, _, _)| id))
+    let backend = db.get_database_backend();
+    let [unit_p, active_p, role_p, horizon_p] = [1, 2, 3, 4].map(|i| crate::db::placeholder(backend, i));
+    let held = "SELECT COUNT(*) FROM dossier WHERE dossier.assignee_id = candidate.id AND dossier.closed_at IS NULL";
+    let sql = format!(
+        "WITH candidate AS (SELECT * FROM account WHERE unit_id = {unit_p} AND active = {active_p} \
+         AND id IN (SELECT account_id FROM account_role WHERE role = {role_p})) \
+         SELECT candidate.* FROM candidate ORDER BY \
+         CASE WHEN (SELECT COUNT(*) FROM candidate) > 1 THEN ({held} AND dossier.step_due_at <= {horizon_p}) END, \
+         CASE WHEN (SELECT COUNT(*) FROM candidate) > 1 THEN ({held}) END, \
+         candidate.id LIMIT 1"
+    );
+    let values: [sea_orm::Value; 4] = [unit.into(), true.into(), staff.as_str().into(), horizon.into()];
+    let statement = Statement::from_sql_and_values(backend, sql, values);
+    Ok(account::Entity::find().from_raw_sql(statement).one(db).await?)
 }

@@ -226,7 +226,7 @@ pub async fn act_as(
     let given = &given;
 
     money_allows(d, p, to.status, seen.paid.vnd)?;
-    let step = plan_step(txn, rules, d, &seen, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
+    let (step, holder) = plan_step(txn, rules, d, &seen, &decision, given, partner.as_ref().map(|a| a.id), now).await?;
     // The role the step was taken in, for the history and the control slip.
     let acting = decision.action.roles.iter().find(|r| mine.contains(r)).map_or("", |r| r.as_str());
     let actor = match &actor.role {
@@ -241,13 +241,14 @@ pub async fn act_as(
     if matches!(to.outcome, Some(Outcome::Refused | Outcome::Withdrawn)) {
         crate::payment::refund::request(txn, &changed, p.record.fee_refundable, &actor, now).await?;
     }
-    effects(txn, rules, &changed, p, decision.effects, to, &note, now).await?;
+    effects(txn, rules, &changed, p, decision.effects, to, &note, holder.as_ref(), now).await?;
     Ok(changed)
 }
 
 /// The step `decision` takes on `d`, with its clock worked out: a pause
 /// ended shifts the appointment by the working time away, a restart gives a
-/// new one, the step's own due time, the holder, the supplement asked.
+/// new one, the step's own due time, the holder, the supplement asked; and
+/// the holder's row when the step chose them (least loaded).
 #[allow(clippy::too_many_arguments)]
 async fn plan_step(
     db: &impl ConnectionTrait,
@@ -258,7 +259,7 @@ async fn plan_step(
     given: &Given,
     partner: Option<i32>,
     now: DateTime<Utc>,
-) -> Result<Step, AppError> {
+) -> Result<(Step, Option<entity::account::Model>), AppError> {
     let (from, to, p) = (decision.from, decision.to, &seen.procedure);
     let (time, cal) = rules.time.of(db, &rules.settings, d, seen.catalogue).await?;
     let mut due = d.due_at;
@@ -294,6 +295,7 @@ async fn plan_step(
         Clock::Runs => {}
     }
     let ends = to.outcome.is_some();
+    let mut holder = None;
     let assignee = match (given.assignee, to.assign, to.role) {
         (Some(chosen), _, _) => Some(chosen),
         (None, Assign::LeastLoaded, Some(role)) => {
@@ -301,7 +303,8 @@ async fn plan_step(
             let days = i64::from(rules.settings.policies.assign_due_within_days);
             let horizon =
                 local_time::to_utc(cal.add_working_minutes(local_time::to_local(now), days * cal.minutes_per_day()));
-            super::officials::least_loaded(db, d.agency_id, role, horizon).await?
+            holder = super::officials::least_loaded(db, d.agency_id, role, horizon).await?;
+            holder.as_ref().map(|a| a.id)
         }
         _ => None,
     };
@@ -334,7 +337,7 @@ async fn plan_step(
         note: asked.as_ref().map_or_else(|| given.note(), |a| a.what.clone()),
         asked,
     };
-    Ok(step)
+    Ok((step, holder))
 }
 
 /// What a step reads of the dossier, once: its guards, the fee check and
@@ -414,7 +417,7 @@ pub async fn on_event(
     let Some(decision) = engine::on_event(&wf, current, event, facts) else { return Ok(None) };
     money_allows(d, p, decision.to.status, seen.paid.vnd)?;
     let given = Given { note: note.to_owned(), ..Default::default() };
-    let step = plan_step(txn, rules, d, &seen, &decision, &given, None, now).await?;
+    let (step, holder) = plan_step(txn, rules, d, &seen, &decision, &given, None, now).await?;
     let actor = Actor::system(match event {
         SystemEvent::FeePaid => "đã nộp phí, lệ phí",
     });
@@ -422,7 +425,7 @@ pub async fn on_event(
     let event = Event::Step(Box::new(step));
     let (changed, note) =
         lifecycle::change_noted_with(txn, d, event, &actor, read, &rules.settings.public_url, now).await?;
-    effects(txn, rules, &changed, p, decision.effects, decision.to, &note, now).await?;
+    effects(txn, rules, &changed, p, decision.effects, decision.to, &note, holder.as_ref(), now).await?;
     Ok(Some(changed))
 }
 
@@ -436,6 +439,7 @@ async fn effects(
     effects: &[Effect],
     to: &State,
     note: &str,
+    holder: Option<&entity::account::Model>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     for effect in effects {
@@ -446,7 +450,7 @@ async fn effects(
             }
             // Every change is queued for the national portal by the lifecycle itself.
             Effect::SyncNationalPortal => {}
-            Effect::NotifyNextHandler => super::handover::notify_next(db, rules, d, p, to, note, now).await?,
+            Effect::NotifyNextHandler => super::handover::notify_next(db, rules, d, p, to, note, holder, now).await?,
             Effect::Transfer => super::handover::notify_partner(db, d, p, now).await?,
             // The applicant is asked for what the dossier owes now (national status 6 is the step's).
             Effect::RequestPayment => {

@@ -69,7 +69,7 @@ struct Services {
 
 pub(super) fn placeholders(backend: DbBackend, n: usize) -> Vec<String> {
     // Numbered on both engines, so a value may appear anywhere in the text.
-    (1..=n).map(|i| if backend == DbBackend::Postgres { format!("${i}") } else { format!("?{i}") }).collect()
+    (1..=n).map(|i| crate::db::placeholder(backend, i)).collect()
 }
 
 pub(super) fn ids(agencies: &[i32]) -> String {
