@@ -30,7 +30,27 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def client():
     jar = http.cookiejar.CookieJar()
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    opener.jar = jar
+    return opener
+
+
+def session_of(opener, csrf):
+    """A signed-in session as the Rust load generator takes it."""
+    return {"cookie": "; ".join(f"{c.name}={c.value}" for c in opener.jar), "csrf": csrf}
+
+
+def run_loadgen(plan):
+    """Hands the timed load to the Rust generator (LOADGEN, examples/loadgen.rs); its figures on stdout."""
+    import subprocess
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(plan, f)
+    try:
+        out = subprocess.run([os.environ["LOADGEN"], f.name], check=True, capture_output=True, text=True).stdout
+    finally:
+        os.unlink(f.name)
+    print(out.strip())
 
 
 def fetch(opener, url, data=None, headers=None, method=None):
@@ -131,6 +151,18 @@ def main():
     portal, pid = sys.argv[1], int(sys.argv[2])
     workers = int(sys.argv[3]) if len(sys.argv) > 3 else 8
     seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 30
+    if os.environ.get("LOADGEN"):
+        import tempfile
+        sessions = [session_of(*sign_in(portal)) for _ in range(workers)]
+        body, content_type = multipart([("file.1", "to-khai.pdf", pdf("a0")), ("file.2", "xac-nhan.pdf", pdf("b0"))])
+        with tempfile.NamedTemporaryFile(suffix=".multipart", delete=False) as f:
+            f.write(body)
+        try:
+            run_loadgen({"mode": "submissions", "portal": portal, "pid": pid, "workers": workers, "seconds": seconds,
+                         "sessions": sessions, "body_file": f.name, "content_type": content_type})
+        finally:
+            os.unlink(f.name)
+        return
     latencies, errors = [], []
     deadline = time.monotonic() + seconds
     started = time.monotonic()
@@ -147,7 +179,7 @@ def main():
         "workers": workers, "submitted": len(latencies), "errors": len(errors), "seconds": round(elapsed, 1),
         "per_second": round(len(latencies) / elapsed, 1), "p50_ms": round(pick(0.50), 1), "p99_ms": round(pick(0.99), 1),
         "peak_rss_mib": round(peak_memory_kib(pid) / 1024, 1),
-        "sql_per_request": mean_statements(), **cpu_shares(pid, since, elapsed),
+        "sql_per_request": mean_statements(), **cpu_shares(pid, since, elapsed), "generator": "python",
         "first_errors": [f"{s} {b!r}" for s, b in errors[:3]],
     }))
 

@@ -18,6 +18,10 @@ DB_URL="${ADMIN_URL%/*}/$DB"
 
 BIN=${BIN:-target/release/motcua}   # another build's binary: a before/after pair
 [ "$BIN" = target/release/motcua ] && cargo build --release --quiet
+# The timed load comes from examples/loadgen.rs (keep-alive, one thread); LOADGEN= runs the Python loop instead.
+LOADGEN=${LOADGEN-target/release/examples/loadgen}
+[ -n "$LOADGEN" ] && cargo build --release --quiet --example loadgen
+export LOADGEN
 PIDS=""
 trap 'kill $PIDS 2>/dev/null; psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null' EXIT
 
@@ -43,7 +47,7 @@ run() {
   local ceiling_name=file_write
   [ "$storage" = s3 ] && ceiling_name=s3_put
   figure "submissions with two 200 KB files ($storage)" \
-    "$(json per_second <<<"$result")/s, p50 $(json p50_ms <<<"$result") ms, p99 $(json p99_ms <<<"$result") ms, $(json errors <<<"$result") errors, $(json sql_per_request <<<"$result") SQL statements each; CPU: portal $(json portal_cpu_pct <<<"$result") %, load generator $(json generator_cpu_pct <<<"$result") % of a core" \
+    "$(json per_second <<<"$result")/s, p50 $(json p50_ms <<<"$result") ms, p99 $(json p99_ms <<<"$result") ms, $(json errors <<<"$result") errors, $(json sql_per_request <<<"$result") SQL statements each; CPU: portal $(json portal_cpu_pct <<<"$result") %, load generator ($(json generator <<<"$result")) $(json generator_cpu_pct <<<"$result") % of a core" \
     "$(ceiling "$ceiling_name") · $(ceiling pgbench)" "≥ 300/s, p99 ≤ 100 ms (issue 21)"
   figure "memory of the portal under submissions ($storage)" "$(json peak_rss_mib <<<"$result") MiB peak (VmHWM)" "—" "≤ 150 MiB (issue 21)"
   echo "  dossiers in the database: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM dossier') (received: $(psql "$DB_URL" -tAc "SELECT count(*) FROM dossier WHERE status = 'received'"))"

@@ -18,6 +18,10 @@ DB_URL="${ADMIN_URL%/*}/$DB"
 
 BIN=${BIN:-target/release/motcua}   # another build's binary: a before/after pair
 [ "$BIN" = target/release/motcua ] && cargo build --release --quiet
+# The timed load comes from examples/loadgen.rs (keep-alive, one thread); LOADGEN= runs the Python loop instead.
+LOADGEN=${LOADGEN-target/release/examples/loadgen}
+[ -n "$LOADGEN" ] && cargo build --release --quiet --example loadgen
+export LOADGEN
 psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 data=$(mktemp -d)
 MOTCUA_DATABASE_URL="$DB_URL" MOTCUA_DATA_DIR="$data" MOTCUA_LOG=warn MOTCUA_WORKERS=off MOTCUA_SERVER_TIMING=on \
@@ -29,6 +33,6 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null &&
 result=$(python3 tests/bench/workflow_actions.py "http://127.0.0.1:$PORT" "$server" "$WORKERS" "$SECONDS_PER_RUN" "$DOSSIERS")
 echo "$result"
 figure "workflow actions" \
-  "$(json per_second <<<"$result")/s, p50 $(json p50_ms <<<"$result") ms, p99 $(json p99_ms <<<"$result") ms, $(json errors <<<"$result") errors, $(json sql_per_request <<<"$result") SQL statements each; CPU: portal $(json portal_cpu_pct <<<"$result") %, load generator $(json generator_cpu_pct <<<"$result") % of a core, $(json peak_rss_mib <<<"$result") MiB peak" \
+  "$(json per_second <<<"$result")/s, p50 $(json p50_ms <<<"$result") ms, p99 $(json p99_ms <<<"$result") ms, $(json errors <<<"$result") errors, $(json sql_per_request <<<"$result") SQL statements each; CPU: portal $(json portal_cpu_pct <<<"$result") %, load generator ($(json generator <<<"$result")) $(json generator_cpu_pct <<<"$result") % of a core, $(json peak_rss_mib <<<"$result") MiB peak" \
   "$(ceiling pgbench)" "≥ 1,000/s (issue 21)"
 echo "  history entries: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM dossier_event') · notices: $(psql "$DB_URL" -tAc 'SELECT count(*) FROM notice')"
