@@ -131,9 +131,30 @@ pub async fn submit(
     // The records' facts from what was read above (a draft is in no workflow step yet).
     let read = national_record::Read { procedure: &p, attached: &attached, paid, workflow: None };
     let url = &state.settings.public_url;
-    let mut submitted = match lifecycle::change_noted_with(&txn, &d, event, actor, read, url, now).await {
-        Ok((submitted, _)) => submitted,
-        Err(AppError::Conflict(_)) => {
+    // From the code on, every round trip keeps the agency's other submissions
+    // waiting: the messages go in one insert at the end (`outbox::batched`).
+    let written = crate::outbox::batched(&txn, async {
+        let mut submitted = match lifecycle::change_noted_with(&txn, &d, event, actor, read, url, now).await {
+            Ok((submitted, _)) => submitted,
+            Err(AppError::Conflict(why)) => return Ok(Err(why)),
+            Err(e) => return Err(e),
+        };
+        mail::notify_applicant(&txn, state, "dossier_submitted", &submitted, &p, &[], false, now).await?;
+        // At the counter the officer checked the papers in front of the
+        // applicant: the dossier is received there and then, as is an online one
+        // of a procedure set to receive automatically.
+        let counter = submitted.channel == Channel::Counter;
+        if counter || p.record.auto_receive {
+            let receiver = if counter { actor.clone() } else { Actor::system("tiếp nhận tự động") };
+            let known = receive::Known { attached: &attached, paid, time: &time, calendar: &cal };
+            submitted = receive::receive_known(&txn, state, &submitted, &p, &receiver, known, now).await?;
+        }
+        Ok(Ok(submitted))
+    })
+    .await?;
+    let submitted = match written {
+        Ok(submitted) => submitted,
+        Err(_) => {
             // Another request submitted it first (PostgreSQL lets both read
             // the draft): that one's dossier is the answer to this one too.
             txn.rollback().await?;
@@ -143,18 +164,7 @@ pub async fn submit(
             }
             return Err(AppError::Conflict("the dossier changed meanwhile".into()));
         }
-        Err(e) => return Err(e),
     };
-    mail::notify_applicant(&txn, state, "dossier_submitted", &submitted, &p, &[], false, now).await?;
-    // At the counter the officer checked the papers in front of the
-    // applicant: the dossier is received there and then, as is an online one
-    // of a procedure set to receive automatically.
-    let counter = submitted.channel == Channel::Counter;
-    if counter || p.record.auto_receive {
-        let receiver = if counter { actor.clone() } else { Actor::system("tiếp nhận tự động") };
-        let known = receive::Known { attached: &attached, paid, time: &time, calendar: &cal };
-        submitted = receive::receive_known(&txn, state, &submitted, &p, &receiver, known, now).await?;
-    }
     txn.commit().await?;
     tracing::info!(dossier.code = %code, procedure = %p.record.code, "dossier submitted");
     Ok(Submitted { dossier: submitted, newly: true })

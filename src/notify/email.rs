@@ -47,7 +47,7 @@ impl Email {
 }
 
 /// Queues `email` in the transaction `db`: it leaves only if the change commits.
-pub async fn enqueue(db: &impl ConnectionTrait, email: &Email, now: DateTime<Utc>) -> Result<i64, AppError> {
+pub async fn enqueue(db: &impl ConnectionTrait, email: &Email, now: DateTime<Utc>) -> Result<(), AppError> {
     let payload = serde_json::to_value(email).map_err(anyhow::Error::from)?;
     outbox::enqueue(db, TOPIC, None, &payload, now).await
 }
