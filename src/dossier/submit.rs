@@ -136,7 +136,7 @@ pub async fn submit(
     let written = crate::outbox::batched(&txn, async {
         let mut submitted = match lifecycle::change_noted_with(&txn, &d, event, actor, read, url, now).await {
             Ok((submitted, _)) => submitted,
-            Err(AppError::Conflict(why)) => return Ok(Err(why)),
+            Err(AppError::Conflict(_)) => return Ok(None),
             Err(e) => return Err(e),
         };
         mail::notify_applicant(&txn, state, "dossier_submitted", &submitted, &p, &[], false, now).await?;
@@ -149,12 +149,12 @@ pub async fn submit(
             let known = receive::Known { attached: &attached, paid, time: &time, calendar: &cal };
             submitted = receive::receive_known(&txn, state, &submitted, &p, &receiver, known, now).await?;
         }
-        Ok(Ok(submitted))
+        Ok(Some(submitted))
     })
     .await?;
     let submitted = match written {
-        Ok(submitted) => submitted,
-        Err(_) => {
+        Some(submitted) => submitted,
+        None => {
             // Another request submitted it first (PostgreSQL lets both read
             // the draft): that one's dossier is the answer to this one too.
             txn.rollback().await?;

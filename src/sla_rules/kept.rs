@@ -50,7 +50,8 @@ impl Kept {
         Ok((rules, cal))
     }
 
-    /// The rules and the calendar of a new dossier (as `of_dossier::for_new_dossier`).
+    /// The rules and the calendar of a dossier of `procedure` at `agency` submitted at `at`:
+    /// the versions in force then over the settings, for the agency and those above it.
     pub async fn for_new_dossier(
         &self,
         db: &impl ConnectionTrait,

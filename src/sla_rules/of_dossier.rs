@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::dossier;
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::config::Settings;
 use crate::error::AppError;
-use crate::sla::rules::{TimeRules, resolve};
+use crate::sla::rules::TimeRules;
 use crate::sla::{Calendar, DayKind};
 
 /// The rules of the settings (`MOTCUA_*`), under every saved version.
@@ -31,21 +31,6 @@ pub fn defaults(settings: &Settings) -> TimeRules {
             .join(","),
         rest_days: hours.rest_days.iter().map(|d| d.to_string().to_lowercase()).collect::<Vec<_>>().join(","),
     }
-}
-
-/// The rules and the calendar of a dossier of `procedure` at `agency` submitted at `at`.
-pub async fn for_new_dossier(
-    db: &impl ConnectionTrait,
-    settings: &Settings,
-    agency: i32,
-    procedure: i32,
-    at: DateTime<Utc>,
-) -> Result<(TimeRules, Calendar), AppError> {
-    let versions = super::store::versions(db).await?;
-    let chain = super::store::chain(db, agency).await?;
-    let (rules, _) = resolve(&defaults(settings), &versions, &chain, procedure, at);
-    let cal = calendar_with(&rules, special_days(db, agency).await?)?;
-    Ok((rules, cal))
 }
 
 /// The rules dossier `d` is handled by.

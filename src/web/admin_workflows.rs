@@ -270,7 +270,11 @@ async fn run(
     let own = crate::workflow_store::step_budgets::of(db, p.id, &wf.key).await.map_err(internal)?;
     let wf = wf.with_budgets(&own);
     let at = local_time::to_utc(received);
-    let (_, cal) = crate::sla_rules::of_dossier::for_new_dossier(db, &ui.state.settings, p.agency_id, p.id, at)
+    let catalogue = crate::change_counter::read(db, crate::change_counter::CATALOGUE).await.map_err(internal)?;
+    let (_, cal) = ui
+        .state
+        .time
+        .for_new_dossier(db, &ui.state.settings, p.agency_id, p.id, at, catalogue)
         .await
         .map_err(internal)?;
     Ok(dry_run::dry_run(&wf, &cal, p.record.time_limit, received, &path, en))
