@@ -29,7 +29,7 @@ use crate::{db, seed, web};
 
 pub struct AppState {
     /// What the use cases need: the database and the rules (`state.db`, `state.settings` read through it).
-    pub core: Context,
+    pub core: Arc<Context>,
     pub tera: Arc<Tera>,
     pub texts: Texts,
     pub sso: SsoSettings,
@@ -87,7 +87,7 @@ impl AppState {
             http,
         };
         Ok(AppState {
-            core: Context { db, rules, storage, clock: Default::default() },
+            core: Arc::new(Context { db, rules, storage, clock: Default::default() }),
             tera,
             texts,
             sso,

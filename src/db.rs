@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use crate::config::Settings;
+use crate::error::AppError;
 
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     if settings.is_sqlite() {
@@ -47,6 +48,47 @@ pub async fn counting<F: std::future::Future>(work: F) -> (F::Output, u32) {
             (out, STATEMENTS.with(std::cell::Cell::get))
         })
         .await
+}
+
+/// Runs `work` on the database lane: threads that run only transactions
+/// which hold a lock others queue behind (a submission holds its agency's
+/// sequence of dossier codes from the number to the commit), never parsing
+/// uploads or rendering pages. On the web workers such a transaction waited
+/// behind the other requests' work on the same thread between each answer and
+/// its next statement, and every submission of the agency waited with it.
+/// The work runs to its end even if the caller goes away: its transaction
+/// commits or rolls back whole. Its statements count towards the caller's.
+pub async fn on_lane<T, F>(work: F) -> Result<T, AppError>
+where
+    F: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Send + 'static,
+{
+    use tracing::Instrument;
+    let counted = STATEMENTS.try_with(|_| ()).is_ok();
+    let work = counting(work).instrument(tracing::Span::current());
+    let (out, statements) = match lane().spawn(work).await {
+        Ok(done) => done,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => return Err(AppError::Internal(e.into())),
+    };
+    if counted {
+        let _ = STATEMENTS.try_with(|n| n.set(n.get() + statements));
+    }
+    out
+}
+
+/// The lane's runtime: as many threads as cores, started on first use.
+fn lane() -> &'static tokio::runtime::Runtime {
+    static LANE: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    LANE.get_or_init(|| {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("motcua-db-lane")
+            .enable_all()
+            .build()
+            .expect("the database lane's threads start")
+    })
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {

@@ -99,7 +99,7 @@ fn again_or_busy(d: dossier::Model) -> Result<Taken, AppError> {
     Ok(Taken::Again(d))
 }
 
-pub async fn take(cx: &Context, f: Forwarded, now: DateTime<Utc>) -> Result<Taken, AppError> {
+pub async fn take(cx: &std::sync::Arc<Context>, f: Forwarded, now: DateTime<Utc>) -> Result<Taken, AppError> {
     let owner = national_portal_account(&cx.db, now).await?;
     let key = format!("national:{}", f.national_id);
     if let Some(d) = draft::by_key(&cx.db, owner, &key).await? {

@@ -4,6 +4,8 @@
 //! dossier already submitted is returned as it is, so a double click or a
 //! retried request never makes a second one.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use entity::dossier;
 use sea_orm::{ConnectionTrait, EntityTrait};
@@ -62,7 +64,20 @@ fn problems_with(
     Ok(if errors.is_empty() { checked } else { Err(errors) })
 }
 
+/// Submits draft `dossier_id`. The transaction runs on the database lane
+/// (`db::on_lane`): from its code to its commit it holds the agency's
+/// sequence of the day, which every other submission to the agency waits for.
 pub async fn submit(
+    cx: &Arc<Context>,
+    dossier_id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Submitted, AppError> {
+    let (cx, actor) = (Arc::clone(cx), actor.clone());
+    crate::db::on_lane(async move { submit_now(&cx, dossier_id, &actor, now).await }).await
+}
+
+async fn submit_now(
     state: &Context,
     dossier_id: i64,
     actor: &Actor,

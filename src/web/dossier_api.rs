@@ -185,7 +185,7 @@ pub async fn create(
     let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req), role: None };
     let slots = documents::slots(&p);
     let outcome = match dossier_edit::apply_documents(&state, &d, &slots, &edits, who.id, 0, now).await {
-        Ok(new_files) => submit::submit(&state, d.id, &actor, now).await.map_err(|e| (e, new_files)),
+        Ok(new_files) => submit::submit(&state.core, d.id, &actor, now).await.map_err(|e| (e, new_files)),
         Err(e) => Err((e, Vec::new())),
     };
     match outcome {
