@@ -22,17 +22,21 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     let mut db = Database::connect(options).await?;
-    // Every statement counts towards the request (or job) that sent it: see `counting`.
-    // `MOTCUA_LOG=motcua::sql=trace` lists them, for finding what to cut.
-    db.set_metric_callback(|info| {
-        let _ = STATEMENTS.try_with(|n| n.set(n.get() + 1));
-        tracing::trace!(target: "motcua::sql", elapsed_us = info.elapsed.as_micros() as u64, "{}", info.statement.sql);
-    });
+    count_statements(&mut db);
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers go on while one writer commits.
         db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
     }
     Ok(db)
+}
+
+/// Every statement on `db` counts towards the request (or job) that sent it: see `counting`.
+/// `MOTCUA_LOG=motcua::sql=trace` lists them, for finding what to cut.
+fn count_statements(db: &mut DatabaseConnection) {
+    db.set_metric_callback(|info| {
+        let _ = STATEMENTS.try_with(|n| n.set(n.get() + 1));
+        tracing::trace!(target: "motcua::sql", elapsed_us = info.elapsed.as_micros() as u64, "{}", info.statement.sql);
+    });
 }
 
 tokio::task_local! {
@@ -116,4 +120,68 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// engines so a value may appear anywhere in the text.
 pub fn placeholder(backend: sea_orm::DbBackend, i: usize) -> String {
     if backend == sea_orm::DbBackend::Postgres { format!("${i}") } else { format!("?{i}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    fn select(n: u8) -> sea_orm::Statement {
+        sea_orm::Statement::from_string(DbBackend::Sqlite, format!("SELECT {n}"))
+    }
+
+    async fn memory_db() -> DatabaseConnection {
+        let mut db = Database::connect("sqlite::memory:").await.expect("an in-memory database");
+        count_statements(&mut db);
+        db
+    }
+
+    #[tokio::test]
+    async fn statements_on_the_lane_count_towards_the_caller() {
+        let db = memory_db().await;
+        let lane_db = db.clone();
+        let (done, statements) = counting(async {
+            db.query_one_raw(select(1)).await.unwrap();
+            on_lane(async move {
+                lane_db.query_one_raw(select(2)).await?;
+                lane_db.query_one_raw(select(3)).await?;
+                Ok("done")
+            })
+            .await
+        })
+        .await;
+        assert_eq!(done.unwrap(), "done");
+        assert_eq!(statements, 3);
+    }
+
+    #[tokio::test]
+    async fn work_on_the_lane_ends_even_when_its_caller_goes_away() {
+        let (finished, seen) = (Arc::new(AtomicBool::new(false)), Arc::new(tokio::sync::Notify::new()));
+        let (flag, started) = (finished.clone(), seen.clone());
+        let caller = tokio::spawn(on_lane(async move {
+            started.notify_one();
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            flag.store(true, Ordering::SeqCst);
+            Ok(())
+        }));
+        seen.notified().await;
+        caller.abort();
+        assert!(caller.await.unwrap_err().is_cancelled());
+        for _ in 0..100 {
+            if finished.load(Ordering::SeqCst) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the work stopped with its caller");
+    }
+
+    #[tokio::test]
+    async fn a_panic_on_the_lane_reaches_the_caller() {
+        let caught = tokio::spawn(on_lane::<(), _>(async { panic!("on the lane") })).await.unwrap_err();
+        assert!(caught.is_panic());
+    }
 }
