@@ -1,4 +1,5 @@
-//! Connecting to the database and bringing its schema up to date.
+//! Connecting to the database and bringing its schema up to date; the lane
+//! that transactions holding a contended lock run on (`on_lane`).
 
 use std::time::Duration;
 
