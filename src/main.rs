@@ -9,6 +9,12 @@ use motcua::config::Settings;
 use motcua::mock_national_portal::{MockPortal, MockSettings};
 use motcua::{catalogue, db, seed, telemetry};
 
+// Every request allocates and frees many small, short-lived values (query
+// builders, rows, headers) across worker threads; glibc's allocator spent
+// about a fifth of the portal's CPU on them under the workflow load (issue 21).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
