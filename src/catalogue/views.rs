@@ -19,7 +19,7 @@ use crate::error::AppError;
 /// One process's views by procedure id, and the counter they were read at.
 pub struct Views {
     held: RwLock<Held>,
-    /// For reads outside a transaction (`public`).
+    /// For reads outside a transaction (`public`, `counter`).
     counter: change_counter::Shared,
 }
 
@@ -47,11 +47,28 @@ impl Views {
     /// what else the caller keeps under the counter is read at the same one.
     pub async fn live_at(&self, db: &impl ConnectionTrait, id: i32) -> Result<(i64, Arc<ProcedureView>), AppError> {
         let counter = change_counter::read(db, change_counter::CATALOGUE).await?;
+        Ok((counter, self.live_known(db, id, counter).await?))
+    }
+
+    /// As `live`, at `counter`, which the caller read (see `counter`).
+    async fn live_known(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i32,
+        counter: i64,
+    ) -> Result<Arc<ProcedureView>, AppError> {
         if let Some(v) = self.held(counter, |h| h.by_id.get(&id).cloned()) {
-            return Ok((counter, v));
+            return Ok(v);
         }
         // Read after the counter: at worst newer than the counter says, and read again next time.
-        Ok((counter, self.keep(counter, view::by_id(db, id).await?)))
+        Ok(self.keep(counter, view::by_id(db, id).await?))
+    }
+
+    /// The catalogue's version now, read outside any transaction and shared with
+    /// the requests waiting for it; for a transaction about to begin, which
+    /// then reads its views at it (`of_dossier_known`) without a statement of its own.
+    pub async fn counter(&self, db: &DatabaseConnection) -> Result<i64, AppError> {
+        self.counter.read(db).await
     }
 
     /// Procedure `code` if the public may read it (as `view::public`); outside any
@@ -93,16 +110,18 @@ impl Views {
 
     /// As `revisions::of_dossier`, the live view from memory.
     pub async fn of_dossier(&self, db: &impl ConnectionTrait, d: &dossier::Model) -> Result<ProcedureView, AppError> {
-        Ok(self.of_dossier_at(db, d).await?.1)
+        let counter = change_counter::read(db, change_counter::CATALOGUE).await?;
+        self.of_dossier_known(db, d, counter).await
     }
 
-    /// As `of_dossier`, with the catalogue version it was read at (see `live_at`).
-    pub async fn of_dossier_at(
+    /// As `of_dossier`, at catalogue version `counter` (see `counter`).
+    pub async fn of_dossier_known(
         &self,
         db: &impl ConnectionTrait,
         d: &dossier::Model,
-    ) -> Result<(i64, ProcedureView), AppError> {
-        let (counter, live) = self.live_at(db, d.procedure_id).await?;
-        Ok((counter, super::revisions::as_dossier_knows(db, d, (*live).clone()).await?))
+        counter: i64,
+    ) -> Result<ProcedureView, AppError> {
+        let live = self.live_known(db, d.procedure_id, counter).await?;
+        super::revisions::as_dossier_knows(db, d, (*live).clone()).await
     }
 }

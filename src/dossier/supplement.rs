@@ -124,6 +124,7 @@ pub async fn answer_with_documents(
     let slots = super::documents::slots(&p);
     let prepared = document_changes::prepare(cx, d, &slots, change, owner).await?;
     let written = async {
+        let catalogue = cx.procedures.counter(&cx.db).await?;
         let txn = crate::db::begin_write(&cx.db).await?;
         document_changes::write(&txn, d, &slots, &prepared, owner, answer_round(d), now).await?;
         let workflow = match super::process::in_processing(d) {
@@ -137,7 +138,7 @@ pub async fn answer_with_documents(
                 let action = crate::workflow::engine::available(&wf, &state, &roles).first().map(|a| a.key.clone());
                 let action = action.ok_or_else(|| AppError::Conflict("nothing is asked of this dossier".into()))?;
                 let given = super::process::Given { note: note.to_owned(), ..Default::default() };
-                super::process::act_as(&txn, cx, d, version, &roles, &actor, &action, &given, now).await?
+                super::process::act_as(&txn, cx, catalogue, d, version, &roles, &actor, &action, &given, now).await?
             }
             None => answer(&txn, cx, d, note, &actor, now).await?,
         };
