@@ -3,6 +3,13 @@
 # the ceiling measured in the same run (`tests/bench/ceilings.sh` writes those).
 # Run alone, a script just prints its own lines as before.
 
+# The portal, pgbench and psql reach PostgreSQL on the same machine, as a
+# one-host deployment does: over loopback TLS protects nothing and costs both
+# sides (a workflow step: 361 steps/s with TLS, 447 without, alternating A/B of
+# 2026-12-07). Every figure and its ceiling connect the same way; PGSSLMODE=prefer
+# measures with TLS.
+export PGSSLMODE=${PGSSLMODE:-disable}
+
 # figure WHAT MEASURED CEILING GOAL
 figure() {
   [ -n "${BENCH_RESULTS:-}" ] && printf '%s\t%s\t%s\t%s\n' "$1" "$2" "${3:-—}" "${4:-—}" >>"$BENCH_RESULTS"
