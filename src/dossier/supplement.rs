@@ -124,16 +124,20 @@ pub async fn answer_with_documents(
     let slots = super::documents::slots(&p);
     let prepared = document_changes::prepare(cx, d, &slots, change, owner).await?;
     let written = async {
-        let catalogue = cx.procedures.counter(&cx.db).await?;
+        // A step reads the catalogue's version before its transaction (see `process::act`).
+        let catalogue = match super::process::in_processing(d) {
+            true => Some(cx.procedures.counter(&cx.db).await?),
+            false => None,
+        };
         let txn = crate::db::begin_write(&cx.db).await?;
         document_changes::write(&txn, d, &slots, &prepared, owner, answer_round(d), now).await?;
-        let workflow = match super::process::in_processing(d) {
-            true => super::process::workflow_of(&txn, d).await?,
-            false => None,
+        let workflow = match catalogue {
+            Some(catalogue) => super::process::workflow_of(&txn, d).await?.map(|wf| (catalogue, wf)),
+            None => None,
         };
         let changed = match workflow {
             // In a workflow, the applicant's way back is the workflow's own action from this step.
-            Some(wf) => {
+            Some((catalogue, wf)) => {
                 let state = d.workflow_state.clone().unwrap_or_default();
                 let action = crate::workflow::engine::available(&wf, &state, &roles).first().map(|a| a.key.clone());
                 let action = action.ok_or_else(|| AppError::Conflict("nothing is asked of this dossier".into()))?;
