@@ -69,6 +69,9 @@ where
     T: Send + 'static,
 {
     use tracing::Instrument;
+    // Boxed before anything wraps it: a submission's future is large, and each
+    // wrapper would otherwise move it across the caller's stack.
+    let work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, AppError>> + Send>> = Box::pin(work);
     let work = counting(work).instrument(tracing::Span::current());
     let (out, statements) = match lane().spawn(work).await {
         Ok(done) => done,

@@ -24,6 +24,7 @@ pub mod documents;
 pub mod dossier;
 pub mod error;
 pub mod forms;
+pub mod held_back;
 pub mod i18n;
 pub mod mock_national_portal;
 pub mod national_sync;

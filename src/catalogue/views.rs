@@ -51,7 +51,7 @@ impl Views {
     }
 
     /// As `live`, at `counter`, which the caller read (see `counter`).
-    async fn live_known(
+    pub async fn live_known(
         &self,
         db: &impl ConnectionTrait,
         id: i32,

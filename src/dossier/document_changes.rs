@@ -71,14 +71,18 @@ pub async fn prepare<'a>(
         return Err(AppError::Validation(errors));
     }
     let mut prepared = Prepared { new: Vec::new(), reused, remove: change.remove.to_vec(), limits };
-    for (slot, file) in incoming {
-        match store::put(&cx.storage, owner, file).await {
-            Ok(stored) => prepared.new.push((slot, file, stored)),
-            Err(e) => {
-                abandon(cx, prepared).await;
-                return Err(e);
-            }
+    // The files go to the store side by side: their writes and syncs overlap.
+    let puts = incoming.iter().map(|(_, file)| store::put(&cx.storage, owner, file));
+    let mut failed = None;
+    for ((slot, file), put) in incoming.iter().zip(futures_util::future::join_all(puts).await) {
+        match put {
+            Ok(stored) => prepared.new.push((*slot, *file, stored)),
+            Err(e) => failed = Some(e),
         }
+    }
+    if let Some(e) = failed {
+        abandon(cx, prepared).await;
+        return Err(e);
     }
     Ok(prepared)
 }
@@ -98,13 +102,15 @@ pub async fn write(
     for id in &prepared.remove {
         documents::detach(txn, d.id, id).await?;
     }
+    // Read again in the transaction: another post may have changed them since `prepare`.
+    let mut attached = documents::list(txn, d.id).await?;
     for (slot, file) in &prepared.reused {
-        documents::attach(txn, d, slots, *slot, file, true, round, prepared.limits, now).await?;
+        documents::attach(txn, d, slots, *slot, file, true, round, prepared.limits, &mut attached, now).await?;
     }
     let mut new = Vec::new();
     for (slot, file, stored) in &prepared.new {
         let kept = store::record(txn, owner, file, stored, now).await?;
-        documents::attach(txn, d, slots, *slot, &kept, false, round, prepared.limits, now).await?;
+        documents::attach(txn, d, slots, *slot, &kept, false, round, prepared.limits, &mut attached, now).await?;
         new.push(kept);
     }
     crate::dossier::facts::documents_changed(txn, d.id).await?;

@@ -106,6 +106,9 @@ pub fn missing(slots: &[Slot], attached: &[Attached]) -> Vec<FieldError> {
 
 /// Puts `file` into `slot` (none: an extra). The file must be the dossier
 /// author's or applicant's own; adding a file twice changes nothing.
+/// `attached` is what the dossier holds as read in the caller's transaction
+/// (`list`); the file joins it, so the next file of the post is checked
+/// against both without reading them again.
 #[allow(clippy::too_many_arguments)]
 pub async fn attach(
     db: &impl ConnectionTrait,
@@ -116,6 +119,7 @@ pub async fn attach(
     reused: bool,
     round: i32,
     limits: Limits,
+    attached: &mut Vec<Attached>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if file.owner_id != d.created_by && Some(file.owner_id) != d.applicant_id {
@@ -128,36 +132,48 @@ pub async fn attach(
         },
         None => "Giấy tờ khác".to_owned(),
     };
-    let attached = list(db, d.id).await?;
     if attached.iter().any(|a| a.upload.id == file.id) {
         return Ok(());
     }
-    let errors = check_limits(&attached, 1, u64::try_from(file.size_bytes).unwrap_or(0), limits);
+    let errors = check_limits(attached, 1, u64::try_from(file.size_bytes).unwrap_or(0), limits);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    // A file taken from the applicant's store is reused (QĐ 766 indicator 4.3); at the
+    // counter the officer digitises the papers the applicant brought.
+    let origin = if reused {
+        dossier_document::Origin::Reused
+    } else if d.channel == super::Channel::Counter {
+        dossier_document::Origin::CounterScan
+    } else {
+        dossier_document::Origin::Uploaded
+    };
     dossier_document::Entity::insert(dossier_document::ActiveModel {
         dossier_id: Set(d.id),
         slot: Set(slot),
-        name: Set(name),
+        name: Set(name.clone()),
         required: Set(slot.is_some_and(|p| slots.iter().any(|s| s.position == p && s.required))),
         upload_id: Set(file.id),
         round: Set(round),
         added_at: Set(now),
-        // A file taken from the applicant's store is reused (QĐ 766 indicator 4.3); at the
-        // counter the officer digitises the papers the applicant brought.
-        origin: Set(if reused {
-            dossier_document::Origin::Reused
-        } else if d.channel == super::Channel::Counter {
-            dossier_document::Origin::CounterScan
-        } else {
-            dossier_document::Origin::Uploaded
-        }),
+        origin: Set(origin),
         ..Default::default()
     })
     .on_conflict_do_nothing_on([dossier_document::Column::DossierId, dossier_document::Column::UploadId])
     .exec(db)
     .await?;
+    attached.push(Attached {
+        slot,
+        name,
+        round,
+        upload_id: file.public_id.clone(),
+        file_name: file.file_name.clone(),
+        kind: file.kind.clone(),
+        size: file.size_bytes,
+        sha256: file.sha256.clone(),
+        origin,
+        upload: file.clone(),
+    });
     Ok(())
 }
 

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use entity::dossier;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 
 use super::applicant::Details;
 use super::status::{Channel, DossierStatus};
@@ -31,17 +33,15 @@ pub struct NewDossier<'a> {
 }
 
 /// Creates the draft, or finds the one an earlier request with the same
-/// idempotency key created (then `false`).
+/// idempotency key created (then `false`). The insert goes first, the key's
+/// unique index telling a repeated request (one statement for a new draft,
+/// not two): so call it outside a transaction, which a refused insert would
+/// spoil on PostgreSQL.
 pub async fn start(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     new: NewDossier<'_>,
     now: DateTime<Utc>,
 ) -> Result<(dossier::Model, bool), AppError> {
-    if let Some(key) = &new.idempotency_key
-        && let Some(found) = by_key(db, new.created_by, key).await?
-    {
-        return Ok((found, false));
-    }
     let public_id = crate::random::token().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     let details = new.applicant;
     let created = dossier::ActiveModel {
@@ -86,7 +86,7 @@ pub async fn start(
     .await;
     match created {
         Ok(model) => Ok((model, true)),
-        // A concurrent request with the same key won the unique index.
+        // An earlier or concurrent request with the same key holds the unique index.
         Err(e) => match &new.idempotency_key {
             Some(key) => by_key(db, new.created_by, key).await?.map(|d| (d, false)).ok_or_else(|| e.into()),
             None => Err(e.into()),

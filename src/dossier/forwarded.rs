@@ -170,7 +170,7 @@ pub async fn take(cx: &std::sync::Arc<Context>, f: Forwarded, now: DateTime<Utc>
             return Err(e);
         }
     };
-    match submit::submit(cx, d.id, &actor, now).await {
+    match submit::submit(cx, d.id, &actor, submit::AlreadyRead::default(), now).await {
         Ok(s) => Ok(Taken::Created(s.dossier)),
         Err(e) => {
             dossier::Entity::delete_by_id(d.id).exec(&cx.db).await?;

@@ -64,6 +64,17 @@ fn problems_with(
     Ok(if errors.is_empty() { checked } else { Err(errors) })
 }
 
+/// What the caller of `submit` read this request already, so the
+/// submission does not read it again.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AlreadyRead {
+    /// The catalogue's version the caller read the procedure at (`Views::public_at`).
+    pub catalogue: Option<i64>,
+    /// Whether the applicant's account is verified with VNeID, for a caller
+    /// who read the account of the draft's applicant.
+    pub vneid_verified: Option<bool>,
+}
+
 /// Submits draft `dossier_id`. The transaction runs on the database lane
 /// (`db::on_lane`): from its code to its commit it holds the agency's
 /// sequence of the day, which every other submission to the agency waits for.
@@ -71,25 +82,32 @@ pub async fn submit(
     cx: &Arc<Context>,
     dossier_id: i64,
     actor: &Actor,
+    read: AlreadyRead,
     now: DateTime<Utc>,
 ) -> Result<Submitted, AppError> {
     let (cx, actor) = (Arc::clone(cx), actor.clone());
-    crate::db::on_lane(async move { submit_now(&cx, dossier_id, &actor, now).await }).await
+    crate::db::on_lane(async move { submit_now(&cx, dossier_id, &actor, read, now).await }).await
 }
 
 async fn submit_now(
     state: &Context,
     dossier_id: i64,
     actor: &Actor,
+    read: AlreadyRead,
     now: DateTime<Utc>,
 ) -> Result<Submitted, AppError> {
+    // The catalogue's version before the transaction, shared with the requests waiting for it.
+    let catalogue = match read.catalogue {
+        Some(known) => known,
+        None => state.procedures.counter(&state.db).await?,
+    };
     let txn = crate::db::begin_write(&state.db).await?;
     let d = dossier::Entity::find_by_id(dossier_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if d.status != DossierStatus::Draft {
         return Ok(Submitted { dossier: d, newly: false });
     }
     // The procedure from this process's memory while the catalogue has not changed.
-    let (catalogue, p) = state.procedures.live_at(&txn, d.procedure_id).await?;
+    let p = state.procedures.live_known(&txn, d.procedure_id, catalogue).await?;
     let p = ProcedureView::clone(&p);
     if !p.accepts_online_submission {
         return Err(AppError::Conflict("the procedure takes no dossiers now".into()));
@@ -117,9 +135,10 @@ async fn submit_now(
         state.time.for_new_dossier(&txn, &state.settings, d.agency_id, d.procedure_id, now, catalogue).await?;
     let accept_due = super::policy::accept_due(&cal, &time, now);
     // QĐ 766 indicator 4.5 reads whether the applicant's account was verified with VNeID.
-    let vneid_verified = match d.applicant_id {
-        Some(id) => entity::account::Entity::find_by_id(id).one(&txn).await?.is_some_and(|a| a.vneid_verified),
-        None => false,
+    let vneid_verified = match (d.applicant_id, read.vneid_verified) {
+        (Some(_), Some(known)) => known,
+        (Some(id), None) => entity::account::Entity::find_by_id(id).one(&txn).await?.is_some_and(|a| a.vneid_verified),
+        (None, _) => false,
     };
     let paid = crate::payment::paid(&txn, d.id).await?;
     // The code last: allocating it locks the agency's sequence of the day until this
@@ -147,13 +166,10 @@ async fn submit_now(
     let read = national_record::Read { procedure: &p, attached: &attached, paid, workflow: None };
     let url = &state.settings.public_url;
     // From the code on, every round trip keeps the agency's other submissions
-    // waiting: the messages go in one insert at the end (`outbox::batched`).
-    let written = crate::outbox::batched(&txn, async {
-        let mut submitted = match lifecycle::change_noted_with(&txn, &d, event, actor, read, url, now).await {
-            Ok((submitted, _)) => submitted,
-            Err(AppError::Conflict(_)) => return Ok(None),
-            Err(e) => return Err(e),
-        };
+    // waiting: the dossier's changes are written as one at the end
+    // (`lifecycle::held`), and the messages in one insert after them (`outbox::batched`).
+    let work = async {
+        let (submitted, _) = lifecycle::change_noted_with(&txn, &d, event, actor, read, url, now).await?;
         mail::notify_applicant(&txn, state, "dossier_submitted", &submitted, &p, &[], false, now).await?;
         // At the counter the officer checked the papers in front of the
         // applicant: the dossier is received there and then, as is an online one
@@ -162,14 +178,15 @@ async fn submit_now(
         if counter || p.record.auto_receive {
             let receiver = if counter { actor.clone() } else { Actor::system("tiếp nhận tự động") };
             let known = receive::Known { attached: &attached, paid, time: &time, calendar: &cal };
-            submitted = receive::receive_known(&txn, state, &submitted, &p, &receiver, known, now).await?;
+            receive::receive_known(&txn, state, &submitted, &p, &receiver, known, now).await?;
         }
-        Ok(Some(submitted))
-    })
-    .await?;
-    let submitted = match written {
-        Some(submitted) => submitted,
-        None => {
+        Ok(())
+    };
+    // Boxed: the two holds nest the work's future, and it would make this one twice as large.
+    let submitted = match Box::pin(crate::outbox::batched(&txn, lifecycle::held(&txn, work, now))).await {
+        Ok((_, Some(submitted))) => submitted,
+        Ok((_, None)) => return Err(AppError::Internal(anyhow::anyhow!("a submission wrote no change"))),
+        Err(AppError::Conflict(_)) => {
             // Another request submitted it first (PostgreSQL lets both read
             // the draft): that one's dossier is the answer to this one too.
             txn.rollback().await?;
@@ -179,6 +196,7 @@ async fn submit_now(
             }
             return Err(AppError::Conflict("the dossier changed meanwhile".into()));
         }
+        Err(e) => return Err(e),
     };
     txn.commit().await?;
     tracing::info!(dossier.code = %code, procedure = %p.record.code, "dossier submitted");

@@ -37,12 +37,7 @@ pub async fn batched<T>(
     db: &impl ConnectionTrait,
     work: impl std::future::Future<Output = Result<T, AppError>>,
 ) -> Result<T, AppError> {
-    let (done, held) = HELD
-        .scope(std::cell::RefCell::new(Vec::new()), async {
-            let done = work.await;
-            (done, HELD.with(|held| held.take()))
-        })
-        .await;
+    let (done, held) = crate::held_back::collecting(&HELD, work).await;
     let done = done?;
     if !held.is_empty() {
         outbox::Entity::insert_many(held).exec_without_returning(db).await?;

@@ -32,20 +32,24 @@ impl LocalStore {
 
     /// Stores the file at `source` as `key`. The source must not be written
     /// again: on the same file system it becomes the object itself (a second
-    /// name for it, not a copy: a submission's files are written once).
+    /// name for it, not a copy: a submission's files are written once). One
+    /// task on the blocking pool does it all, not one per file operation.
     pub async fn put_file(&self, key: &str, source: &Path) -> Result<(), StorageError> {
-        let target = self.path(key);
-        if let Some(parent) = target.parent() {
-            tokio::fs::create_dir_all(parent).await?;
-        }
+        let (target, source) = (self.path(key), source.to_owned());
         let partial =
             target.with_extension(format!("partial-{}", crate::random::token().map_err(std::io::Error::other)?));
-        if tokio::fs::hard_link(source, &partial).await.is_err() {
-            // Another file system (or one without links): a copy.
-            tokio::fs::copy(source, &partial).await?;
-        }
-        tokio::fs::File::open(&partial).await?.sync_all().await?;
-        tokio::fs::rename(&partial, &target).await?;
+        let put = move || -> std::io::Result<()> {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            if std::fs::hard_link(&source, &partial).is_err() {
+                // Another file system (or one without links): a copy.
+                std::fs::copy(&source, &partial)?;
+            }
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(&partial, &target)
+        };
+        tokio::task::spawn_blocking(put).await.map_err(std::io::Error::other)??;
         Ok(())
     }
 

@@ -149,7 +149,7 @@ pub async fn create(
     let key = idempotency_key(&req)?;
     let (code, edits) = read_submission(&req, payload, &state).await?;
     let hash = fingerprint(&code, &edits);
-    let p = state.procedures.public(&state.db, &code).await?;
+    let (catalogue, p) = state.procedures.public_at(&state.db, &code).await?;
     if !p.accepts_online_submission {
         return Err(AppError::Conflict("the procedure takes no dossiers now".into()));
     }
@@ -185,7 +185,10 @@ pub async fn create(
     let actor = Actor { id: Some(who.id), label: who.label(), ip: client_ip(&req), role: None };
     let slots = documents::slots(&p);
     let outcome = match dossier_edit::apply_documents(&state, &d, &slots, &edits, who.id, 0, now).await {
-        Ok(new_files) => submit::submit(&state.core, d.id, &actor, now).await.map_err(|e| (e, new_files)),
+        Ok(new_files) => {
+            let read = submit::AlreadyRead { catalogue: Some(catalogue), vneid_verified: Some(account.vneid_verified) };
+            submit::submit(&state.core, d.id, &actor, read, now).await.map_err(|e| (e, new_files))
+        }
         Err(e) => Err((e, Vec::new())),
     };
     match outcome {

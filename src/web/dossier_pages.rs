@@ -244,7 +244,7 @@ pub async fn review(ui: Ui, id: web::Path<String>) -> Result<HttpResponse, AppEr
 
 pub async fn submit(ui: Ui, id: web::Path<String>, _form: FormData) -> Result<HttpResponse, AppError> {
     let d = access::load(&ui.state.db, ui.principal()?, &id).await?;
-    match submit::submit(&ui.state.core, d.id, &ui.actor(), ui.now()).await {
+    match submit::submit(&ui.state.core, d.id, &ui.actor(), submit::AlreadyRead::default(), ui.now()).await {
         Ok(_) => Ok(see_other(&format!("/ho-so/{id}"))),
         Err(AppError::Validation(errors)) => {
             let p = crate::catalogue::revisions::of_dossier(&ui.state.db, &d).await?;

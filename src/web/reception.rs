@@ -348,7 +348,7 @@ pub async fn counter_create(ui: Ui, code: web::Path<String>, payload: Multipart)
     let slots = documents::slots(&p);
     let applied = dossier_edit::apply_documents(&ui.state, &d, &slots, &edits, officer, 0, now).await;
     let result = match applied {
-        Ok(new) => match submit::submit(&ui.state.core, d.id, &ui.actor(), now).await {
+        Ok(new) => match submit::submit(&ui.state.core, d.id, &ui.actor(), submit::AlreadyRead::default(), now).await {
             Ok(_) => Ok(()),
             Err(e) => {
                 dossier::Entity::delete_by_id(d.id).exec(&ui.state.db).await?;

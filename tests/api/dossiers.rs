@@ -97,6 +97,56 @@ async fn submitting_twice_makes_one_dossier_with_one_code() {
     assert_eq!(dossier_count(&app).await, 2);
 }
 
+/// Where a procedure receives online dossiers on submission, the submission
+/// and the reception are written as one change of the dossier's row: a
+/// double click makes one dossier with one code, its two history entries
+/// numbered in order, its version moved by two, and a national record for each.
+#[tokio::test]
+async fn submitting_twice_where_reception_is_automatic_writes_both_changes_once() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let app = TestApp::spawn_with_sso().await;
+    app.sso_sign_in("nguyen-van-an").await;
+    let files = vec![("file.1", "to-khai.pdf", pdf(5000, "a")), ("file.2", "xac-nhan.pdf", pdf(5000, "b"))];
+    let id = fill_draft(&app, &app.client, PRESS_CARD_REISSUE, &press_card_fields(), &files).await;
+    let (_, review) = get_html_with(&app.client, &app.url(&format!("/ho-so/{id}/xem-lai"))).await;
+    let csrf = attribute(&review, "_csrf");
+    let draft = entity::dossier::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let post = || app.client.post(app.url(&format!("/ho-so/{id}/nop"))).form(&[("_csrf", csrf.as_str())]).send();
+    let (a, b) = tokio::join!(post(), post());
+    for res in [a.unwrap(), b.unwrap()] {
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), format!("/ho-so/{id}"));
+    }
+    assert_eq!(dossier_count(&app).await, 1);
+    let d = entity::dossier::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_ne!(d.status.as_str(), "submitted", "received on the spot, or waiting for its fee");
+    assert_eq!((d.version, d.event_seq), (draft.version + 2, 2), "two changes of the draft");
+    let history = entity::dossier_event::Entity::find()
+        .filter(entity::dossier_event::Column::DossierId.eq(d.id))
+        .order_by_asc(entity::dossier_event::Column::Seq)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let steps: Vec<_> =
+        history.iter().map(|e| (e.seq, e.from_status.clone().unwrap_or_default(), e.to_status.clone())).collect();
+    assert_eq!(
+        steps,
+        [(1, "draft".to_owned(), "submitted".to_owned()), (2, "submitted".to_owned(), d.status.as_str().to_owned())]
+    );
+    assert_eq!(history[1].actor_label, "Hệ thống: tiếp nhận tự động", "received by the portal, not the applicant");
+    let code = d.code.clone().unwrap();
+    let national: Vec<i64> = entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::OrderingKey.eq(code.as_str()))
+        .order_by_asc(entity::outbox::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_str::<serde_json::Value>(&r.payload).unwrap()["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(national, [1, 2], "{code}: one national record per change, in order");
+}
+
 #[tokio::test]
 async fn a_draft_is_kept_and_resumed() {
     let app = TestApp::spawn_with_sso().await;

@@ -54,9 +54,12 @@ run() {
   kill "$server"; wait "$server" 2>/dev/null || true
 }
 
-run local
-python3 -m pip install -q 'moto[server]' 2>/dev/null || true
-python3 -m moto.server -H 127.0.0.1 -p "$S3_PORT" >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$S3_PORT" >/dev/null && break; sleep 0.2; done
-run s3
+STORAGES=${STORAGES:-local s3}   # STORAGES=local: an A/B pair without the S3 run
+case " $STORAGES " in *" local "*) run local ;; esac
+case " $STORAGES " in *" s3 "*)
+  python3 -m pip install -q 'moto[server]' 2>/dev/null || true
+  python3 -m moto.server -H 127.0.0.1 -p "$S3_PORT" >/dev/null 2>&1 &
+  PIDS="$PIDS $!"
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$S3_PORT" >/dev/null && break; sleep 0.2; done
+  run s3 ;;
+esac

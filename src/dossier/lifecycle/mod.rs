@@ -84,8 +84,55 @@ async fn apply(
         facts.result = national_record::result_file(txn, d, upload, public_url).await?;
     }
     let plan = plan(d, event, actor, &facts, now)?;
-    let written = write::execute(txn, &plan, actor, now).await?;
-    Ok((written, plan.entry.note))
+    let note = plan.entry.note.clone();
+    let change = (plan, actor.clone());
+    // Inside `held`, the change waits for the dossier's next one.
+    if HELD.try_with(|_| ()).is_ok() {
+        return Ok((HELD.with(|held| hold(&mut held.borrow_mut(), change))?, note));
+    }
+    let written = write::execute(txn, std::slice::from_ref(&change), now).await?;
+    Ok((written, note))
+}
+
+tokio::task_local! {
+    /// The changes a `held` piece of work planned, written when it ends.
+    static HELD: std::cell::RefCell<Vec<(Plan, Actor)>>;
+}
+
+/// Keeps `change` back; it must start from the dossier the change before it
+/// planned. Gives that planned dossier, which the next change starts from.
+fn hold(held: &mut Vec<(Plan, Actor)>, change: (Plan, Actor)) -> Result<dossier::Model, AppError> {
+    if let Some((last, _)) = held.last()
+        && (last.after.id != change.0.before.id || last.after.version != change.0.before.version)
+    {
+        return Err(AppError::Internal(anyhow::anyhow!("a held change must follow the dossier's change before it")));
+    }
+    let after = change.0.after.clone();
+    held.push(change);
+    Ok(after)
+}
+
+/// Runs `work`, holding back the changes it makes to one dossier, each from
+/// the dossier the one before it gave, then writes them in `txn` as one
+/// update of the row and one insert of their history entries
+/// (`write::execute`); gives what `work` gave and the dossier as written, if
+/// it changed. For a transaction whose round trips keep others waiting: a
+/// submission received on the spot holds its agency's code sequence of the
+/// day until it commits, and its two changes were four round trips under
+/// that lock and two versions of the row. A `Conflict` (the dossier changed
+/// since it was read) comes when the changes are written, at the end; nothing
+/// is written when `work` fails.
+pub async fn held<T>(
+    txn: &impl ConnectionTrait,
+    work: impl std::future::Future<Output = Result<T, AppError>>,
+    now: DateTime<Utc>,
+) -> Result<(T, Option<dossier::Model>), AppError> {
+    let (done, held) = crate::held_back::collecting(&HELD, work).await;
+    let done = done?;
+    if held.is_empty() {
+        return Ok((done, None));
+    }
+    Ok((done, Some(write::execute(txn, &held, now).await?)))
 }
 
 /// An entry that records something done to the dossier without changing

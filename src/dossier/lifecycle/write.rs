@@ -16,16 +16,23 @@ use crate::audit::Actor;
 use crate::dossier::national_record;
 use crate::error::AppError;
 
-/// Writes `plan`: only the columns it changed, under the version it was
-/// planned from. The entry takes the dossier's next number as the database
-/// has it: a comment or a payment may have taken one since `d` was read.
+/// Writes `plans`, each planned from the one before's dossier (one plan,
+/// mostly), as one change of the row: only the columns the last changed from
+/// the first's, under the first's version, the version and the entry numbers
+/// moved by as many as there are plans. The entries take the dossier's next
+/// numbers as the database has them (a comment or a payment may have taken
+/// one since the dossier was read), in one insert; then each plan's round and
+/// pause, and all their national records in one insert.
 pub(super) async fn execute(
     txn: &impl ConnectionTrait,
-    plan: &Plan,
-    actor: &Actor,
+    plans: &[(Plan, Actor)],
     now: DateTime<Utc>,
 ) -> Result<dossier::Model, AppError> {
-    let (before, after) = (&plan.before, &plan.after);
+    let (Some((first, _)), Some((last, _))) = (plans.first(), plans.last()) else {
+        return Err(AppError::Internal(anyhow::anyhow!("no change to write")));
+    };
+    let (before, after) = (&first.before, &last.after);
+    let moved = i32::try_from(plans.len()).map_err(|e| AppError::Internal(e.into()))?;
     let mut update = dossier::Entity::update_many();
     for column in dossier::Column::iter() {
         if matches!(column, dossier::Column::Id | dossier::Column::Version | dossier::Column::EventSeq) {
@@ -37,23 +44,51 @@ pub(super) async fn execute(
         }
     }
     let changed = update
-        .col_expr(dossier::Column::Version, Expr::col(dossier::Column::Version).add(1))
-        .col_expr(dossier::Column::EventSeq, Expr::col(dossier::Column::EventSeq).add(1))
+        .col_expr(dossier::Column::Version, Expr::col(dossier::Column::Version).add(moved))
+        .col_expr(dossier::Column::EventSeq, Expr::col(dossier::Column::EventSeq).add(moved))
         .filter(dossier::Column::Id.eq(before.id))
         .filter(dossier::Column::Version.eq(before.version))
         .exec_with_returning(txn)
         .await?;
     let [written] = <[dossier::Model; 1]>::try_from(changed)
         .map_err(|_| AppError::Conflict("the dossier changed meanwhile".into()))?;
-    let entry = Entry { seq: written.event_seq, ..plan.entry.clone() };
-    write_entry(txn, before.id, &entry, actor, now).await?;
-    if let Some(round) = &plan.round {
-        write_round(txn, before.id, round, actor, now).await?;
+    let first_seq = written.event_seq - moved + 1;
+    let entries: Vec<Entry> =
+        (first_seq..).zip(plans).map(|(seq, (plan, _))| Entry { seq, ..plan.entry.clone() }).collect();
+    let rows = entries.iter().zip(plans).map(|(entry, (_, actor))| entry_row(before.id, entry, actor, now));
+    entity::dossier_event::Entity::insert_many(rows).exec_without_returning(txn).await?;
+    for (plan, actor) in plans {
+        if let Some(round) = &plan.round {
+            write_round(txn, before.id, round, actor, now).await?;
+        }
+        write_pause(txn, before.id, plan.pause, now).await?;
     }
-    match plan.pause {
+    if before.finished_at.is_none() && after.finished_at.is_some() {
+        crate::dossier::facts::processing_ended(txn, before.id).await?;
+    }
+    let payloads: Vec<_> = plans
+        .iter()
+        .zip(&entries)
+        .flat_map(|((plan, _), entry)| {
+            plan.sync.iter().map(move |message| {
+                serde_json::json!({ "service": message.service, "seq": entry.seq, "data": [message.payload] })
+            })
+        })
+        .collect();
+    crate::outbox::enqueue_all(txn, national_record::TOPIC, after.code.as_deref(), &payloads, now).await?;
+    Ok(written)
+}
+
+async fn write_pause(
+    txn: &impl ConnectionTrait,
+    dossier_id: i64,
+    pause: Option<PauseChange>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match pause {
         Some(PauseChange::Start(reason)) => {
             entity::dossier_pause::ActiveModel {
-                dossier_id: Set(before.id),
+                dossier_id: Set(dossier_id),
                 reason: Set(reason),
                 started_at: Set(now),
                 ended_at: Set(None),
@@ -65,23 +100,14 @@ pub(super) async fn execute(
         Some(PauseChange::End) => {
             entity::dossier_pause::Entity::update_many()
                 .col_expr(entity::dossier_pause::Column::EndedAt, Expr::value(Some(now)))
-                .filter(entity::dossier_pause::Column::DossierId.eq(before.id))
+                .filter(entity::dossier_pause::Column::DossierId.eq(dossier_id))
                 .filter(entity::dossier_pause::Column::EndedAt.is_null())
                 .exec(txn)
                 .await?;
         }
         None => {}
     }
-    if before.finished_at.is_none() && after.finished_at.is_some() {
-        crate::dossier::facts::processing_ended(txn, before.id).await?;
-    }
-    let payloads: Vec<_> = plan
-        .sync
-        .iter()
-        .map(|message| serde_json::json!({ "service": message.service, "seq": entry.seq, "data": [message.payload] }))
-        .collect();
-    crate::outbox::enqueue_all(txn, national_record::TOPIC, after.code.as_deref(), &payloads, now).await?;
-    Ok(written)
+    Ok(())
 }
 
 pub(super) async fn write_entry(
