@@ -44,7 +44,8 @@ pub async fn prepare<'a>(
     owner: i32,
 ) -> Result<Prepared<'a>, AppError> {
     let limits = limits(cx);
-    let attached = documents::list(&cx.db, d.id).await?;
+    // The dossier's count says when it holds none (a draft this request started): nothing to read.
+    let attached = if d.documents == 0 { Vec::new() } else { documents::list(&cx.db, d.id).await? };
     let staying: Vec<_> = attached.into_iter().filter(|a| !change.remove.contains(&a.upload_id)).collect();
     let mut reused = Vec::new();
     for (slot, id) in change.reuse {
