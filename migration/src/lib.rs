@@ -32,6 +32,7 @@ mod m20261206_000026_workflows_in_portal;
 mod m20261206_000027_procedure_step_budget;
 mod m20261207_000028_catalogue_counter;
 mod m20261207_000029_assignee_load;
+mod m20261208_000030_event_index;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000027_procedure_step_budget::Migration),
             Box::new(m20261207_000028_catalogue_counter::Migration),
             Box::new(m20261207_000029_assignee_load::Migration),
+            Box::new(m20261208_000030_event_index::Migration),
         ]
     }
 }
