@@ -110,7 +110,7 @@ async fn submitting_twice_where_reception_is_automatic_writes_both_changes_once(
     let id = fill_draft(&app, &app.client, PRESS_CARD_REISSUE, &press_card_fields(), &files).await;
     let (_, review) = get_html_with(&app.client, &app.url(&format!("/ho-so/{id}/xem-lai"))).await;
     let csrf = attribute(&review, "_csrf");
-    let draft = entity::dossier::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let draft = state_of(&app, &id).await;
     let post = || app.client.post(app.url(&format!("/ho-so/{id}/nop"))).form(&[("_csrf", csrf.as_str())]).send();
     let (a, b) = tokio::join!(post(), post());
     for res in [a.unwrap(), b.unwrap()] {
@@ -118,7 +118,7 @@ async fn submitting_twice_where_reception_is_automatic_writes_both_changes_once(
         assert_eq!(location(&res), format!("/ho-so/{id}"));
     }
     assert_eq!(dossier_count(&app).await, 1);
-    let d = entity::dossier::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let d = state_of(&app, &id).await;
     assert_ne!(d.status.as_str(), "submitted", "received on the spot, or waiting for its fee");
     assert_eq!((d.version, d.event_seq), (draft.version + 2, 2), "two changes of the draft");
     let history = entity::dossier_event::Entity::find()
@@ -135,15 +135,7 @@ async fn submitting_twice_where_reception_is_automatic_writes_both_changes_once(
     );
     assert_eq!(history[1].actor_label, "Hệ thống: tiếp nhận tự động", "received by the portal, not the applicant");
     let code = d.code.clone().unwrap();
-    let national: Vec<i64> = entity::outbox::Entity::find()
-        .filter(entity::outbox::Column::OrderingKey.eq(code.as_str()))
-        .order_by_asc(entity::outbox::Column::Id)
-        .all(&app.db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| serde_json::from_str::<serde_json::Value>(&r.payload).unwrap()["seq"].as_i64().unwrap())
-        .collect();
+    let national: Vec<i64> = crate::national_sync::queued(&app, &code).await.into_iter().map(|(_, seq)| seq).collect();
     assert_eq!(national, [1, 2], "{code}: one national record per change, in order");
 }
 
